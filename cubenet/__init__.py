@@ -1,0 +1,32 @@
+"""cubenet: deep learning as geometry — scramble data like a Rubik's cube, watch a ReLU network unscramble it.
+
+The public API is imported lazily so that ``import cubenet`` (and the CLI's ``--help``) stays fast.
+"""
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "CubenetError": "cubenet.errors",
+    "Dataset": "cubenet.data.dataset",
+    "load": "cubenet.data.io",
+    "save": "cubenet.data.io",
+    "apply_moves": "cubenet.data.moves",
+    "parse_scramble": "cubenet.data.moves",
+    "format_scramble": "cubenet.data.moves",
+    "invert": "cubenet.data.moves",
+    "make_color_cube": "cubenet.data.cube",
+    "facelets": "cubenet.data.cube",
+    "random_scramble": "cubenet.data.cube",
+    "make_dataset": "cubenet.data.registry",
+    "GENERATORS": "cubenet.data.registry",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'cubenet' has no attribute {name!r}")

@@ -1,0 +1,5 @@
+"""``python -m cubenet`` runs the command line."""
+
+from cubenet.cli import main
+
+main()

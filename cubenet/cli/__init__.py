@@ -1,0 +1,66 @@
+"""The ``cubenet`` command line: thin commands that parse, call one library function and format.
+
+Each command lives in its own module under ``cubenet.cli`` and imports numpy, scipy and
+matplotlib only inside the command body, so ``cubenet --help`` answers instantly.
+Library errors (CubenetError) become one ``Error: …`` line and exit code 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from cubenet import __version__
+
+app = typer.Typer(
+    name="cubenet",
+    help="Deep learning as geometry: scramble data like a Rubik's cube, watch a ReLU network unscramble it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+#: command modules; each defines ``register(app)``
+COMMAND_MODULES = ("scramble", "learn", "render", "export", "bench", "puzzles")
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"cubenet {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    debug: bool = typer.Option(False, "--debug", help="Show full tracebacks instead of one-line errors."),
+):
+    """Deep learning as geometry: scramble data like a Rubik's cube, watch a ReLU network unscramble it."""
+    from cubenet.cli import common
+
+    common.STATE["debug"] = debug
+
+
+def _register_all() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"cubenet.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"cubenet.cli.{name}":
+                continue  # command not built yet
+            raise
+        module.register(app)
+
+
+_register_all()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    from cubenet.cli.common import run_app
+
+    sys.exit(run_app(app))

@@ -1,0 +1,170 @@
+"""Invertible geometric moves, their notation, and scrambles (ordered lists of moves).
+
+A move is a frozen record ``Move(kind, params)``. Its *kind* knows how to apply it to points,
+how to invert its parameters and how to print it. Cube face turns use Singmaster notation
+(``R``, ``U'``, ``F2``); parametric moves print as ``name(p1,p2,…)`` (``swirl(1.5)``).
+A scramble is a tuple of moves; it prints as one string and parses back exactly.
+Move kinds register themselves in :data:`MOVE_KINDS` (the cube's in :mod:`cubenet.data.cube`,
+the planar ones in :mod:`cubenet.data.planar`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from cubenet.errors import CubenetError
+
+
+@dataclass(frozen=True)
+class MoveKind:
+    """How one kind of move acts.
+
+    apply : (X, params) -> new X, for points of shape (n, dim); must not modify X.
+    invert : params -> params of the inverse move.
+    fmt : params -> notation token.
+    parse : list of argument strings -> params (parametric kinds only).
+    """
+
+    name: str
+    dim: int
+    apply: Callable[[np.ndarray, tuple], np.ndarray]
+    invert: Callable[[tuple], tuple]
+    fmt: Callable[[tuple], str]
+    parse: Callable[[list[str]], tuple] | None = None
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Move:
+    """One invertible move: a kind name and its parameters."""
+
+    kind: str
+    params: tuple = ()
+
+    @property
+    def spec(self) -> MoveKind:
+        _ensure_kinds_loaded()
+        return MOVE_KINDS[self.kind]
+
+    def __str__(self) -> str:
+        return self.spec.fmt(self.params)
+
+    def inverse(self) -> "Move":
+        return Move(self.kind, self.spec.invert(self.params))
+
+    def __call__(self, X: np.ndarray) -> np.ndarray:
+        return self.spec.apply(X, self.params)
+
+
+MOVE_KINDS: dict[str, MoveKind] = {}
+_SINGMASTER = re.compile(r"^([UDLRFBMESxyz])(2'|2|')?$")
+_PARAMETRIC = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\((.*)\)$")
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\([^)]*\)|\S+")
+
+
+def register_move(kind: MoveKind) -> MoveKind:
+    """Add a move kind to the registry (names are unique)."""
+    if kind.name in MOVE_KINDS and MOVE_KINDS[kind.name] is not kind:
+        raise ValueError(f"move kind {kind.name!r} is already registered")
+    MOVE_KINDS[kind.name] = kind
+    return kind
+
+
+def _ensure_kinds_loaded() -> None:
+    """Import the modules that register move kinds (cheap after the first call)."""
+    import importlib
+
+    for module in ("cubenet.data.cube", "cubenet.data.planar"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:  # a family not built yet
+            if exc.name != module:
+                raise
+
+
+def parse_float(text: str) -> float:
+    """Parse one numeric move argument."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise CubenetError(f"move argument {text!r} is not a number") from None
+    if not np.isfinite(value):
+        raise CubenetError(f"move argument {text!r} must be finite")
+    return value
+
+
+def parse_move(token: str, position: int = 1, text: str | None = None) -> Move:
+    """Parse one notation token (``R'``, ``F2``, ``swirl(1.5)``) into a Move."""
+    _ensure_kinds_loaded()
+    where = f" at position {position}" + (f" in {text!r}" if text is not None else "")
+    m = _SINGMASTER.match(token)
+    if m:
+        suffix = m.group(2) or ""
+        turns = {"": 1, "2": 2, "2'": 2, "'": 3}[suffix]
+        return Move(m.group(1), (turns,))
+    m = _PARAMETRIC.match(token)
+    if m and m.group(1) in MOVE_KINDS and MOVE_KINDS[m.group(1)].parse is not None:
+        args = [a.strip() for a in m.group(2).split(",")] if m.group(2).strip() else []
+        try:
+            return Move(m.group(1), MOVE_KINDS[m.group(1)].parse(args))
+        except CubenetError as exc:
+            raise CubenetError(f"bad move {token!r}{where}: {exc}") from None
+    known = ", ".join(sorted(k for k, v in MOVE_KINDS.items() if v.parse is not None))
+    raise CubenetError(
+        f"bad move token {token!r}{where}; use Singmaster turns (U D L R F B M E S x y z with ' or 2)"
+        + (f" or one of {known} with arguments, e.g. swirl(1.5)" if known else "")
+    )
+
+
+def parse_scramble(text: str) -> tuple[Move, ...]:
+    """Parse a scramble string such as ``"R U' F2"`` into a tuple of moves."""
+    if not isinstance(text, str):
+        raise CubenetError(f"a scramble must be a string of moves, got {type(text).__name__}")
+    tokens = _TOKEN.findall(text)
+    return tuple(parse_move(tok, i + 1, text) for i, tok in enumerate(tokens))
+
+
+def as_moves(moves: str | Sequence[Move]) -> tuple[Move, ...]:
+    """Accept a scramble string or a sequence of Move records."""
+    if isinstance(moves, str):
+        return parse_scramble(moves)
+    out = tuple(moves)
+    for m in out:
+        if not isinstance(m, Move):
+            raise CubenetError(f"expected Move records or a scramble string, got {m!r}")
+    return out
+
+
+def format_scramble(moves: str | Sequence[Move]) -> str:
+    """Print a scramble as one string; ``parse_scramble`` reads it back."""
+    return " ".join(str(m) for m in as_moves(moves))
+
+
+def invert(moves: str | Sequence[Move]) -> tuple[Move, ...]:
+    """The inverse scramble: the reversed list of inverse moves."""
+    return tuple(m.inverse() for m in reversed(as_moves(moves)))
+
+
+def apply_moves(X, moves: str | Sequence[Move]) -> np.ndarray:
+    """Apply a scramble (string or moves) to points ``X`` of shape (n, d); returns a new array.
+
+    Parameters
+    ----------
+    X : array_like of shape (n_samples, d)
+        Points; d must match the moves (3 for cube turns, 2 for planar moves).
+    moves : str or sequence of Move
+        The scramble, e.g. ``"R U' F2"`` or ``"swirl(2.0) shear(0.5)"``.
+    """
+    X = np.array(X, dtype=float, copy=True)
+    if X.ndim != 2:
+        raise CubenetError(f"points must have shape (n_samples, d), got shape {X.shape}")
+    for move in as_moves(moves):
+        dim = move.spec.dim
+        if X.shape[1] != dim:
+            raise CubenetError(f"move {str(move)!r} acts on {dim}-D points but the points are {X.shape[1]}-D")
+        X = move(X)
+    return X

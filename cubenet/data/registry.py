@@ -1,0 +1,66 @@
+"""Every dataset generator, keyed by its CLI name (``cubenet scramble NAME``).
+
+A generator is ``make_<name>(n_samples, *, …, rng=None) -> Dataset``. It is referenced here by its
+import path so that listing generators imports nothing heavy. To add a dataset: write the
+generator, then add one ``GeneratorSpec`` below.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable
+
+from cubenet.errors import CubenetError
+
+
+@dataclass(frozen=True)
+class GeneratorSpec:
+    """A registered generator: CLI name, ``module:function``, one-line summary, its parameters."""
+
+    name: str
+    target: str
+    summary: str
+    params: dict = field(default_factory=dict)  # parameter -> short description (with default)
+    default_n: int = 6000
+
+    def load(self) -> Callable:
+        module, func = self.target.split(":")
+        return getattr(importlib.import_module(module), func)
+
+
+GENERATORS: dict[str, GeneratorSpec] = {
+    spec.name: spec
+    for spec in [
+        GeneratorSpec(
+            "color-cube", "cubenet.data.cube:make_color_cube",
+            "3×3×3 Rubik's cube surface points, 6 sticker-colour classes, scrambled by face turns",
+            {"twists": "random face turns (default 3)", "moves": "explicit scramble, e.g. \"R U F'\"",
+             "noise": "Gaussian jitter after the moves (default 0)"},
+        ),
+    ]
+}
+
+
+def generator_names() -> list[str]:
+    return list(GENERATORS)
+
+
+def get_generator(name: str) -> GeneratorSpec:
+    try:
+        return GENERATORS[name]
+    except KeyError:
+        raise CubenetError(f"unknown dataset {name!r}; choose from {', '.join(GENERATORS)} (see 'cubenet datasets')") from None
+
+
+def make_dataset(name: str, n_samples: int | None = None, *, rng=None, **params):
+    """Build a registered dataset by CLI name; parameters a generator does not take are refused."""
+    spec = get_generator(name)
+    func = spec.load()
+    accepted = inspect.signature(func).parameters
+    for key in params:
+        if key not in accepted:
+            options = ", ".join(p for p in accepted if p not in ("n_samples", "rng"))
+            raise CubenetError(f"{key!r} does not apply to {name}; its parameters are: {options}")
+    return func(spec.default_n if n_samples is None else n_samples, rng=rng, **params)

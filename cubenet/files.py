@@ -1,0 +1,75 @@
+"""The one place that writes files: atomically (temporary file in the same folder, then rename)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from cubenet.errors import CubenetError
+
+
+def check_writable_dir(folder: str | os.PathLike) -> Path:
+    """Create ``folder`` if needed and make sure files can be written into it."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CubenetError(f"cannot create folder {str(folder)!r}: {exc.strerror or exc}; choose another output path") from None
+    if not os.access(folder, os.W_OK):
+        raise CubenetError(f"folder {str(folder)!r} is not writable; choose another output path")
+    return folder
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike):
+    """Yield a temporary path beside ``path``; on success rename it onto ``path``, on failure remove it.
+
+    The temporary name keeps the suffix of ``path`` so that writers which infer the format from the
+    extension (``np.savez``, ``Figure.savefig``) behave as they would on the real name.
+    """
+    path = Path(path)
+    check_writable_dir(path.parent if str(path.parent) else ".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return Path(path)
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def save_npz(path: str | os.PathLike, arrays: dict) -> Path:
+    """Save arrays to a compressed ``.npz`` atomically (no object arrays, so never a pickle)."""
+    import numpy as np
+
+    with atomic_path(path) as tmp:
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+    return Path(path)
+
+
+def save_figure(fig, path: str | os.PathLike, **kwargs) -> Path:
+    """Save a matplotlib Figure atomically; the format follows the file's extension."""
+    path = Path(path)
+    kwargs.setdefault("dpi", 110)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", **kwargs)
+    return path

@@ -1,0 +1,1 @@
+"""Seeing the unscrambling: per-layer numbers, projections, figures, animations and the report."""
