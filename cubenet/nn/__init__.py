@@ -1,0 +1,1 @@
+"""Networks that learn: ReLU MLPs as lists of (W, b), their forward trace, training, model files and run folders."""

@@ -1,0 +1,255 @@
+"""The network: a list of ``(W, b)`` layers, its forward trace, its loss and gradient (readable reference code).
+
+A network with sizes ``(n_in, h1, …, n_out)`` computes, for every layer ``i``,
+``z_i = h_{i-1} · W_i + b_i`` and ``h_i = activation_i(z_i)``; the last layer's activation is
+softmax and the loss is the mean cross-entropy plus ``l2/2 · Σ‖W‖²`` (weights only, not biases).
+If the model carries ``input_mean``/``input_scale``, inputs are standardised first:
+``h_0 = (x - input_mean) / input_scale``. The fast training kernels live in ``cubenet.nn.train``;
+this module is the specification they are tested against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cubenet.errors import CubenetError
+
+#: hidden-layer activations (the output layer is always softmax)
+ACTIVATIONS = ("relu", "tanh", "leaky_relu", "identity")
+#: slope of leaky ReLU for negative inputs
+LEAKY_SLOPE = 0.01
+
+
+@dataclass(frozen=True)
+class Model:
+    """A trained (or freshly initialised) classifier.
+
+    params : list of (W, b), W of shape (fan_in, fan_out), b of shape (fan_out,)
+    activations : tuple of str, one per hidden layer (``len(params) - 1`` entries)
+    input_mean, input_scale : ndarray of shape (n_in,) or None; ``h0 = (x - mean) / scale``
+    class_names : tuple of str, one per output unit
+    config : dict, JSON-serialisable (sizes, activations, training settings)
+    """
+
+    params: list
+    activations: tuple = ()
+    input_mean: np.ndarray | None = None
+    input_scale: np.ndarray | None = None
+    class_names: tuple = ()
+    config: dict = field(default_factory=dict)
+
+    @property
+    def sizes(self) -> tuple[int, ...]:
+        """Layer widths ``(n_in, h1, …, n_out)``."""
+        return (self.params[0][0].shape[0], *(W.shape[1] for W, _ in self.params))
+
+    @property
+    def n_layers(self) -> int:
+        """Number of weight layers (hidden layers + the output layer)."""
+        return len(self.params)
+
+
+@dataclass(frozen=True)
+class LayerTrace:
+    """One layer of a forward pass: ``pre`` = h·W + b and ``post`` = activation(pre), both (n, fan_out)."""
+
+    pre: np.ndarray
+    post: np.ndarray
+
+
+def check_sizes(sizes) -> tuple[int, ...]:
+    """Validate layer sizes ``(n_in, h1, …, n_out)``: at least two positive integers."""
+    sizes = tuple(sizes)
+    if len(sizes) < 2:
+        raise CubenetError(f"sizes needs at least an input and an output size, got {sizes}")
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s <= 0:
+            raise CubenetError(f"layer sizes must be positive integers, got {sizes}")
+    if sizes[-1] < 2:
+        raise CubenetError(f"the output layer needs at least 2 classes, got sizes {sizes}")
+    return tuple(int(s) for s in sizes)
+
+
+def check_activations(activations, n_hidden: int) -> tuple[str, ...]:
+    """One activation name per hidden layer; a single name is repeated for every layer."""
+    if isinstance(activations, str):
+        activations = (activations,) * n_hidden
+    activations = tuple(activations)
+    for a in activations:
+        if a not in ACTIVATIONS:
+            raise CubenetError(f"unknown activation {a!r}; choose from {', '.join(ACTIVATIONS)}")
+    if len(activations) != n_hidden:
+        raise CubenetError(f"need one activation per hidden layer ({n_hidden}), got {len(activations)}: {activations}")
+    return activations
+
+
+def init_params(sizes, *, rng=None, dtype=np.float32, activations="relu") -> list:
+    """Seeded initial weights: He-normal for ReLU-like layers, Glorot-normal for tanh/identity; zero biases.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        ``(n_in, h1, …, n_out)``.
+    rng : None, int or numpy Generator
+    dtype : numpy dtype, default float32
+    activations : str or sequence of str
+        The hidden activations (they pick the scale of each layer's weights; the output layer uses Glorot).
+
+    Returns
+    -------
+    list of (W, b)
+        ``W`` of shape (sizes[i], sizes[i+1]), ``b`` of shape (sizes[i+1],).
+    """
+    sizes = check_sizes(sizes)
+    acts = check_activations(activations, len(sizes) - 2) + ("softmax",)
+    rng = np.random.default_rng(rng)
+    params = []
+    for fan_in, fan_out, act in zip(sizes[:-1], sizes[1:], acts):
+        std = np.sqrt(2.0 / fan_in) if act in ("relu", "leaky_relu") else np.sqrt(2.0 / (fan_in + fan_out))
+        W = (rng.standard_normal((fan_in, fan_out)) * std).astype(dtype)
+        params.append((W, np.zeros(fan_out, dtype=dtype)))
+    return params
+
+
+def activate(name: str, z: np.ndarray) -> np.ndarray:
+    """Apply a hidden activation elementwise."""
+    if name == "relu":
+        return np.maximum(z, 0)
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "leaky_relu":
+        return np.where(z > 0, z, LEAKY_SLOPE * z)
+    if name == "identity":
+        return z
+    raise CubenetError(f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
+
+
+def activation_grad(name: str, z: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Derivative of the activation at ``z`` (``h`` = activation(z) is given to avoid recomputing)."""
+    if name == "relu":
+        return (z > 0).astype(z.dtype)
+    if name == "tanh":
+        return 1 - h * h
+    if name == "leaky_relu":
+        return np.where(z > 0, 1, LEAKY_SLOPE).astype(z.dtype)
+    return np.ones_like(z)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax, shifted by the row maximum so it never overflows."""
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def standardize(model: Model, X) -> np.ndarray:
+    """The network's actual input ``h0``: ``(X - input_mean) / input_scale`` when the model has them."""
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[1] != model.sizes[0]:
+        raise CubenetError(f"the model expects inputs with {model.sizes[0]} features, got data of shape {X.shape}")
+    dtype = model.params[0][0].dtype
+    if model.input_mean is None:
+        return X.astype(dtype, copy=False)
+    return ((X - model.input_mean) / model.input_scale).astype(dtype, copy=False)
+
+
+def forward_params(params, h, activations) -> list[LayerTrace]:
+    """Forward pass of raw ``params`` on an already standardised input ``h`` of shape (n, n_in)."""
+    trace = []
+    for i, (W, b) in enumerate(params):
+        z = h @ W + b
+        h = activate(activations[i], z) if i < len(params) - 1 else softmax(z)
+        trace.append(LayerTrace(pre=z, post=h))
+    return trace
+
+
+def forward(model: Model, X) -> list[LayerTrace]:
+    """The full trace of ``X`` (n, n_in) through the network: one LayerTrace per layer, input not included.
+
+    The last entry's ``post`` holds the softmax class probabilities, shape (n, n_classes).
+    """
+    return forward_params(model.params, standardize(model, X), model.activations)
+
+
+def predict_proba(model: Model, X) -> np.ndarray:
+    """Class probabilities, shape (n, n_classes)."""
+    return forward(model, X)[-1].post
+
+
+def predict(model: Model, X) -> np.ndarray:
+    """Predicted class labels, shape (n,), int."""
+    return predict_proba(model, X).argmax(axis=1)
+
+
+def one_hot(y, n_classes: int, dtype=np.float32) -> np.ndarray:
+    """Labels (n,) -> one-hot matrix (n, n_classes)."""
+    Y = np.zeros((len(y), n_classes), dtype=dtype)
+    Y[np.arange(len(y)), np.asarray(y)] = 1
+    return Y
+
+
+def loss_and_grad(params, X, Y, activations, l2: float = 0.0):
+    """Mean cross-entropy (+ ``l2/2 · Σ‖W‖²``) and its gradient with respect to every W and b.
+
+    Parameters
+    ----------
+    params : list of (W, b)
+    X : ndarray of shape (n, n_in), already standardised
+    Y : ndarray of shape (n, n_classes) one-hot, or (n,) integer labels
+    activations : sequence of str, one per hidden layer
+    l2 : float
+
+    Returns
+    -------
+    loss : float
+    grads : list of (dW, db), shaped like ``params``
+    """
+    X = np.asarray(X)
+    Y = np.asarray(Y)
+    if Y.ndim == 1:
+        Y = one_hot(Y, params[-1][0].shape[1], dtype=X.dtype)
+    n = len(X)
+    trace = forward_params(params, X, activations)
+    P = trace[-1].post
+    loss = -np.sum(Y * np.log(np.clip(P, 1e-30, None))) / n
+    loss += 0.5 * l2 * sum(float(np.sum(W * W)) for W, _ in params)
+    grads = [None] * len(params)
+    delta = (P - Y) / n  # d loss / d z of the output layer
+    for i in range(len(params) - 1, -1, -1):
+        W = params[i][0]
+        h_in = trace[i - 1].post if i > 0 else X
+        grads[i] = (h_in.T @ delta + l2 * W, delta.sum(axis=0))
+        if i > 0:
+            delta = (delta @ W.T) * activation_grad(activations[i - 1], trace[i - 1].pre, trace[i - 1].post)
+    return float(loss), grads
+
+
+def pack(params, dtype=None) -> np.ndarray:
+    """All parameters as one flat vector, layer by layer, each layer as W (row-major) then b."""
+    return np.concatenate([np.concatenate([W.ravel(), b.ravel()]) for W, b in params]).astype(
+        dtype or params[0][0].dtype, copy=False)
+
+
+def unpack(theta: np.ndarray, sizes) -> list:
+    """Inverse of :func:`pack`: views of ``theta`` shaped as ``[(W0, b0), (W1, b1), …]``."""
+    params, offset = [], 0
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        W = theta[offset: offset + fan_in * fan_out].reshape(fan_in, fan_out)
+        offset += fan_in * fan_out
+        params.append((W, theta[offset: offset + fan_out]))
+        offset += fan_out
+    if offset != theta.size:
+        raise CubenetError(f"a parameter vector of length {theta.size} does not fit sizes {tuple(sizes)}")
+    return params
+
+
+def n_params(sizes) -> int:
+    """Number of parameters (weights and biases) of a network with these sizes."""
+    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def flat_loss_and_grad(theta, sizes, X, Y, activations, l2: float = 0.0):
+    """:func:`loss_and_grad` on a flat parameter vector: ``(loss, flat gradient)`` (for L-BFGS and tests)."""
+    loss, grads = loss_and_grad(unpack(np.asarray(theta), sizes), X, Y, activations, l2)
+    return loss, pack(grads)

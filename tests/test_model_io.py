@@ -1,0 +1,68 @@
+"""Tests of the model file: bit-identical round trip, no pickles, clear errors, runnable with numpy alone."""
+
+import json
+
+import numpy as np
+import pytest
+
+from cubenet.errors import CubenetError
+from cubenet.nn import network as nw
+from cubenet.nn.model_io import load_model, save_model
+
+
+def _model(standardized=True):
+    params = nw.init_params((3, 6, 5, 4), rng=0, activations=("relu", "tanh"))
+    mean = np.array([0.1, 0.2, 0.3]) if standardized else None
+    scale = np.array([1.5, 2.0, 0.5]) if standardized else None
+    return nw.Model(params, ("relu", "tanh"), mean, scale, ("w", "x", "y", "z"), {"optimizer": "adam", "lr": 0.01})
+
+
+@pytest.mark.parametrize("standardized", [True, False])
+def test_save_load_identical(tmp_path, standardized):
+    model = _model(standardized)
+    path = save_model(model, tmp_path / "model.npz")
+    back = load_model(path)
+    for (W, b), (W2, b2) in zip(model.params, back.params):
+        assert W.dtype == W2.dtype and np.array_equal(W, W2) and np.array_equal(b, b2)
+    assert back.activations == ("relu", "tanh") and back.class_names == ("w", "x", "y", "z")
+    assert back.config["optimizer"] == "adam" and back.config["sizes"] == [3, 6, 5, 4]
+    X = np.random.default_rng(0).normal(size=(50, 3))
+    assert np.array_equal(nw.predict_proba(model, X), nw.predict_proba(back, X))
+    if standardized:
+        assert np.array_equal(back.input_mean, model.input_mean)
+    else:
+        assert back.input_mean is None
+
+
+def test_runs_with_numpy_alone(tmp_path):
+    model = _model()
+    save_model(model, tmp_path / "model.npz")
+    X = np.random.default_rng(1).normal(size=(20, 3))
+    f = np.load(tmp_path / "model.npz")
+    acts = json.loads(str(f["config"]))["activations"]
+    h = (X - f["input_mean"]) / f["input_scale"]
+    n = len([k for k in f.files if k.startswith("W")])
+    for i in range(n):
+        z = h @ f[f"W{i}"] + f[f"b{i}"]
+        h = {"relu": lambda z: np.maximum(z, 0), "tanh": np.tanh}[acts[i]](z) if i < n - 1 else z
+    labels = f["class_names"][z.argmax(axis=1)]
+    assert list(labels) == [model.class_names[k] for k in nw.predict(model, X)]
+
+
+def test_errors(tmp_path):
+    with pytest.raises(CubenetError, match="no such model file"):
+        load_model(tmp_path / "nope.npz")
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(CubenetError, match="corrupt"):
+        load_model(bad)
+    other = tmp_path / "other.npz"
+    np.savez(other, a=np.zeros(3))
+    with pytest.raises(CubenetError, match="not a cubenet model"):
+        load_model(other)
+    pickled = tmp_path / "pickled.npz"
+    np.savez(pickled, W0=np.array([{"a": 1}], dtype=object), config=np.array("{}"))
+    with pytest.raises(CubenetError, match="pickled"):
+        load_model(pickled)
+    with pytest.raises(CubenetError, match=r"end in \.npz"):
+        save_model(_model(), tmp_path / "model.bin")
