@@ -7,8 +7,6 @@ Library errors (CubenetError) become one ``Error: …`` line and exit code 1; us
 
 from __future__ import annotations
 
-import sys
-
 import typer
 
 from cubenet import __version__
@@ -61,6 +59,4 @@ _register_all()
 
 def main() -> None:
     """Console-script entry point."""
-    from cubenet.cli.common import run_app
-
-    sys.exit(run_app(app))
+    app()

@@ -2,43 +2,44 @@
 
 from __future__ import annotations
 
-import sys
+import functools
 
 import typer
 
 STATE = {"debug": False}
 
 
-def run_app(app) -> int:
-    """Run the Typer app; turn library errors into one ``Error:`` line and exit 1."""
+def command(app: typer.Typer, func, **kwargs) -> None:
+    """Register ``func`` as a command whose library errors become one ``Error:`` line and exit 1.
+
+    Usage errors (bad options) are Typer's: exit 2. Anything unexpected is also one line unless
+    ``cubenet --debug`` is given, which shows the traceback.
+    """
     from cubenet.errors import CubenetError
 
-    try:
-        app(standalone_mode=False)
-    except CubenetError as exc:
-        if STATE["debug"]:
+    @functools.wraps(func)
+    def wrapper(*args, **kw):
+        try:
+            return func(*args, **kw)
+        except (typer.Exit, typer.Abort, typer.BadParameter):
             raise
-        typer.echo(f"Error: {exc}", err=True)
-        return 1
-    except typer.Exit as exc:
-        return exc.exit_code
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
-        return 1
-    except KeyboardInterrupt:
-        typer.echo("Interrupted; nothing half-written was left behind.", err=True)
-        return 130
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
+        except CubenetError as exc:
+            if STATE["debug"]:
+                raise
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted; no half-written file was left behind.", err=True)
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            import click
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        if STATE["debug"]:
-            raise
-        typer.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
-        return 1
-    return 0
+            if STATE["debug"] or isinstance(exc, click.ClickException):
+                raise
+            typer.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run 'cubenet --debug …' for the traceback)", err=True)
+            raise typer.Exit(1) from None
+
+    app.command(**kwargs)(wrapper)
 
 
 def console(stderr: bool = False):
@@ -55,11 +56,9 @@ def seed_rng(seed: int | None):
 
 
 def parse_int_list(text: str, option: str) -> tuple[int, ...]:
-    """Parse ``"8,8,8"`` into a tuple of positive ints (empty string -> no hidden layers)."""
-    from cubenet.errors import CubenetError
-
+    """Parse ``"8,8,8"`` into a tuple of positive ints (``""``/``none`` -> no hidden layers)."""
     text = text.strip()
-    if text in ("", "none", "0"):
+    if text.lower() in ("", "none"):
         return ()
     out = []
     for part in text.split(","):

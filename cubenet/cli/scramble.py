@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cubenet.cli.common import console, seed_rng
+from cubenet.cli.common import command, console, seed_rng
 
 
 def scramble(
@@ -109,5 +109,5 @@ def datasets():
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(scramble)
-    app.command()(datasets)
+    command(app, scramble)
+    command(app, datasets)

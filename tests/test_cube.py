@@ -1,0 +1,143 @@
+"""The colour cube: move geometry, group facts, facelets and the point-cloud dataset."""
+
+import numpy as np
+import pytest
+
+from cubenet.data.cube import (
+    FACES,
+    facelets,
+    make_color_cube,
+    permutation,
+    random_scramble,
+    solved_labels,
+    sticker_centers,
+)
+from cubenet.data.moves import apply_moves, format_scramble, invert, parse_scramble
+from cubenet.errors import CubenetError
+
+SOLVED = "UUUUUUUUURRRRRRRRRFFFFFFFFFDDDDDDDDDLLLLLLLLLBBBBBBBBB"
+ALL_MOVES = [f + s for f in "UDLRFBMESxyz" for s in ("", "'", "2")]
+
+
+def order(seq: str) -> int:
+    """Smallest k > 0 with seq^k = identity, from the sticker permutation (debug cube)."""
+    perm = permutation(seq)
+    state = np.arange(54)
+    for k in range(1, 2000):
+        state = state[perm]
+        if np.array_equal(state, np.arange(54)):
+            return k
+    raise AssertionError("no order found")
+
+
+def test_debug_cube_pins_each_face_turn():
+    """Every sticker distinct: the whole permutation of R, U and F is visible in one assertion each."""
+    centers, letters = sticker_centers()
+    assert len({tuple(c) for c in centers}) == 54 and letters == SOLVED
+    # R: U's right column <- F's right column, F's <- D's, D's <- B's left column (reversed), B's <- U's
+    assert facelets("R") == "UUFUUFUUFRRRRRRRRRFFDFFDFFDDDBDDBDDBLLLLLLLLLUBBUBBUBB"
+    assert facelets("U") == "UUUUUUUUUBBBRRRRRRRRRFFFFFFDDDDDDDDDFFFLLLLLLLLLBBBBBB"
+    assert facelets("F") == "UUUUUULLLURRURRURRFFFFFFFFFRRRDDDDDDLLDLLDLLDBBBBBBBBB"
+    perm = permutation("R")
+    assert sorted(perm) == list(range(54))
+    assert (perm != np.arange(54)).sum() == 20  # 12 side stickers + 8 moving on the R face
+
+
+def test_contract_geometry_directions():
+    """R carries front to top, U carries front to left, F carries top to right."""
+    front, top = np.array([[1.0, 0.0, 1.5]]), np.array([[1.0, 1.5, 0.0]])
+    assert np.allclose(apply_moves(front, "R"), [[1.0, 1.5, 0.0]])
+    assert np.allclose(apply_moves(np.array([[0.0, 1.0, 1.5]]), "U"), [[-1.5, 1.0, 0.0]])
+    assert np.allclose(apply_moves(np.array([[0.0, 1.5, 1.0]]), "F"), [[1.5, 0.0, 1.0]])
+    assert np.allclose(apply_moves(top, "R'"), [[1.0, 0.0, 1.5]])  # and R' undoes it
+
+
+@pytest.mark.parametrize("move", ALL_MOVES)
+def test_every_move_to_the_fourth_is_identity(move):
+    assert facelets(" ".join([move] * 4)) == SOLVED
+    assert order(move) in (1, 2, 4) and (order(move) == 2) == move.endswith("2")
+
+
+def test_random_sequence_then_inverse_is_identity():
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        seq = " ".join(rng.choice(ALL_MOVES, size=rng.integers(1, 25)))
+        assert facelets(seq + " " + format_scramble(invert(seq))) == SOLVED
+        pts = rng.uniform(-1.5, 1.5, size=(50, 3))
+        assert np.allclose(apply_moves(apply_moves(pts, seq), invert(seq)), pts)
+
+
+def test_group_orders():
+    assert order("R U") == 105
+    assert order("R U R' U'") == 6
+    assert order("R2 U2") == 6
+
+
+def test_known_scramble_facelets():
+    # the checkerboard pattern, and a whole-cube rotation
+    assert facelets("R2 L2 U2 D2 F2 B2") == (
+        "UDUDUDUDURLRLRLRLRFBFBFBFBFDUDUDUDUDLRLRLRLRLBFBFBFBFB"
+    )
+    assert facelets("M2 E2 S2") == facelets("R2 L2 U2 D2 F2 B2")  # the slice checkerboard
+    assert facelets("x") == "FFFFFFFFFRRRRRRRRRDDDDDDDDDBBBBBBBBBLLLLLLLLLUUUUUUUUU"
+
+
+@pytest.mark.parametrize("twists", [0, 1, 5, 30])
+def test_random_scramble_is_honest(twists):
+    moves = random_scramble(twists, rng=3)
+    assert len(moves) == twists
+    axis = {f: a for a, group in enumerate(("RL", "UD", "FB")) for f in group}
+    for a, b in zip(moves, moves[1:]):
+        assert a.kind != b.kind
+    for a, b, c in zip(moves, moves[1:], moves[2:]):
+        assert not (axis[a.kind] == axis[b.kind] == axis[c.kind])
+    assert all(m.params[0] in (1, 2, 3) for m in moves)
+
+
+def test_random_scramble_rejects_bad_counts():
+    with pytest.raises(CubenetError, match="twists must be between 0 and"):
+        random_scramble(-1)
+    with pytest.raises(CubenetError, match="twists must be an integer"):
+        random_scramble(2.5)
+
+
+def test_color_cube_dataset_shapes_and_meta():
+    ds = make_color_cube(1200, twists=4, rng=0)
+    assert ds.X_train.shape == (900, 3) and ds.X_test.shape == (300, 3)
+    assert ds.n_classes == 6 and ds.class_names[0] == "white" and ds.class_colors[0] == "#ffffff"
+    assert set(np.unique(ds.y_train)) == set(range(6))
+    assert np.bincount(ds.y, minlength=6).tolist() == [200] * 6
+    assert np.allclose(np.abs(ds.X).max(axis=1), 1.5)  # every point on the surface
+    meta = ds.meta
+    assert meta["generator"] == "color-cube" and meta["seed"] == 0 and meta["faces"] == FACES
+    assert len(parse_scramble(meta["scramble"])) == 4
+    assert meta["inverse"] == format_scramble(invert(meta["scramble"]))
+    assert meta["facelets"] == facelets(meta["scramble"])
+
+
+def test_inverse_scramble_restores_linear_separability():
+    ds = make_color_cube(3000, twists=8, rng=1)
+    scrambled_acc = (solved_labels(ds.X_train) == ds.y_train).mean()
+    X = apply_moves(ds.X_train, ds.meta["inverse"])
+    assert scrambled_acc < 0.8  # the scramble really mixes the colours
+    assert (solved_labels(X) == ds.y_train).all()  # the solved cube: argmax of a linear map
+
+
+def test_explicit_moves_and_noise():
+    ds = make_color_cube(600, moves="R U", noise=0.05, rng=2)
+    assert ds.meta["scramble"] == "R U" and ds.meta["inverse"] == "U' R'"
+    assert not np.allclose(np.abs(ds.X).max(axis=1), 1.5)
+    with pytest.raises(CubenetError, match="either twists or moves"):
+        make_color_cube(600, twists=2, moves="R")
+    with pytest.raises(CubenetError, match="noise must be"):
+        make_color_cube(600, noise=-1)
+    with pytest.raises(CubenetError, match="n_samples must be between"):
+        make_color_cube(5)
+
+
+def test_same_seed_same_arrays_different_seed_differs():
+    a, b, c = (make_color_cube(500, twists=5, rng=s) for s in (11, 11, 12))
+    for name in ("X_train", "y_train", "X_test", "y_test"):
+        assert np.array_equal(getattr(a, name), getattr(b, name))
+    assert a.meta == b.meta
+    assert not np.array_equal(a.X_train, c.X_train)
