@@ -19,6 +19,14 @@ _LAZY = {
     "random_scramble": "cubenet.data.cube",
     "make_dataset": "cubenet.data.registry",
     "GENERATORS": "cubenet.data.registry",
+    "make_spirals": "cubenet.data.planar",
+    "make_moons": "cubenet.data.planar",
+    "make_circles": "cubenet.data.planar",
+    "make_xor": "cubenet.data.planar",
+    "make_checker": "cubenet.data.planar",
+    "make_blobs": "cubenet.data.planar",
+    "read_csv": "cubenet.data.csvio",
+    "write_csv": "cubenet.data.csvio",
 }
 
 __all__ = ["__version__", *_LAZY]

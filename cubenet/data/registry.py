@@ -30,6 +30,27 @@ class GeneratorSpec:
         return getattr(importlib.import_module(module), func)
 
 
+def _planar_specs() -> list[GeneratorSpec]:
+    """The 2-D datasets (cubenet.data.planar): each a separable arrangement plus recorded moves."""
+    common = {"twists": "random extra moves (default 0)", "moves": "explicit 2-D scramble, e.g. \"swirl(3.0)\"",
+              "noise": "jitter after the moves", "label_noise": "fraction of labels flipped"}
+    return [
+        GeneratorSpec(name, f"cubenet.data.planar:make_{name}", summary, {**extra, **common}, default_n=2000)
+        for name, summary, extra in [
+            ("spirals", "interleaved spiral arms, one class per arm: straight wedges swirled",
+             {"arms": "number of arms = classes (default 2)"}),
+            ("moons", "two interleaving half-moons: two bands bent by a wave", {}),
+            ("circles", "concentric rings, one class per ring: flattened half-rings bent, turned and slid together",
+             {"classes": "number of rings (default 2)"}),
+            ("xor", "the four quadrants, class by the sign of x·y: one column of a 2×2 board flipped", {}),
+            ("checker", "a checkerboard, 2 classes: columns and rows of a sorted board flipped",
+             {"classes": "cells per side, even (default 4)"}),
+            ("blobs", "round clusters, one class each (separable until twisted)",
+             {"classes": "number of blobs (default 3)"}),
+        ]
+    ]
+
+
 GENERATORS: dict[str, GeneratorSpec] = {
     spec.name: spec
     for spec in [
@@ -39,6 +60,7 @@ GENERATORS: dict[str, GeneratorSpec] = {
             {"twists": "random face turns (default 3)", "moves": "explicit scramble, e.g. \"R U F'\"",
              "noise": "Gaussian jitter after the moves (default 0)"},
         ),
+        *_planar_specs(),
     ]
 }
 

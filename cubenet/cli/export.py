@@ -1,0 +1,41 @@
+"""``cubenet export``: write a dataset file back out as CSV, for use in any other tool."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from cubenet.cli.common import command, console
+
+
+def export(
+    data: Annotated[Path, typer.Argument(help="A cubenet dataset file (.npz) or a CSV to normalise.", show_default=False)],
+    csv: Annotated[Optional[Path], typer.Option("--csv", help="Output CSV (default: DATA with .csv).", show_default=False)] = None,
+    split: Annotated[bool, typer.Option("--split/--no-split", help="Add a 'split' column (train/test) so the split survives a round trip.")] = True,
+):
+    """Write a dataset as CSV: columns x1,…,xd,label[,split], train rows then test rows, labels as class names.
+
+    'cubenet scramble --from out.csv' and 'cubenet learn out.csv' read it back with the same split.
+
+    Example: [bold]cubenet export spirals.npz --csv spirals.csv[/bold]
+    """
+    from cubenet.data.csvio import write_csv
+    from cubenet.data.io import load
+    from cubenet.errors import CubenetError
+
+    out = csv if csv is not None else Path(data).with_suffix(".csv")
+    if out.suffix.lower() != ".csv":
+        raise CubenetError(f"the output file must end in .csv, got {str(out)!r}")
+    if out.resolve() == Path(data).resolve():
+        raise CubenetError(f"the output {str(out)!r} would overwrite the input; choose another --csv path")
+    ds = load(data)
+    write_csv(ds, out, split=split)
+    console().print(f"[bold]{out}[/bold]: {len(ds.y_train):,} train + {len(ds.y_test):,} test rows, "
+                    f"{ds.n_features} features, {ds.n_classes} classes ({', '.join(ds.class_names[:8])}"
+                    f"{', …' if ds.n_classes > 8 else ''})")
+
+
+def register(app: typer.Typer) -> None:
+    command(app, export)
