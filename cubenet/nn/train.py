@@ -1,0 +1,645 @@
+"""Training: minibatch SGD / momentum / Adam and full-batch L-BFGS, with history, snapshots and early stops.
+
+``train(sizes_or_model, dataset, config, rng=…)`` returns a new :class:`~cubenet.nn.network.Model` and a
+:class:`History`. It is deterministic for a given ``rng`` seed.
+
+Speed: at the sizes cubenet uses, numpy's per-call overhead dominates, so the inner loop works on
+preallocated buffers. All parameters live in one flat vector (layer ``i`` is ``W_i`` then ``b_i``,
+which is exactly the row-major matrix ``[W_i; b_i]`` of shape (fan_in + 1, fan_out)); every layer's
+input carries a trailing column of ones, so one matrix product computes ``h·W + b`` and one product
+gives ``dW`` and ``db`` together. The optimiser then updates the whole flat vector in a handful of
+calls. The data is shuffled once per epoch into a buffer, so minibatches are contiguous slices.
+The readable reference for all of this is :func:`cubenet.nn.network.loss_and_grad`; the tests check
+that both agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from cubenet.errors import CubenetError
+from cubenet.nn.network import (
+    LEAKY_SLOPE, Model, check_activations, check_sizes, init_params, pack, unpack,
+)
+
+OPTIMIZERS = ("adam", "sgd", "momentum", "lbfgs")
+SCHEDULES = ("constant", "cosine")
+#: learning rate used when ``TrainConfig.lr`` is None
+DEFAULT_LR = {"adam": 0.001, "sgd": 0.1, "momentum": 0.05, "lbfgs": None}
+MAX_LR = 10.0
+#: rows per chunk for full-batch passes (evaluation, L-BFGS): keeps buffers small and cache-friendly
+CHUNK = 8192
+#: minibatch logits are clipped here instead of shifted by their maximum (exp stays finite in float32)
+LOGIT_CLIP = 60.0
+#: Adam moments below this are set to zero now and then, so they never decay into slow subnormal floats
+FLUSH_BELOW = 1e-25
+FLUSH_EVERY = 64
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """How to train.
+
+    optimizer : "adam", "sgd", "momentum" (``nesterov=True`` for Nesterov) or "lbfgs" (full batch)
+    epochs : passes over the training set (L-BFGS: iterations)
+    batch_size : minibatch size (clipped to the training-set size; ignored by L-BFGS)
+    lr : learning rate, or None for the optimizer's default (:data:`DEFAULT_LR`)
+    schedule : "constant", or "cosine" (anneal the learning rate from ``lr`` towards 0 over ``epochs``)
+    l2 : weight decay, the loss gets ``l2/2 · Σ‖W‖²``
+    target_accuracy : stop once the training accuracy reaches this (0..1), or None
+    patience : stop when the training loss has not improved by ``tol`` for this many epochs, or None
+    snapshot_epochs : epochs whose parameters are kept (epoch 0 and the final epoch always are);
+        None picks ``n_snapshots`` spread over training, denser at the start where most changes
+    standardize : learn ``input_mean``/``input_scale`` from the training data (ignored when continuing a Model)
+    activation : hidden activation name, or one per hidden layer
+    dtype : "float32" (fast) or "float64"
+    max_weight : weights larger than this in magnitude count as divergence
+    eval_points : per-epoch scores use at most this many training and test points (the final row uses all)
+    """
+
+    optimizer: str = "adam"
+    epochs: int = 100
+    batch_size: int = 64
+    lr: float | None = None
+    schedule: str = "constant"
+    l2: float = 0.0
+    momentum: float = 0.9
+    nesterov: bool = False
+    beta1: float = 0.9
+    beta2: float = 0.999
+    epsilon: float = 1e-8
+    target_accuracy: float | None = None
+    patience: int | None = None
+    tol: float = 1e-4
+    snapshot_epochs: tuple | None = None
+    n_snapshots: int = 24
+    standardize: bool = True
+    activation: str | tuple = "relu"
+    dtype: str = "float32"
+    max_weight: float = 1e6
+    eval_points: int = 5000
+
+    @property
+    def learning_rate(self) -> float | None:
+        """The learning rate actually used."""
+        return DEFAULT_LR[self.optimizer] if self.lr is None else self.lr
+
+    def to_dict(self) -> dict:
+        """JSON-serialisable settings (tuples become lists)."""
+        d = dataclasses.asdict(self)
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
+
+
+@dataclass(frozen=True)
+class History:
+    """What happened during training, one entry per epoch starting with epoch 0 (before training).
+
+    epochs : int array; loss, train_accuracy, test_accuracy : float arrays (accuracies in 0..1);
+    seconds : wall time since training started; snapshots : ((epoch, [(W, b), …]), …) in epoch order;
+    stop_reason : one sentence (starts with "diverged" when training blew up)
+    """
+
+    epochs: np.ndarray
+    loss: np.ndarray
+    train_accuracy: np.ndarray
+    test_accuracy: np.ndarray
+    seconds: np.ndarray
+    snapshots: tuple = ()
+    stop_reason: str = ""
+
+    @property
+    def diverged(self) -> bool:
+        return self.stop_reason.startswith("diverged")
+
+
+def check_config(config: TrainConfig) -> TrainConfig:
+    """Validate every setting; raise CubenetError naming the parameter and echoing the value."""
+    def fail(msg):
+        raise CubenetError(msg)
+
+    if config.optimizer not in OPTIMIZERS:
+        fail(f"unknown optimizer {config.optimizer!r}; choose from {', '.join(OPTIMIZERS)}")
+    for name, lo, hi in (("epochs", 1, 1_000_000), ("batch_size", 1, 100_000_000), ("n_snapshots", 2, 10_000),
+                         ("eval_points", 1, 100_000_000)):
+        value = getattr(config, name)
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
+            fail(f"{name} must be an integer between {lo} and {hi:,}, got {value!r}")
+    lr = config.lr
+    if lr is not None and not (np.isfinite(lr) and 0 < lr <= MAX_LR):
+        fail(f"learning rate must be > 0 and <= {MAX_LR:g}, got {lr}; typical values are 0.001-0.01 for adam, 0.01-0.5 for sgd")
+    if config.schedule not in SCHEDULES:
+        fail(f"unknown learning-rate schedule {config.schedule!r}; choose from {', '.join(SCHEDULES)}")
+    if not (np.isfinite(config.l2) and config.l2 >= 0):
+        fail(f"l2 must be a finite number >= 0, got {config.l2}")
+    if not 0 <= config.momentum < 1:
+        fail(f"momentum must be in [0, 1), got {config.momentum}")
+    if not (0 <= config.beta1 < 1 and 0 <= config.beta2 < 1 and config.epsilon > 0):
+        fail(f"Adam needs 0 <= beta1, beta2 < 1 and epsilon > 0, got {config.beta1}, {config.beta2}, {config.epsilon}")
+    if config.target_accuracy is not None and not 0 < config.target_accuracy <= 1:
+        fail(f"target accuracy must be in (0, 1], e.g. 0.97, got {config.target_accuracy}")
+    if config.patience is not None and (not isinstance(config.patience, (int, np.integer)) or config.patience < 1):
+        fail(f"patience must be a positive number of epochs, got {config.patience!r}")
+    if config.dtype not in ("float32", "float64"):
+        fail(f"dtype must be 'float32' or 'float64', got {config.dtype!r}")
+    return config
+
+
+@contextlib.contextmanager
+def single_blas_thread():
+    """Run the block with one OpenBLAS thread (restored afterwards); a no-op where that is not possible.
+
+    The products here are small: a second BLAS thread only adds synchronisation (measured 2-7x slower
+    on a busy 2-core machine). Uses OpenBLAS's own ``*_set_num_threads`` through ctypes, which is what
+    threadpoolctl does, without the dependency.
+    """
+    libs = _openblas_controls()
+    before = [get() for get, _ in libs]
+    for _, set_threads in libs:
+        set_threads(1)
+    try:
+        yield
+    finally:
+        for (_, set_threads), n in zip(libs, before):
+            set_threads(n)
+
+
+_BLAS = []
+
+
+def _openblas_controls():
+    """(get, set) thread-count functions of every OpenBLAS loaded in this process (Linux; else empty)."""
+    if _BLAS:
+        return _BLAS[0]
+    found = []
+    try:
+        import ctypes
+
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
+        for path in paths:
+            lib = ctypes.CDLL(path)
+            for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", "")):
+                get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+                put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+                if get is not None and put is not None:
+                    get.restype, put.argtypes = ctypes.c_int, [ctypes.c_int]
+                    found.append((get, put))
+                    break
+    except (OSError, AttributeError):
+        found = []
+    _BLAS.append(found)
+    return found
+
+
+def snapshot_schedule(epochs: int, n: int = 24) -> tuple[int, ...]:
+    """About ``n`` epochs from 0 to ``epochs``, geometrically spaced (training changes most at first)."""
+    if epochs + 1 <= n:
+        return tuple(range(epochs + 1))
+    geo = np.unique(np.round(np.geomspace(1, epochs, n - 1)).astype(int))
+    return tuple(int(e) for e in np.concatenate([[0], geo]))
+
+
+class _Kernels:
+    """Preallocated buffers and the fused forward/backward pass of one network.
+
+    Private and mutable by design (the only mutable object in cubenet's numerics): ``train`` creates
+    it, uses it and drops it. ``theta`` and ``grad`` are flat vectors; ``W[i]``/``G[i]`` are their
+    augmented (fan_in + 1, fan_out) views ``[W_i; b_i]``. Samples are *columns* here: a batch of ``m``
+    inputs is ``X1t`` of shape (n_in + 1, m) whose last row is ones, and every hidden layer writes into
+    a (fan_out + 1, m) buffer whose last row is ones, so its activation part is one contiguous block
+    (numpy's elementwise calls on contiguous blocks are markedly cheaper than on strided views).
+    """
+
+    def __init__(self, sizes, activations, dtype):
+        self.sizes, self.acts, self.dtype = sizes, activations, np.dtype(dtype)
+        self.n_layers = len(sizes) - 1
+        size = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+        self.theta = np.zeros(size, dtype=dtype)
+        self.grad = np.zeros(size, dtype=dtype)
+        self.W, self.G, offset = [], [], 0
+        for a, b in zip(sizes[:-1], sizes[1:]):
+            self.W.append(self.theta[offset: offset + (a + 1) * b].reshape(a + 1, b))
+            self.G.append(self.grad[offset: offset + (a + 1) * b].reshape(a + 1, b))
+            offset += (a + 1) * b
+        self.wmask = np.ones(size, dtype=dtype)  # 1 on weights, 0 on biases (for L2)
+        for _, b in unpack(self.wmask, sizes):
+            b[:] = 0
+        self._ones = np.ones((1, sizes[-1]), dtype=dtype)
+        self._buffers = {}
+
+    def buffers(self, m: int):
+        """Work buffers for batches of ``m`` samples (made once per distinct ``m``).
+
+        H: hidden outputs with a ones row (fan_out + 1, m); Ha: their activation block (fan_out, m);
+        Z: scratch per layer, the last one the output logits (n_out, m); D: backward deltas (fan_in, m);
+        M: ReLU masks; S: per-sample softmax sums (1, m).
+        """
+        buf = self._buffers.get(m)
+        if buf is None:
+            dt, hidden = self.dtype, self.sizes[1:-1]
+            H = [np.ones((s + 1, m), dtype=dt) for s in hidden]
+            buf = (H, [h[:-1] for h in H], [np.empty((s, m), dtype=dt) for s in self.sizes[1:]],
+                   [np.empty((s, m), dtype=dt) for s in hidden], [np.empty((s, m), dtype=bool) for s in hidden],
+                   np.empty((1, m), dtype=dt))
+            self._buffers[m] = buf
+        return buf
+
+    def set_params(self, params) -> None:
+        self.theta[:] = pack(params, self.dtype)
+
+    def params(self) -> list:
+        """A copy of the current parameters as ``[(W, b), …]``."""
+        return unpack(self.theta.copy(), self.sizes)
+
+    def forward(self, Xt, m: int, *, exact: bool = True):
+        """Forward pass of ``Xt`` (n_in + 1, m); returns the output logits (n_out, m).
+
+        ``exact``: shift each sample's logits by their maximum (so softmax and loss are exact);
+        otherwise clip them at :data:`LOGIT_CLIP`, which is cheaper and differs only for absurd logits.
+        """
+        H, Ha, Z, _, M, S = self.buffers(m)
+        h = Xt
+        for i in range(self.n_layers - 1):
+            a = Ha[i]
+            np.matmul(self.W[i].T, h, out=a)
+            act = self.acts[i]
+            if act == "relu":
+                np.maximum(a, 0, out=a)
+                np.greater(a, 0, out=M[i])
+            elif act == "tanh":
+                np.tanh(a, out=a)
+            elif act == "leaky_relu":
+                np.greater(a, 0, out=M[i])
+                np.multiply(a, LEAKY_SLOPE, out=Z[i])
+                np.maximum(a, Z[i], out=a)
+            h = H[i]
+        z = Z[-1]
+        np.matmul(self.W[-1].T, h, out=z)
+        if exact:
+            np.maximum.reduce(z, axis=0, keepdims=True, out=S)
+            np.subtract(z, S, out=z)
+        else:
+            np.minimum(z, LOGIT_CLIP, out=z)
+        return z
+
+    def backward(self, Xt, Yt, m: int, scale: float) -> None:
+        """After ``forward``: the gradient of ``scale · Σ cross-entropy`` into ``self.grad``.
+
+        ``Yt`` is the one-hot target (n_out, m). Leaves the softmax sums of the batch in ``S``.
+        """
+        H, Ha, Z, D, M, S = self.buffers(m)
+        delta = Z[-1]
+        np.exp(delta, out=delta)
+        np.matmul(self._ones, delta, out=S)
+        np.divide(delta, S, out=delta)  # softmax
+        np.subtract(delta, Yt, out=delta)
+        np.multiply(delta, scale, out=delta)
+        for i in range(self.n_layers - 1, -1, -1):
+            np.matmul(H[i - 1] if i > 0 else Xt, delta.T, out=self.G[i])
+            if i == 0:
+                break
+            prev = D[i - 1]
+            np.matmul(self.W[i][:-1], delta, out=prev)
+            act = self.acts[i - 1]
+            if act == "relu":
+                np.multiply(prev, M[i - 1], out=prev)
+            elif act == "tanh":
+                d = Z[i - 1]  # scratch: 1 - tanh²
+                np.multiply(Ha[i - 1], Ha[i - 1], out=d)
+                np.subtract(1, d, out=d)
+                np.multiply(prev, d, out=prev)
+            elif act == "leaky_relu":
+                d = Z[i - 1]  # scratch: 1 where z > 0, LEAKY_SLOPE elsewhere
+                np.multiply(M[i - 1], 1 - LEAKY_SLOPE, out=d)
+                np.add(d, LEAKY_SLOPE, out=d)
+                np.multiply(prev, d, out=prev)
+            delta = prev
+
+    def evaluate(self, Xt, y) -> tuple[float, float]:
+        """Mean cross-entropy (without L2) and accuracy of the current parameters on a whole set, in chunks."""
+        total, correct, n = 0.0, 0, len(y)
+        for start in range(0, n, CHUNK):
+            yc = y[start: start + CHUNK]
+            m = len(yc)
+            z = self.forward(Xt[:, start: start + m], m)
+            correct += int(np.count_nonzero(z.argmax(axis=0) == yc))
+            zy = float(np.sum(np.take_along_axis(z, yc[None, :], axis=0), dtype=np.float64))
+            S = self.buffers(m)[5]
+            np.exp(z, out=z)
+            np.add.reduce(z, axis=0, keepdims=True, out=S)
+            total += float(np.sum(np.log(S), dtype=np.float64)) - zy
+        return total / n, correct / n
+
+    def l2_term(self, l2: float) -> float:
+        if not l2:
+            return 0.0
+        w = self.theta * self.wmask
+        return 0.5 * l2 * float(np.dot(w, w))
+
+
+def _columns(X, dtype):
+    """``X`` (n, d) as samples-in-columns (d + 1, n) with a last row of ones, in ``dtype``."""
+    Xt = np.ones((X.shape[1] + 1, len(X)), dtype=dtype)
+    Xt[:-1] = X.T
+    return Xt
+
+
+def _one_hot_columns(y, n_classes: int, dtype):
+    Yt = np.zeros((n_classes, len(y)), dtype=dtype)
+    Yt[y, np.arange(len(y))] = 1
+    return Yt
+
+
+def _prepare(model_or_sizes, dataset, config: TrainConfig, rng):
+    """The starting Model (new or continued) and the standardised data as columns."""
+    dtype = np.dtype(config.dtype)
+    Xtr, Xte = np.asarray(dataset.X_train, dtype=np.float64), np.asarray(dataset.X_test, dtype=np.float64)
+    if isinstance(model_or_sizes, Model):
+        model = model_or_sizes
+        if model.sizes[0] != dataset.n_features:
+            raise CubenetError(f"the model expects inputs with {model.sizes[0]} features but the dataset has "
+                               f"{dataset.n_features}; train a new model for this dataset")
+        if model.sizes[-1] != dataset.n_classes:
+            raise CubenetError(f"the model has {model.sizes[-1]} outputs but the dataset has {dataset.n_classes} classes")
+        params = [(W.astype(dtype), b.astype(dtype)) for W, b in model.params]
+        model = dataclasses.replace(model, params=params)
+    else:
+        sizes = check_sizes(model_or_sizes)
+        if sizes[0] != dataset.n_features or sizes[-1] != dataset.n_classes:
+            raise CubenetError(f"sizes {sizes} do not fit the dataset: it has {dataset.n_features} features and "
+                               f"{dataset.n_classes} classes")
+        acts = check_activations(config.activation, len(sizes) - 2)
+        mean = scale = None
+        if config.standardize:
+            mean = Xtr.mean(axis=0)
+            scale = Xtr.std(axis=0)
+            scale[scale < 1e-12] = 1.0
+        params = init_params(sizes, rng=rng, dtype=dtype, activations=acts)
+        model = Model(params, acts, mean, scale, tuple(dataset.class_names))
+    if model.input_mean is not None:
+        Xtr, Xte = (Xtr - model.input_mean) / model.input_scale, (Xte - model.input_mean) / model.input_scale
+    return model, _columns(Xtr, dtype), _columns(Xte, dtype)
+
+
+class _Recorder:
+    """Collects the history rows and snapshots; decides when to stop.
+
+    Epochs are scored on fixed random subsets of at most ``config.eval_points`` training and test
+    points (evaluating everything every epoch would cost as much as training); the final row is
+    re-scored on all points.
+    """
+
+    def __init__(self, config: TrainConfig, kernels: _Kernels, data, callback, rng):
+        self.config, self.k, self.full, self.callback = config, kernels, data, callback
+        self.subsets = tuple(self._subset(X, y, config.eval_points, rng) for X, y in (data[:2], data[2:]))
+        self.rows, self.snapshots = [], []
+        self.wanted = set(config.snapshot_epochs if config.snapshot_epochs is not None
+                          else snapshot_schedule(config.epochs, config.n_snapshots))
+        self.best_loss, self.stale = np.inf, 0
+        self.good = kernels.theta.copy()
+        self.t0 = time.perf_counter()
+        self.stop_reason = None
+
+    @staticmethod
+    def _subset(Xt, y, n_max, rng):
+        if len(y) <= n_max:
+            return Xt, y
+        idx = np.sort(rng.choice(len(y), n_max, replace=False))
+        return np.ascontiguousarray(Xt[:, idx]), y[idx]
+
+    def record(self, epoch: int, loss: float | None = None) -> bool:
+        """Score the current parameters after ``epoch``; return True if training must stop (see ``stop_reason``)."""
+        k, cfg = self.k, self.config
+        (Xtr, ytr), (Xte, yte) = self.subsets
+        train_loss, train_acc = k.evaluate(Xtr, ytr)
+        if loss is None:
+            loss = train_loss + k.l2_term(cfg.l2)
+        biggest = float(np.max(np.abs(k.theta)))
+        if not np.isfinite(loss) or not np.isfinite(biggest) or biggest > cfg.max_weight:
+            what = "the loss became NaN/inf" if not np.isfinite(loss) else f"the weights exploded (|w| up to {biggest:.3g})"
+            k.theta[:] = self.good
+            kept = f"kept the parameters of epoch {self.rows[-1][0]}" if self.rows else "kept the initial parameters"
+            self.stop_reason = (f"diverged: {what} in epoch {epoch} with {cfg.optimizer} at learning rate "
+                                f"{cfg.learning_rate:g}; {kept}. Lower the learning rate (try --lr "
+                                f"{cfg.learning_rate / 10:g})" + (" or use --optimizer adam" if cfg.optimizer != "adam" else ""))
+            return True
+        self.good[:] = k.theta
+        _, test_acc = k.evaluate(Xte, yte)
+        self.rows.append([epoch, loss, train_acc, test_acc, time.perf_counter() - self.t0])
+        if epoch in self.wanted:
+            self.snapshots.append((epoch, k.params()))
+        if epoch == 0:
+            self.best_loss = loss
+        elif cfg.target_accuracy is not None and train_acc >= cfg.target_accuracy:
+            self.stop_reason = f"reached the target training accuracy {cfg.target_accuracy:.2%} at epoch {epoch}"
+        elif cfg.patience is not None:
+            if loss < self.best_loss - cfg.tol:
+                self.best_loss, self.stale = loss, 0
+            else:
+                self.stale += 1
+                if self.stale >= cfg.patience:
+                    self.stop_reason = (f"plateau: the training loss improved by less than {cfg.tol:g} "
+                                        f"for {cfg.patience} epochs (stopped at epoch {epoch})")
+        if self.callback is not None:
+            self.callback(epoch, self.history(self.stop_reason or ""))
+        return self.stop_reason is not None
+
+    def history(self, stop_reason: str) -> History:
+        cols = list(zip(*self.rows))
+        return History(
+            epochs=np.array(cols[0], dtype=int), loss=np.array(cols[1], dtype=float),
+            train_accuracy=np.array(cols[2], dtype=float), test_accuracy=np.array(cols[3], dtype=float),
+            seconds=np.array(cols[4], dtype=float), snapshots=tuple(self.snapshots), stop_reason=stop_reason,
+        )
+
+    def finish(self, default_reason: str) -> History:
+        """The final History: last row re-scored on all points, a snapshot of the final parameters."""
+        k, row = self.k, self.rows[-1]
+        k.theta[:] = self.good
+        if self.subsets[0][1] is not self.full[1] or self.subsets[1][1] is not self.full[3]:
+            train_loss, row[2] = k.evaluate(*self.full[:2])
+            _, row[3] = k.evaluate(*self.full[2:])
+            if self.config.optimizer != "lbfgs":
+                row[1] = train_loss + k.l2_term(self.config.l2)
+        if not self.snapshots or self.snapshots[-1][0] != row[0]:
+            self.snapshots.append((row[0], k.params()))
+        return self.history(self.stop_reason or default_reason)
+
+
+def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=None,
+          callback: Callable | None = None) -> tuple[Model, History]:
+    """Train a network on ``dataset``.
+
+    Parameters
+    ----------
+    model_or_sizes : Model (continue training it) or sequence of int ``(n_in, h1, …, n_out)``
+    dataset : cubenet Dataset
+    config : TrainConfig
+    rng : None, int or numpy Generator (initial weights, minibatch order, evaluation subsets)
+    callback : called as ``callback(epoch, history)`` after every epoch (epoch 0 included)
+
+    Returns
+    -------
+    model : Model with the trained parameters (the last good ones if training diverged);
+        ``model.config`` records sizes, activations and the training settings
+    history : History (``history.diverged`` tells whether it blew up; ``stop_reason`` says what to change)
+    """
+    config = check_config(config or TrainConfig())
+    init_rng, order_rng, eval_rng = np.random.default_rng(rng).spawn(3)
+    model, Xt, Xte = _prepare(model_or_sizes, dataset, config, init_rng)
+    y, yte = np.asarray(dataset.y_train, dtype=np.intp), np.asarray(dataset.y_test, dtype=np.intp)
+    k = _Kernels(model.sizes, model.activations, config.dtype)
+    k.set_params(model.params)
+    with np.errstate(all="ignore"), single_blas_thread():
+        rec = _Recorder(config, k, (Xt, y, Xte, yte), callback, eval_rng)
+        if not rec.record(0):
+            if config.optimizer == "lbfgs":
+                _run_lbfgs(k, Xt, y, config, rec)
+            else:
+                _run_minibatch(k, Xt, y, config, order_rng, rec)
+        unit = "L-BFGS iterations" if config.optimizer == "lbfgs" else "epochs"
+        history = rec.finish(f"completed {rec.rows[-1][0]} {unit}")
+    settings = {key: v for key, v in config.to_dict().items() if key not in ("activation",)}
+    settings.update(lr=config.learning_rate, batch_size=min(config.batch_size, len(y)))
+    trained = dataclasses.replace(model, params=k.params(), config={
+        "sizes": list(model.sizes), "activations": list(model.activations), "training": settings,
+        "epochs_run": int(history.epochs[-1]), "stop_reason": history.stop_reason})
+    return trained, history
+
+
+def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder) -> None:
+    n = len(y)
+    batch = min(config.batch_size, n)
+    Yt = _one_hot_columns(y, k.sizes[-1], k.dtype)
+    Xs, Ys = np.empty_like(Xt), np.empty_like(Yt)
+    batches = [(Xs[:, s: s + batch], Ys[:, s: s + batch], min(batch, n - s)) for s in range(0, n, batch)]
+    batches = [(Xb, Yb, m, 1.0 / m) for Xb, Yb, m in batches]
+    rate = {"lr": config.learning_rate}
+    step = _optimizer_step(config, k, rate)
+    forward, backward = k.forward, k.backward
+    for epoch in range(1, config.epochs + 1):
+        rate["lr"] = epoch_lr(config, epoch)
+        perm = rng.permutation(n)
+        np.take(Xt, perm, axis=1, out=Xs)
+        np.take(Yt, perm, axis=1, out=Ys)
+        for Xb, Yb, m, scale in batches:
+            forward(Xb, m, exact=False)
+            backward(Xb, Yb, m, scale)
+            step()
+        if rec.record(epoch):
+            return
+
+
+def epoch_lr(config: TrainConfig, epoch: int) -> float:
+    """The learning rate during ``epoch`` (1-based): constant, or cosine-annealed from ``lr`` towards 0."""
+    if config.schedule == "cosine":
+        return config.learning_rate * 0.5 * (1 + np.cos(np.pi * (epoch - 1) / config.epochs))
+    return config.learning_rate
+
+
+def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[], None]:
+    """A closure applying one update of ``config.optimizer`` to ``k.theta`` from ``k.grad``.
+
+    ``rate["lr"]`` is read at every step, so the caller can change the learning rate between epochs.
+    """
+    theta, g, l2 = k.theta, k.grad, config.l2
+    tmp = np.empty_like(theta)
+    l2mask = (k.wmask * l2).astype(k.dtype)
+
+    def add_l2():
+        if l2:
+            np.multiply(theta, l2mask, out=tmp)
+            np.add(g, tmp, out=g)
+
+    if config.optimizer == "sgd":
+        def step():
+            add_l2()
+            np.multiply(g, rate["lr"], out=tmp)
+            np.subtract(theta, tmp, out=theta)
+        return step
+    if config.optimizer == "momentum":
+        vel = np.zeros_like(theta)
+        mu = config.momentum
+
+        def step():
+            add_l2()
+            np.multiply(vel, mu, out=vel)
+            np.multiply(g, rate["lr"], out=tmp)
+            np.subtract(vel, tmp, out=vel)  # v = mu v - lr g
+            if config.nesterov:
+                np.multiply(vel, mu, out=g)
+                np.subtract(g, tmp, out=g)  # mu v - lr g
+                np.add(theta, g, out=theta)
+            else:
+                np.add(theta, vel, out=theta)
+        return step
+    m1, m2, tiny = np.zeros_like(theta), np.zeros_like(theta), np.empty(theta.shape, dtype=bool)
+    b1, b2, eps = config.beta1, config.beta2, config.epsilon
+    count = [0]
+
+    def step():
+        add_l2()
+        count[0] += 1
+        t = count[0]
+        np.subtract(g, m1, out=tmp)
+        np.multiply(tmp, 1 - b1, out=tmp)
+        np.add(m1, tmp, out=m1)  # m = b1 m + (1-b1) g
+        np.multiply(g, g, out=tmp)
+        np.subtract(tmp, m2, out=tmp)
+        np.multiply(tmp, 1 - b2, out=tmp)
+        np.add(m2, tmp, out=m2)  # v = b2 v + (1-b2) g²
+        if t % FLUSH_EVERY == 0:  # dead units' moments decay towards subnormal floats, which are slow
+            for buf in (m1, m2):
+                np.less(np.abs(buf, out=tmp), FLUSH_BELOW, out=tiny)
+                np.copyto(buf, 0, where=tiny)
+        lr_t = rate["lr"] * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        np.sqrt(m2, out=tmp)
+        np.add(tmp, eps, out=tmp)
+        np.divide(m1, tmp, out=tmp)
+        np.multiply(tmp, lr_t, out=tmp)
+        np.subtract(theta, tmp, out=theta)
+    return step
+
+
+def _run_lbfgs(k: _Kernels, Xt, y, config: TrainConfig, rec: _Recorder) -> None:
+    """Full-batch L-BFGS-B (scipy) on the flat parameter vector; one history row per iteration."""
+    from scipy.optimize import minimize
+
+    n, l2 = len(y), config.l2
+    chunks = [(Xt[:, s: s + CHUNK], y[s: s + CHUNK]) for s in range(0, n, CHUNK)]
+    chunks = [(Xc, _one_hot_columns(yc, k.sizes[-1], k.dtype), yc, len(yc)) for Xc, yc in chunks]
+    gsum = np.zeros(k.grad.shape, dtype=np.float64)
+
+    def fun(x):
+        k.theta[:] = x
+        gsum[:] = 0
+        total = 0.0
+        for Xc, Yc, yc, m in chunks:
+            z = k.forward(Xc, m)
+            total -= float(np.sum(np.take_along_axis(z, yc[None, :], axis=0), dtype=np.float64))
+            k.backward(Xc, Yc, m, 1.0 / n)
+            total += float(np.sum(np.log(k.buffers(m)[5]), dtype=np.float64))
+            np.add(gsum, k.grad, out=gsum)
+        if l2:
+            np.add(gsum, l2 * (k.wmask * k.theta), out=gsum)
+        return total / n + k.l2_term(l2), gsum.copy()
+
+    iteration = [0]
+
+    def on_iteration(intermediate_result):
+        iteration[0] += 1
+        k.theta[:] = intermediate_result.x
+        if rec.record(iteration[0], float(intermediate_result.fun)):
+            raise StopIteration
+
+    result = minimize(fun, k.theta.astype(np.float64), jac=True, method="L-BFGS-B", callback=on_iteration,
+                      options={"maxiter": config.epochs, "maxfun": max(15000, 2 * config.epochs),
+                               "gtol": 1e-10, "ftol": 1e-12})
+    if rec.stop_reason is None and iteration[0] < config.epochs:
+        rec.stop_reason = f"L-BFGS converged after {iteration[0]} iterations ({result.message})"

@@ -1,0 +1,157 @@
+"""Tests of cubenet.nn.train: the fast kernels match the reference gradient, optimisers learn, stops and records."""
+
+import numpy as np
+import pytest
+
+from cubenet.data.cube import make_color_cube
+from cubenet.data.dataset import Dataset
+from cubenet.errors import CubenetError
+from cubenet.nn import network as nw
+from cubenet.nn import train as tr
+from cubenet.nn.train import TrainConfig, train
+
+
+def xor_dataset(n=200, seed=0):
+    """Four clusters at (±1, ±1); the class is the XOR of the signs."""
+    rng = np.random.default_rng(seed)
+    X = rng.choice([-1.0, 1.0], size=(n, 2)) + rng.normal(scale=0.15, size=(n, 2))
+    y = ((X[:, 0] > 0) ^ (X[:, 1] > 0)).astype(np.int64)
+    return Dataset(X[: n // 2], y[: n // 2], X[n // 2:], y[n // 2:], ("same", "different"), ("#000000", "#ffffff"),
+                   {"generator": "xor"})
+
+
+@pytest.mark.parametrize("act", nw.ACTIVATIONS)
+@pytest.mark.parametrize("l2", [0.0, 0.05])
+def test_kernel_gradient_equals_reference(act, l2):
+    rng = np.random.default_rng(1)
+    sizes = (3, 6, 5, 4)
+    params = [(W, b + rng.normal(scale=0.1, size=b.shape)) for W, b in
+              nw.init_params(sizes, rng=rng, dtype=np.float64, activations=act)]
+    X = rng.normal(size=(9, 3))
+    y = rng.integers(0, 4, size=9)
+    loss, grads = nw.loss_and_grad(params, X, y, (act, act), l2)
+    k = tr._Kernels(sizes, (act, act), "float64")
+    k.set_params(params)
+    Xt = tr._columns(X, np.float64)
+    k.forward(Xt, 9)
+    k.backward(Xt, tr._one_hot_columns(y, 4, np.float64), 9, 1 / 9)
+    g = k.grad + l2 * k.wmask * k.theta
+    np.testing.assert_allclose(g, nw.pack(grads), rtol=1e-10, atol=1e-12)
+    k2_loss, _ = k.evaluate(Xt, y)
+    assert k2_loss + k.l2_term(l2) == pytest.approx(loss, rel=1e-10)
+
+
+@pytest.mark.parametrize("optimizer,lr,epochs", [("adam", 0.02, 60), ("sgd", 0.3, 120), ("momentum", 0.1, 60),
+                                                  ("lbfgs", None, 100)])
+def test_every_optimizer_learns_xor(optimizer, lr, epochs):
+    ds = xor_dataset()
+    cfg = TrainConfig(optimizer=optimizer, lr=lr, epochs=epochs, batch_size=16)
+    model, hist = train((2, 8, 8, 2), ds, cfg, rng=0)
+    assert hist.train_accuracy[-1] == 1.0 and hist.test_accuracy[-1] == 1.0
+    assert (nw.predict(model, ds.X_test) == ds.y_test).all()
+    assert hist.loss[-1] < hist.loss[0]
+
+
+def test_nesterov_learns_xor():
+    model, hist = train((2, 8, 8, 2), xor_dataset(), TrainConfig(optimizer="momentum", nesterov=True, lr=0.1,
+                                                                  epochs=60, batch_size=16), rng=0)
+    assert hist.test_accuracy[-1] == 1.0
+
+
+def test_color_cube_three_twists():
+    ds = make_color_cube(8000, twists=3, rng=7)
+    cfg = TrainConfig(lr=0.01, epochs=30, batch_size=64, schedule="cosine")
+    model, hist = train((3, 32, 32, 6), ds, cfg, rng=0)
+    assert hist.test_accuracy[-1] >= 0.95
+    assert (nw.predict(model, ds.X_test) == ds.y_test).mean() == pytest.approx(hist.test_accuracy[-1])
+
+
+def test_same_seed_same_weights_and_history():
+    ds = xor_dataset()
+    cfg = TrainConfig(lr=0.02, epochs=5, batch_size=16)
+    (m1, h1), (m2, h2) = train((2, 8, 2), ds, cfg, rng=3), train((2, 8, 2), ds, cfg, rng=3)
+    assert all(np.array_equal(W, W2) and np.array_equal(b, b2) for (W, b), (W2, b2) in zip(m1.params, m2.params))
+    assert np.array_equal(h1.loss, h2.loss)
+    m3, _ = train((2, 8, 2), ds, cfg, rng=4)
+    assert not np.array_equal(m1.params[0][0], m3.params[0][0])
+
+
+def test_history_snapshots_and_model_record():
+    ds = xor_dataset()
+    cfg = TrainConfig(lr=0.02, epochs=30, batch_size=16, snapshot_epochs=(0, 5, 10))
+    seen = []
+    model, hist = train((2, 8, 2), ds, cfg, rng=0, callback=lambda epoch, h: seen.append((epoch, len(h.epochs))))
+    assert list(hist.epochs) == list(range(31)) and hist.stop_reason == "completed 30 epochs"
+    assert seen == [(e, e + 1) for e in range(31)]
+    assert [e for e, _ in hist.snapshots] == [0, 5, 10, 30]
+    assert np.all(np.diff(hist.seconds) >= 0) and len(hist.loss) == len(hist.test_accuracy) == 31
+    last = hist.snapshots[-1][1]
+    assert all(np.array_equal(W, W2) for (W, _), (W2, _) in zip(last, model.params))
+    assert not np.array_equal(hist.snapshots[0][1][0][0], model.params[0][0])
+    assert model.config["sizes"] == [2, 8, 2] and model.config["training"]["optimizer"] == "adam"
+    assert model.class_names == ("same", "different") and model.input_mean.shape == (2,)
+
+
+def test_default_snapshot_schedule():
+    sched = tr.snapshot_schedule(100, 24)
+    assert sched[0] == 0 and sched[-1] == 100 and len(sched) <= 24 and sched == tuple(sorted(set(sched)))
+    assert tr.snapshot_schedule(5, 24) == (0, 1, 2, 3, 4, 5)
+
+
+def test_target_accuracy_and_patience_stop_early():
+    ds = xor_dataset()
+    _, hist = train((2, 8, 8, 2), ds, TrainConfig(lr=0.02, epochs=200, batch_size=16, target_accuracy=0.9), rng=0)
+    assert hist.epochs[-1] < 200 and hist.stop_reason.startswith("reached the target")
+    assert hist.train_accuracy[-1] >= 0.9
+    _, hist = train((2, 8, 8, 2), ds, TrainConfig(lr=0.02, epochs=500, batch_size=16, patience=3, tol=0.05), rng=0)
+    assert hist.epochs[-1] < 500 and hist.stop_reason.startswith("plateau")
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum"])
+def test_divergence_is_caught(optimizer):
+    ds = xor_dataset()
+    big = Dataset(ds.X_train * 1000, ds.y_train, ds.X_test * 1000, ds.y_test, ds.class_names, ds.class_colors, {})
+    model, hist = train((2, 8, 8, 2), big, TrainConfig(optimizer=optimizer, lr=5.0, epochs=30, batch_size=4,
+                                                       standardize=False, max_weight=1e3), rng=0)
+    assert hist.diverged and "Lower the learning rate (try --lr 0.5)" in hist.stop_reason
+    assert all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in model.params)
+    assert np.abs(model.params[0][0]).max() <= 1e3
+    assert np.isfinite(hist.loss).all()
+
+
+def test_continue_training_a_model_and_dimension_mismatch():
+    ds = xor_dataset()
+    model, _ = train((2, 8, 2), ds, TrainConfig(lr=0.02, epochs=3, batch_size=16), rng=0)
+    more, hist = train(model, ds, TrainConfig(lr=0.02, epochs=3, batch_size=16), rng=0)
+    assert np.array_equal(more.input_mean, model.input_mean) and hist.epochs[-1] == 3
+    cube = make_color_cube(100, twists=1, rng=0)
+    with pytest.raises(CubenetError, match="expects inputs with 2 features but the dataset has 3"):
+        train(model, cube)
+    with pytest.raises(CubenetError, match="do not fit the dataset"):
+        train((2, 4, 6), cube)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    ({"lr": 0.0}, "learning rate must be > 0"), ({"lr": -1.0}, "learning rate"), ({"lr": 50.0}, "learning rate"),
+    ({"lr": float("nan")}, "learning rate"), ({"epochs": 0}, "epochs"), ({"batch_size": 0}, "batch_size"),
+    ({"optimizer": "rmsprop"}, "unknown optimizer"), ({"l2": -1.0}, "l2"), ({"target_accuracy": 1.5}, "target"),
+    ({"patience": 0}, "patience"), ({"schedule": "step"}, "schedule"), ({"momentum": 1.0}, "momentum"), ({"activation": "sigmoid"}, "activation"),
+])
+def test_bad_settings(kwargs, match):
+    with pytest.raises(CubenetError, match=match):
+        train((2, 4, 2), xor_dataset(), TrainConfig(**kwargs))
+
+
+def test_eval_subsets_and_exact_final_row():
+    ds = make_color_cube(1200, twists=1, rng=0)
+    model, hist = train((3, 8, 6), ds, TrainConfig(lr=0.01, epochs=3, eval_points=100), rng=0)
+    assert hist.test_accuracy[-1] == pytest.approx((nw.predict(model, ds.X_test) == ds.y_test).mean())
+    assert hist.train_accuracy[-1] == pytest.approx((nw.predict(model, ds.X_train) == ds.y_train).mean())
+
+
+def test_blas_threads_restored():
+    controls = tr._openblas_controls()
+    before = [get() for get, _ in controls]
+    with tr.single_blas_thread():
+        assert all(get() == 1 for get, _ in controls)
+    assert [get() for get, _ in controls] == before
