@@ -208,7 +208,7 @@ def _read_rows(path: Path, reader, names, features, label, split):
         code = labels.setdefault(text, len(labels))
         if len(labels) > MAX_CLASSES:
             _fail(path, line, f"the label column {names[label]!r} has more than {MAX_CLASSES} different values;"
-                              " is it the right column? choose one with --label-column NAME")
+                              " is it the right column? name the label column with --label-column NAME (label_column= in Python)")
         if split is not None:
             part = row[split].strip().lower()
             if part not in ("train", "test"):

@@ -64,6 +64,8 @@ uniformly among the others (recorded as ``meta["labels_flipped"]``).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from cubenet.data.cube import check_count
@@ -414,7 +416,7 @@ def build(name: str, sample, signature, *, n_samples, n_classes, class_names, pa
     X = apply_moves(X, scramble)
     if noise > 0:
         X = X + noise_rng.normal(scale=noise, size=X.shape)
-    y, flipped = flip_labels(y, label_noise, n_classes, rng=flip_rng)
+    noisy, flipped = flip_labels(y, label_noise, n_classes, rng=flip_rng)
     meta = make_meta(
         name, kind="planar", seed=seed,
         params={"n_samples": n_samples, **params, "twists": 0 if twists is None else int(twists),
@@ -422,7 +424,12 @@ def build(name: str, sample, signature, *, n_samples, n_classes, class_names, pa
         scramble=format_scramble(scramble), inverse=format_scramble(invert(scramble)),
         solved=solved, labels_flipped=flipped,
     )
-    return train_test_split(X, y, test_fraction=test_fraction, class_names=class_names, meta=meta, rng=split_rng)
+    # stratify on the true labels, so that label noise changes labels and nothing else; the noisy
+    # labels travel through the split as an extra column
+    ds = train_test_split(np.column_stack([X, noisy]), y, test_fraction=test_fraction, class_names=class_names,
+                          meta=meta, rng=split_rng)
+    return replace(ds, X_train=ds.X_train[:, :2], y_train=ds.X_train[:, 2].astype(np.int64),
+                   X_test=ds.X_test[:, :2], y_test=ds.X_test[:, 2].astype(np.int64))
 
 
 def make_spirals(n_samples: int = 2000, *, arms: int = 2, turns: float = 1.5, twists: int | None = None, moves=None,
@@ -521,7 +528,8 @@ def make_xor(n_samples: int = 2000, *, twists: int | None = None, moves=None, no
 
 
 def _board(name, cells, **kwargs) -> Dataset:
-    names = ["x·y < 0", "x·y > 0"] if cells == 2 else ["even cells", "odd cells"]
+    # class 0 ends up on the cells (column + row, counted from the bottom left) ≡ cells/2 (mod 2)
+    names = ["x·y < 0", "x·y > 0"] if cells == 2 else ["even cells", "odd cells"][:: 1 if cells % 4 == 0 else -1]
     return build(name, lambda y, g: checker_cells(y, cells, rng=g), checker_flips(cells), n_classes=2,
                  class_names=names, solved="one colour's cells in the top half, the other's below", **kwargs)
 
