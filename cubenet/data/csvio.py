@@ -253,7 +253,8 @@ def write_csv(dataset: Dataset, path: str | os.PathLike, *, split: bool = True) 
 
     Feature columns keep the dataset's ``meta["feature_names"]`` when it has them; labels are
     written as class names; numbers with ``repr`` precision, so :func:`read_csv` reads back the
-    same values, classes and (with ``split=True``) the same train/test split.
+    same values, classes and (with ``split=True``) the same train/test split. Only the order of
+    the classes may change (read_csv sorts them) and colours are not stored.
     """
     from cubenet.files import atomic_path
 

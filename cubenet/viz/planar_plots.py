@@ -8,6 +8,8 @@ import numpy as np
 
 #: grey behind the points, so white and yellow classes stay visible
 BACKGROUND = "#e5e5e5"
+#: answer keys wider (or taller) than this are drawn stretched to fill their panel
+MAX_STRETCH = 2.5
 
 
 def plot_points(X, y, *, colors, class_names=None, ax=None, size: float = 9.0, legend: bool = True,
@@ -48,7 +50,12 @@ def draw_linear_regions(ax, X, y, *, colors, n_classes: int):
               vmin=-0.5, vmax=n_classes - 0.5, alpha=0.22, interpolation="nearest", zorder=0, aspect="auto")
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_aspect("equal", adjustable="box")
+    stretch = (x1 - x0) / (y1 - y0)
+    if 1 / MAX_STRETCH < stretch < MAX_STRETCH:
+        ax.set_aspect("equal", adjustable="box")
+    else:  # e.g. the circles' flat bands: fill the panel (straight lines stay straight)
+        ax.set_aspect("auto")
+        ax.set_xlabel(ax.get_xlabel() + " (axes not to scale)")
     return accuracy
 
 
@@ -89,7 +96,8 @@ def planar_preview_figure(ds, *, max_points: int = 3000):
                  fontsize=13, fontweight="bold")
     plot_points(X, y, colors=ds.class_colors, class_names=ds.class_names, ax=axes[0], labels=names[:2])
     if not scramble:
-        axes[0].set_title("your data as given (no scramble)", fontsize=10)
+        axes[0].set_title("your data as given" if ds.meta.get("kind") == "table"
+                          else "the solved arrangement: no moves yet (add --twists N to scramble it)", fontsize=10)
         return fig
     axes[0].set_title(_wrap(f"what the network sees — scramble: {scramble}"), fontsize=9.5, loc="left")
     Z = apply_moves(X, inverse)
