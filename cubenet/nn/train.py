@@ -34,7 +34,7 @@ SCHEDULES = ("constant", "cosine")
 DEFAULT_LR = {"adam": 0.01, "sgd": 0.1, "momentum": 0.05, "lbfgs": None}
 MAX_LR = 10.0
 #: rows per chunk for full-batch passes (evaluation, L-BFGS): keeps buffers small and cache-friendly
-CHUNK = 8192
+CHUNK = 2048
 #: minibatch logits are clipped here instead of shifted by their maximum (exp stays finite in float32)
 LOGIT_CLIP = 60.0
 #: Adam moments below this are set to zero now and then, so they never decay into slow subnormal floats

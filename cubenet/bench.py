@@ -1,0 +1,198 @@
+"""The reference benchmark: cubenet's training side by side with scikit-learn's MLPClassifier at equal settings.
+
+Both get the same standardised arrays, architecture, solver, epochs (L-BFGS: iterations), batch size,
+learning rate and L2 penalty, and run in the same process with one BLAS thread. Only the fitting call
+is timed; the reported time is the median over ``repeats`` runs (same seed, so accuracies repeat).
+scikit-learn is optional: without it only cubenet's columns are filled.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass, replace
+from typing import Callable
+
+import numpy as np
+
+from cubenet.errors import CubenetError
+
+#: scikit-learn's default L2 strength; cubenet's ``l2`` equals ``alpha / batch_size`` (sklearn divides by the batch)
+ALPHA = 1e-4
+LR = 0.001
+
+
+@dataclass(frozen=True)
+class Task:
+    """One reference task: how to make its data and how to train on it."""
+
+    name: str
+    make: Callable  # rng -> Dataset
+    hidden: tuple
+    epochs: int
+    batch_size: int = 64
+    lbfgs_iterations: int = 200
+
+
+@dataclass(frozen=True)
+class Result:
+    """One (task, solver, library) measurement: median seconds over repeats, test accuracy (0..1)."""
+
+    task: str
+    solver: str
+    library: str
+    seconds: float
+    accuracy: float
+    repeats: int
+    epochs: int
+
+
+def _cube(n_per_part: int, twists: int):
+    def make(rng):
+        from cubenet.data.cube import make_color_cube
+
+        return make_color_cube(2 * n_per_part, twists=twists, test_fraction=0.5, rng=rng)
+    return make
+
+
+def _spirals(n_per_part: int):
+    def make(rng):
+        from cubenet.data.registry import make_dataset
+
+        return make_dataset("spirals", 2 * n_per_part, test_fraction=0.5, rng=rng)
+    return make
+
+
+def _digits(n_samples: int):
+    def make(rng):
+        from cubenet.data.registry import make_dataset
+
+        if _has_digits():
+            return make_dataset("digits", n_samples, rng=rng)
+        return stand_in_64(n_samples, rng=rng)
+    return make
+
+
+def stand_in_64(n_samples: int, *, rng=None):
+    """A 64-feature, 10-class task (Gaussian classes in 64-D) for when the digits generator is absent."""
+    from cubenet.data.dataset import make_meta, train_test_split
+
+    rng = np.random.default_rng(rng)
+    y = np.arange(n_samples) % 10
+    centres = rng.normal(scale=1.0, size=(10, 64))
+    X = centres[y] + rng.normal(scale=2.0, size=(n_samples, 64))
+    return train_test_split(X, y, test_fraction=0.25, class_names=[str(i) for i in range(10)],
+                            meta=make_meta("gauss-64", kind="table"), rng=rng)
+
+
+def tasks(quick: bool = False) -> list[Task]:
+    """The three reference tasks of the issue; ``quick`` shrinks data and epochs for CI."""
+    digits = "digits 8x8" if _has_digits() else "64-D stand-in"
+    if quick:
+        return [Task("cube 20 twists", _cube(2000, 20), (64, 64, 64), 5, lbfgs_iterations=20),
+                Task("spirals", _spirals(500), (16, 16, 16), 20, lbfgs_iterations=30),
+                Task(digits, _digits(1000), (64,), 10, lbfgs_iterations=20)]
+    return [Task("cube 20 twists", _cube(20_000, 20), (64, 64, 64), 100, lbfgs_iterations=200),
+            Task("spirals", _spirals(2_000), (16, 16, 16), 200, lbfgs_iterations=300),
+            Task(digits, _digits(4_000), (64,), 100, lbfgs_iterations=200)]
+
+
+def _has_digits() -> bool:
+    from cubenet.data.registry import GENERATORS
+
+    return "digits" in GENERATORS
+
+
+def has_sklearn() -> bool:
+    try:
+        import sklearn.neural_network  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _standardised(ds):
+    mean, scale = ds.X_train.mean(axis=0), ds.X_train.std(axis=0)
+    scale[scale < 1e-12] = 1.0
+    return replace(ds, X_train=(ds.X_train - mean) / scale, X_test=(ds.X_test - mean) / scale)
+
+
+def _fit_cubenet(task: Task, ds, solver: str, seed: int):
+    from cubenet.nn.network import predict
+    from cubenet.nn.train import TrainConfig, train
+
+    n = len(ds.y_train)
+    if solver == "lbfgs":
+        cfg = TrainConfig(optimizer="lbfgs", epochs=task.lbfgs_iterations, l2=ALPHA / n, standardize=False)
+    else:
+        cfg = TrainConfig(optimizer="adam", epochs=task.epochs, batch_size=task.batch_size, lr=LR,
+                          schedule="constant", l2=ALPHA / min(task.batch_size, n), standardize=False)
+    start = time.perf_counter()
+    model, _ = train((ds.n_features, *task.hidden, ds.n_classes), ds, cfg, rng=seed)
+    seconds = time.perf_counter() - start
+    return seconds, float(np.mean(predict(model, ds.X_test) == ds.y_test))
+
+
+def _fit_sklearn(task: Task, ds, solver: str, seed: int):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+
+    from cubenet.nn.train import single_blas_thread
+
+    if solver == "lbfgs":
+        clf = MLPClassifier(task.hidden, solver="lbfgs", alpha=ALPHA, max_iter=task.lbfgs_iterations,
+                            random_state=seed)
+    else:
+        clf = MLPClassifier(task.hidden, solver="adam", alpha=ALPHA, batch_size=task.batch_size,
+                            learning_rate_init=LR, max_iter=task.epochs, shuffle=True, tol=0.0,
+                            n_iter_no_change=task.epochs + 1, random_state=seed)
+    with warnings.catch_warnings(), single_blas_thread():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = time.perf_counter()
+        clf.fit(ds.X_train, ds.y_train)
+        seconds = time.perf_counter() - start
+    return seconds, float(clf.score(ds.X_test, ds.y_test))
+
+
+def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"), sklearn: bool | None = None,
+              task_names=None, seed: int = 0, callback: Callable | None = None) -> list[Result]:
+    """Run the reference tasks; return one Result per (task, solver, library).
+
+    Parameters
+    ----------
+    quick : small data and few epochs (for CI)
+    repeats : timing repeats per measurement (the median is reported)
+    solvers : any of "adam", "lbfgs"
+    sklearn : compare with scikit-learn (default: when it is installed)
+    task_names : restrict to tasks whose name contains one of these strings
+    seed : data and initialisation seed (the same for both libraries)
+    callback : called with each Result as soon as it is measured
+    """
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or not 1 <= repeats <= 100:
+        raise CubenetError(f"repeats must be an integer between 1 and 100, got {repeats!r}")
+    for s in solvers:
+        if s not in ("adam", "lbfgs"):
+            raise CubenetError(f"unknown solver {s!r}; choose adam or lbfgs")
+    if sklearn is None:
+        sklearn = has_sklearn()
+    elif sklearn and not has_sklearn():
+        raise CubenetError("scikit-learn is not installed; install it with: pip install 'cubenet[bench]'")
+    chosen = tasks(quick)
+    if task_names:
+        chosen = [t for t in chosen if any(s.lower() in t.name.lower() for s in task_names)]
+        if not chosen:
+            raise CubenetError(f"no task matches {', '.join(task_names)}; tasks: {', '.join(t.name for t in tasks(quick))}")
+    fits = {"cubenet": _fit_cubenet, **({"scikit-learn": _fit_sklearn} if sklearn else {})}
+    results = []
+    for task in chosen:
+        ds = _standardised(task.make(seed))
+        for solver in solvers:
+            for library, fit in fits.items():
+                runs = [fit(task, ds, solver, seed) for _ in range(repeats)]
+                result = Result(task.name, solver, library, float(np.median([s for s, _ in runs])),
+                                float(np.median([a for _, a in runs])), repeats,
+                                task.lbfgs_iterations if solver == "lbfgs" else task.epochs)
+                results.append(result)
+                if callback is not None:
+                    callback(result)
+    return results

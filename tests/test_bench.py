@@ -1,0 +1,59 @@
+"""Tests of cubenet.bench and ``cubenet bench`` (behaviour only: timings are never asserted)."""
+
+import numpy as np
+import pytest
+
+from cubenet import bench
+from cubenet.errors import CubenetError
+
+sklearn_installed = pytest.mark.skipif(not bench.has_sklearn(), reason="scikit-learn not installed")
+
+
+def test_tasks_match_the_issue():
+    full = {t.name.split()[0]: t for t in bench.tasks()}
+    cube, spirals = full["cube"], full["spirals"]
+    assert (cube.hidden, cube.epochs, cube.batch_size) == ((64, 64, 64), 100, 64)
+    assert (spirals.hidden, spirals.epochs) == ((16, 16, 16), 200)
+    assert bench.tasks()[2].hidden == (64,) and bench.tasks()[2].epochs == 100
+    assert all(q.epochs < t.epochs for q, t in zip(bench.tasks(quick=True), bench.tasks()))
+
+
+def test_stand_in_has_64_features_and_10_classes():
+    ds = bench.stand_in_64(400, rng=0)
+    assert ds.n_features == 64 and ds.n_classes == 10 and len(ds.y_test) == 100
+    assert np.array_equal(ds.X_train, bench.stand_in_64(400, rng=0).X_train)
+
+
+@sklearn_installed
+def test_quick_bench_side_by_side():
+    seen = []
+    results = bench.run_bench(quick=True, repeats=1, task_names=["spirals"], callback=seen.append)
+    assert seen == results
+    assert [(r.solver, r.library) for r in results] == [("adam", "cubenet"), ("adam", "scikit-learn"),
+                                                        ("lbfgs", "cubenet"), ("lbfgs", "scikit-learn")]
+    assert all(r.seconds > 0 and 0 <= r.accuracy <= 1 and r.task == "spirals" for r in results)
+
+
+def test_cubenet_only():
+    results = bench.run_bench(quick=True, repeats=2, solvers=("adam",), sklearn=False, task_names=["spirals"])
+    assert len(results) == 1 and results[0].library == "cubenet" and results[0].repeats == 2
+
+
+@pytest.mark.parametrize("kwargs,match", [({"repeats": 0}, "repeats"), ({"solvers": ("sgd",)}, "unknown solver"),
+                                          ({"task_names": ["mnist"]}, "no task matches")])
+def test_bad_arguments(kwargs, match):
+    with pytest.raises(CubenetError, match=match):
+        bench.run_bench(quick=True, sklearn=False, **kwargs)
+
+
+def test_cli_bench_quick(cli):
+    r = cli("bench", "--quick", "--repeats", "1", "--task", "spirals", "--solver", "adam")
+    assert r.exit_code == 0, r.output
+    assert "spirals" in r.output and "cubenet bench --quick" in r.output
+    if bench.has_sklearn():
+        assert "speed-up" in r.output
+
+
+def test_cli_bench_bad_solver(cli):
+    r = cli("bench", "--quick", "--solver", "sgd")
+    assert r.exit_code == 2 and "choose adam, lbfgs or all" in r.output
