@@ -7,7 +7,7 @@ import pytest
 
 import cubenet
 from cubenet.data import planar
-from cubenet.data.moves import MOVE_KINDS, Move, apply_moves, format_scramble, invert, parse_scramble
+from cubenet.data.moves import MOVE_KINDS, apply_moves, format_scramble, invert, parse_scramble
 from cubenet.data.registry import GENERATORS, make_dataset
 from cubenet.errors import CubenetError
 

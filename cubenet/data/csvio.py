@@ -89,7 +89,8 @@ def _header(path: Path, reader, label_column: str | None) -> tuple[list[str], in
     names = [h.strip() for h in header]
     line = reader.line_num
     if all(_is_number(h) for h in names):
-        _fail(path, line, f"the first line must be a header naming the columns, but it looks like data: {','.join(names)}")
+        _fail(path, line, "the first line must be a header naming the columns, but it looks like data: "
+                          + ",".join(names))
     if "" in names:
         _fail(path, line, f"column {names.index('') + 1} of the header has no name")
     duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -208,7 +209,8 @@ def _read_rows(path: Path, reader, names, features, label, split):
         code = labels.setdefault(text, len(labels))
         if len(labels) > MAX_CLASSES:
             _fail(path, line, f"the label column {names[label]!r} has more than {MAX_CLASSES} different values;"
-                              " is it the right column? name the label column with --label-column NAME (label_column= in Python)")
+                              " is it the right column? name the label column with --label-column NAME"
+                              " (label_column= in Python)")
         if split is not None:
             part = row[split].strip().lower()
             if part not in ("train", "test"):

@@ -53,6 +53,8 @@ The datasets (solved arrangement → signature scramble, then ``twists`` random 
   separates them). Flipping every odd column (``flip``, a 180° turn of that column) makes the
   rows alternate, and flipping every other row of each half then gives the checkerboard; for xor
   a single column flip is enough. Cells keep a 5 % margin, so the board shows thin grid lines.
+  Classes are named by the parity of column + row counted from the bottom-left cell ("even
+  cells", "odd cells"; for xor "x·y < 0", "x·y > 0").
 - **blobs** (``classes`` = k): k round blobs (Gaussians truncated at a radius that keeps them
   apart) on a circle — separable as they are; only ``twists`` scramble them.
 
@@ -70,7 +72,9 @@ import numpy as np
 
 from cubenet.data.cube import check_count
 from cubenet.data.dataset import Dataset, make_meta, train_test_split
-from cubenet.data.moves import Move, MoveKind, apply_moves, as_moves, format_scramble, invert, parse_float, register_move
+from cubenet.data.moves import (
+    Move, MoveKind, apply_moves, as_moves, format_scramble, invert, parse_float, register_move,
+)
 from cubenet.errors import CubenetError
 
 #: disc and ring twists fade out over this fraction of their radius / width
