@@ -1,0 +1,221 @@
+"""What every check uses: the learner's module behind a guard, friendly failures, and strict value tests.
+
+A check is a function ``check(learner, ctx) -> Passed`` that calls the learner's code through
+:meth:`Learner.call` (errors there become a friendly :class:`LearnerError`), validates what comes back
+with the ``expect_*`` helpers (exact types, shapes and dtypes, never broadcasting leniency) and raises
+:class:`Fail` with one kind sentence when the behaviour is wrong.
+"""
+
+from __future__ import annotations
+
+import linecache
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from cubenet.workshop.guard import ForbiddenShortcut, Guard
+
+
+class Fail(Exception):
+    """The learner's answer behaves wrongly. ``kind`` is "fail" (wrong values) or "shape" (wrong type/shape/dtype)."""
+
+    def __init__(self, message: str, *, kind: str = "fail", details=()):
+        super().__init__(message)
+        self.message = message
+        self.kind = kind
+        self.details = tuple(details)
+
+
+class LearnerError(Exception):
+    """The learner's code raised an exception; ``message`` says where and what, without a traceback dump."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Passed:
+    """A passing check: a short message, and for golf puzzles a score against par (fewer is better)."""
+
+    message: str = "all checks passed"
+    details: tuple = ()
+    score: int | None = None
+    par: int | None = None
+
+
+@dataclass
+class Context:
+    """Where a check may save its "yours vs target" picture."""
+
+    feedback_dir: Path | None = None
+    feedback: Path | None = field(default=None)
+
+    def picture(self, build, name: str = "feedback.png") -> Path | None:
+        """Build the figure (``build()`` -> Figure) and save it, only when there is a place for it."""
+        if self.feedback_dir is None:
+            return None
+        from cubenet.files import save_figure
+
+        self.feedback = save_figure(build(), Path(self.feedback_dir) / name)
+        return self.feedback
+
+
+def learner_line(exc: BaseException, filename: str) -> tuple[int, str, str] | None:
+    """The deepest traceback frame inside the learner's file: (line number, function, source line)."""
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == filename:
+            found = (frame.lineno, frame.name, (frame.line or linecache.getline(filename, frame.lineno)).strip())
+    return found
+
+
+def describe_exception(exc: BaseException, filename: str, doing: str) -> str:
+    """One friendly paragraph: what was being done, the error, and the learner's line that raised it."""
+    name = Path(filename).name
+    if isinstance(exc, NotImplementedError):
+        head = f"{doing} is not written yet (it raises NotImplementedError{': ' + str(exc) if str(exc) else ''})."
+    elif isinstance(exc, SystemExit):
+        head = f"{doing} called exit(); an answer must return its result instead."
+    elif isinstance(exc, RecursionError):
+        head = f"{doing} recursed too deeply (RecursionError): does the recursion reach its base case?"
+    else:
+        head = f"{doing} raised {type(exc).__name__}: {exc}"
+    where = learner_line(exc, filename)
+    if where is None:
+        return head
+    lineno, func, line = where
+    place = f"line {lineno} of {name}" + (f" (in {func})" if func != "<module>" else "")
+    return f"{head}\n  at {place}: {line}"
+
+
+def show(value, limit: int = 60) -> str:
+    """A short readable form of a value for messages (arrays as shape and dtype)."""
+    if isinstance(value, np.ndarray):
+        if value.size <= 6:
+            return f"array({np.array2string(value, precision=4, separator=', ')}, dtype={value.dtype})"
+        return f"array of shape {value.shape}, dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class Learner:
+    """The learner's loaded module; every call into it runs behind the puzzle's guard."""
+
+    def __init__(self, module, filename: str, guard: Guard):
+        self.module = module
+        self.filename = filename
+        self.guard = guard
+
+    def value(self, name: str):
+        """A module-level name the learner defined (presence is checked before the check runs)."""
+        return getattr(self.module, name)
+
+    def call(self, name: str, *args, shown: str | None = None, **kwargs):
+        """Call the learner's function ``name``; ``shown`` is how the call reads in messages."""
+        func = getattr(self.module, name)
+        doing = shown or f"{name}({', '.join([*(show(a) for a in args), *(f'{k}={show(v)}' for k, v in kwargs.items())])})"
+        if not callable(func):
+            raise Fail(f"{name} should be a function, but it is {type(func).__name__} {show(func)}.", kind="shape")
+        try:
+            with self.guard:
+                return func(*args, **kwargs)
+        except ForbiddenShortcut:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - every learner error becomes a friendly message
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            raise LearnerError(describe_exception(exc, self.filename, doing)) from None
+
+
+# ---------------------------------------------------------------- strict value tests
+
+def expect_array(value, what: str, *, shape: tuple, dtype=None) -> np.ndarray:
+    """``value`` must be an ndarray of exactly ``shape`` (and ``dtype`` when given)."""
+    if not isinstance(value, np.ndarray):
+        raise Fail(f"{what} should be a numpy array of shape {shape}{_dtype_text(dtype)}, "
+                   f"but it is {type(value).__name__} {show(value)}.", kind="shape")
+    if value.shape != tuple(shape):
+        raise Fail(f"{what} should have shape {tuple(shape)}, but yours has shape {value.shape}.", kind="shape")
+    if dtype is not None and value.dtype != np.dtype(dtype):
+        hint = " (write numbers as 1.0, or use np.array(..., dtype=float))" if value.dtype.kind in "iub" else ""
+        raise Fail(f"{what} should have dtype {np.dtype(dtype)}, but yours has dtype {value.dtype}{hint}.", kind="shape")
+    return value
+
+
+def _dtype_text(dtype) -> str:
+    return "" if dtype is None else f" and dtype {np.dtype(dtype)}"
+
+
+def expect_finite(value: np.ndarray, what: str) -> np.ndarray:
+    if not np.all(np.isfinite(value)):
+        bad = np.argwhere(~np.isfinite(value))[0]
+        raise Fail(f"{what} contains {value[tuple(bad)]} at index {tuple(int(i) for i in bad)}; every entry must be finite.")
+    return value
+
+
+def expect_int(value, what: str) -> int:
+    """A Python or numpy integer (not bool, not float)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise Fail(f"{what} should be an int, but it is {type(value).__name__} {show(value)}.", kind="shape")
+    return int(value)
+
+
+def expect_str(value, what: str) -> str:
+    if not isinstance(value, str):
+        raise Fail(f"{what} should be a str, but it is {type(value).__name__} {show(value)}.", kind="shape")
+    return value
+
+
+def expect_params(value, what: str, *, n_in: int | None = None, n_out: int | None = None, dtype=None) -> list:
+    """A list (or tuple) of ``(W, b)`` pairs with chained shapes: W (fan_in, fan_out), b (fan_out,)."""
+    if not isinstance(value, (list, tuple)) or not value:
+        raise Fail(f"{what} should be a non-empty list of (W, b) pairs, but it is {type(value).__name__} {show(value)}.",
+                   kind="shape")
+    layers = []
+    fan_in = n_in
+    for i, pair in enumerate(value):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise Fail(f"{what}[{i}] should be a pair (W, b), but it is {show(pair)}.", kind="shape")
+        W, b = pair
+        if not isinstance(W, np.ndarray) or W.ndim != 2:
+            raise Fail(f"{what}[{i}] W should be a 2-D numpy array (fan_in, fan_out), but it is {show(W)}.", kind="shape")
+        if fan_in is not None and W.shape[0] != fan_in:
+            raise Fail(f"{what}[{i}] W should have {fan_in} rows (the width of what comes in), but its shape is {W.shape}.",
+                       kind="shape")
+        expect_array(W, f"{what}[{i}] W", shape=W.shape, dtype=dtype)
+        expect_array(b, f"{what}[{i}] b", shape=(W.shape[1],), dtype=dtype)
+        expect_finite(W, f"{what}[{i}] W")
+        expect_finite(b, f"{what}[{i}] b")
+        layers.append((W, b))
+        fan_in = W.shape[1]
+    if n_out is not None and fan_in != n_out:
+        raise Fail(f"the last layer of {what} should have {n_out} outputs, but it has {fan_in}.", kind="shape")
+    return layers
+
+
+def count_params(params) -> int:
+    return int(sum(W.size + b.size for W, b in params))
+
+
+def relu_forward(params, X) -> np.ndarray:
+    """Output-layer scores of a ReLU network (hidden ReLU, last layer linear)."""
+    h = X
+    for i, (W, b) in enumerate(params):
+        h = h @ W + b
+        if i < len(params) - 1:
+            h = np.maximum(h, 0)
+    return h
+
+
+def close(yours: np.ndarray, target: np.ndarray, *, rtol: float, atol: float) -> bool:
+    return bool(np.allclose(yours, target, rtol=rtol, atol=atol))
+
+
+def worst_entry(yours: np.ndarray, target: np.ndarray) -> str:
+    """Where two arrays differ most, for a message."""
+    idx = np.unravel_index(np.argmax(np.abs(yours - target)), yours.shape)
+    at = tuple(int(i) for i in idx)
+    return f"at index {at}: yours {yours[idx]:.6g}, expected {target[idx]:.6g}"

@@ -1,0 +1,13 @@
+"""Wrong: the right numbers, but an integer matrix (the puzzle asks for float64)."""
+
+import numpy as np
+
+FACES = {"R": (0, 1), "L": (0, -1), "U": (1, 1), "D": (1, -1), "F": (2, 1), "B": (2, -1)}
+
+
+def rotation(move: str) -> np.ndarray:
+    axis, sign = FACES[move[0]]
+    i, j = [(1, 2), (2, 0), (0, 1)][axis]
+    M = np.eye(3, dtype=int)
+    M[i, i], M[i, j], M[j, i], M[j, j] = 0, sign, -sign, 0
+    return np.linalg.matrix_power(M, {"": 1, "2": 2, "'": 3}[move[1:]])
