@@ -19,6 +19,7 @@ import contextlib
 import dataclasses
 import time
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 import numpy as np
@@ -35,8 +36,8 @@ DEFAULT_LR = {"adam": 0.01, "sgd": 0.1, "momentum": 0.05, "lbfgs": None}
 MAX_LR = 10.0
 #: rows per chunk for full-batch passes (evaluation, L-BFGS): keeps buffers small and cache-friendly
 CHUNK = 2048
-#: minibatch logits are clipped here instead of shifted by their maximum (exp stays finite in float32)
-LOGIT_CLIP = 60.0
+#: minibatch logits are clipped to ±this instead of shifted by their maximum (exp stays a normal float32)
+LOGIT_CLIP = 30.0
 #: Adam moments below this are set to zero now and then, so they never decay into slow subnormal floats
 FLUSH_BELOW = 1e-25
 FLUSH_EVERY = 64
@@ -258,69 +259,75 @@ class _Kernels:
         """A copy of the current parameters as ``[(W, b), …]``."""
         return unpack(self.theta.copy(), self.sizes)
 
-    def forward(self, Xt, m: int, *, exact: bool = True):
-        """Forward pass of ``Xt`` (n_in + 1, m); returns the output logits (n_out, m).
+    def forward_ops(self, Xt, m: int, *, exact: bool = True) -> list:
+        """The numpy calls of a forward pass of ``Xt`` (n_in + 1, m) as zero-argument callables.
 
-        ``exact``: shift each sample's logits by their maximum (so softmax and loss are exact);
-        otherwise clip them at :data:`LOGIT_CLIP`, which is cheaper and differs only for absurd logits.
+        Built once per batch and run many times: this removes most of the Python work around each call.
+        After running them, ``Z[-1]`` of :meth:`buffers` holds the output logits (n_out, m): with
+        ``exact``, shifted by each sample's maximum (softmax and loss exact); otherwise clipped to
+        ±:data:`LOGIT_CLIP` (cheaper; differs only for absurd logits, and keeps exp() away from
+        subnormal floats, which are very slow on x86).
         """
         H, Ha, Z, _, M, S = self.buffers(m)
-        h = Xt
+        ops, h = [], Xt
         for i in range(self.n_layers - 1):
             a = Ha[i]
-            np.matmul(self.W[i].T, h, out=a)
+            ops.append(partial(np.matmul, self.W[i].T, h, out=a))
             act = self.acts[i]
             if act == "relu":
-                np.maximum(a, 0, out=a)
-                np.greater(a, 0, out=M[i])
+                ops += [partial(np.maximum, a, 0, out=a), partial(np.greater, a, 0, out=M[i])]
             elif act == "tanh":
-                np.tanh(a, out=a)
+                ops.append(partial(np.tanh, a, out=a))
             elif act == "leaky_relu":
-                np.greater(a, 0, out=M[i])
-                np.multiply(a, LEAKY_SLOPE, out=Z[i])
-                np.maximum(a, Z[i], out=a)
+                ops += [partial(np.greater, a, 0, out=M[i]), partial(np.multiply, a, LEAKY_SLOPE, out=Z[i]),
+                        partial(np.maximum, a, Z[i], out=a)]
             h = H[i]
         z = Z[-1]
-        np.matmul(self.W[-1].T, h, out=z)
-        if exact:
-            np.maximum.reduce(z, axis=0, keepdims=True, out=S)
-            np.subtract(z, S, out=z)
+        ops.append(partial(np.matmul, self.W[-1].T, h, out=z))
+        if exact:  # (shifted logits below -80 only matter for absurd models; exp() of them would be subnormal)
+            ops += [partial(np.maximum.reduce, z, axis=0, keepdims=True, out=S), partial(np.subtract, z, S, out=z),
+                    partial(np.maximum, z, -80.0, out=z)]
         else:
-            np.minimum(z, LOGIT_CLIP, out=z)
-        return z
+            ops += [partial(np.minimum, z, LOGIT_CLIP, out=z), partial(np.maximum, z, -LOGIT_CLIP, out=z)]
+        return ops
 
-    def backward(self, Xt, Yt, m: int, scale: float) -> None:
-        """After ``forward``: the gradient of ``scale · Σ cross-entropy`` into ``self.grad``.
+    def backward_ops(self, Xt, Yt, m: int, scale: float = 1.0) -> list:
+        """The calls that, after the forward ops, put the gradient of ``scale · Σ cross-entropy`` into ``grad``.
 
-        ``Yt`` is the one-hot target (n_out, m). Leaves the softmax sums of the batch in ``S``.
+        ``Yt`` is the one-hot target (n_out, m) *already multiplied by* ``scale``. The ops leave
+        ``scale``-free softmax sums of the batch in ``S`` (multiplied by 1/scale).
         """
         H, Ha, Z, D, M, S = self.buffers(m)
         delta = Z[-1]
-        np.exp(delta, out=delta)
-        np.matmul(self._ones, delta, out=S)
-        np.divide(delta, S, out=delta)  # softmax
-        np.subtract(delta, Yt, out=delta)
-        np.multiply(delta, scale, out=delta)
+        ones = np.full((1, self.sizes[-1]), 1.0 / scale, dtype=self.dtype)
+        ops = [partial(np.exp, delta, out=delta), partial(np.matmul, ones, delta, out=S),
+               partial(np.divide, delta, S, out=delta),  # scale · softmax
+               partial(np.subtract, delta, Yt, out=delta)]
         for i in range(self.n_layers - 1, -1, -1):
-            np.matmul(H[i - 1] if i > 0 else Xt, delta.T, out=self.G[i])
+            ops.append(partial(np.matmul, H[i - 1] if i > 0 else Xt, delta.T, out=self.G[i]))
             if i == 0:
                 break
             prev = D[i - 1]
-            np.matmul(self.W[i][:-1], delta, out=prev)
+            ops.append(partial(np.matmul, self.W[i][:-1], delta, out=prev))
             act = self.acts[i - 1]
             if act == "relu":
-                np.multiply(prev, M[i - 1], out=prev)
+                ops.append(partial(np.multiply, prev, M[i - 1], out=prev))
             elif act == "tanh":
                 d = Z[i - 1]  # scratch: 1 - tanh²
-                np.multiply(Ha[i - 1], Ha[i - 1], out=d)
-                np.subtract(1, d, out=d)
-                np.multiply(prev, d, out=prev)
+                ops += [partial(np.multiply, Ha[i - 1], Ha[i - 1], out=d), partial(np.subtract, 1, d, out=d),
+                        partial(np.multiply, prev, d, out=prev)]
             elif act == "leaky_relu":
                 d = Z[i - 1]  # scratch: 1 where z > 0, LEAKY_SLOPE elsewhere
-                np.multiply(M[i - 1], 1 - LEAKY_SLOPE, out=d)
-                np.add(d, LEAKY_SLOPE, out=d)
-                np.multiply(prev, d, out=prev)
+                ops += [partial(np.multiply, M[i - 1], 1 - LEAKY_SLOPE, out=d), partial(np.add, d, LEAKY_SLOPE, out=d),
+                        partial(np.multiply, prev, d, out=prev)]
             delta = prev
+        return ops
+
+    def forward(self, Xt, m: int, *, exact: bool = True):
+        """Run a forward pass (see :meth:`forward_ops`); return the output logits (n_out, m)."""
+        for op in self.forward_ops(Xt, m, exact=exact):
+            op()
+        return self.buffers(m)[2][-1]
 
     def evaluate(self, Xt, y) -> tuple[float, float]:
         """Mean cross-entropy (without L2) and accuracy of the current parameters on a whole set, in chunks."""
@@ -519,19 +526,24 @@ def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder)
     batch = min(config.batch_size, n)
     Yt = _one_hot_columns(y, k.sizes[-1], k.dtype)
     Xs, Ys = np.empty_like(Xt), np.empty_like(Yt)
-    batches = [(Xs[:, s: s + batch], Ys[:, s: s + batch], min(batch, n - s)) for s in range(0, n, batch)]
-    batches = [(Xb, Yb, m, 1.0 / m) for Xb, Yb, m in batches]
+    plans = []
+    for s in range(0, n, batch):
+        Xb, Yb, m = Xs[:, s: s + batch], Ys[:, s: s + batch], min(batch, n - s)
+        plans.append(k.forward_ops(Xb, m, exact=False) + k.backward_ops(Xb, Yb, m, 1.0 / m))
+    tail = n % batch  # the last, smaller batch needs its targets scaled by 1/tail instead of 1/batch
     rate = {"lr": config.learning_rate}
     step = _optimizer_step(config, k, rate)
-    forward, backward = k.forward, k.backward
     for epoch in range(1, config.epochs + 1):
         rate["lr"] = epoch_lr(config, epoch)
         perm = rng.permutation(n)
         np.take(Xt, perm, axis=1, out=Xs)
         np.take(Yt, perm, axis=1, out=Ys)
-        for Xb, Yb, m, scale in batches:
-            forward(Xb, m, exact=False)
-            backward(Xb, Yb, m, scale)
+        np.multiply(Ys, 1.0 / batch, out=Ys)
+        if tail:
+            np.multiply(Ys[:, n - tail:], batch / tail, out=Ys[:, n - tail:])
+        for plan in plans:
+            for op in plan:
+                op()
             step()
         if rec.record(epoch):
             return
@@ -580,26 +592,27 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
             else:
                 np.add(theta, vel, out=theta)
         return step
+    # Adam with moments stored as m1 / (1 - beta1) and m2 / (1 - beta2): the same update in fewer calls
     m1, m2, tiny = np.zeros_like(theta), np.zeros_like(theta), np.empty(theta.shape, dtype=bool)
-    b1, b2, eps = config.beta1, config.beta2, config.epsilon
+    b1, b2 = config.beta1, config.beta2
+    root = np.sqrt(1 - b2)
+    eps = config.epsilon / root
     count = [0]
 
     def step():
         add_l2()
         count[0] += 1
         t = count[0]
-        np.subtract(g, m1, out=tmp)
-        np.multiply(tmp, 1 - b1, out=tmp)
-        np.add(m1, tmp, out=m1)  # m = b1 m + (1-b1) g
+        np.multiply(m1, b1, out=m1)
+        np.add(m1, g, out=m1)
+        np.multiply(m2, b2, out=m2)
         np.multiply(g, g, out=tmp)
-        np.subtract(tmp, m2, out=tmp)
-        np.multiply(tmp, 1 - b2, out=tmp)
-        np.add(m2, tmp, out=m2)  # v = b2 v + (1-b2) g²
+        np.add(m2, tmp, out=m2)
         if t % FLUSH_EVERY == 0:  # dead units' moments decay towards subnormal floats, which are slow
             for buf in (m1, m2):
                 np.less(np.abs(buf, out=tmp), FLUSH_BELOW, out=tiny)
                 np.copyto(buf, 0, where=tiny)
-        lr_t = rate["lr"] * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        lr_t = rate["lr"] * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * (1 - b1) / root
         np.sqrt(m2, out=tmp)
         np.add(tmp, eps, out=tmp)
         np.divide(m1, tmp, out=tmp)
@@ -613,20 +626,27 @@ def _run_lbfgs(k: _Kernels, Xt, y, config: TrainConfig, rec: _Recorder) -> None:
     from scipy.optimize import minimize
 
     n, l2 = len(y), config.l2
-    chunks = [(Xt[:, s: s + CHUNK], y[s: s + CHUNK]) for s in range(0, n, CHUNK)]
-    chunks = [(Xc, _one_hot_columns(yc, k.sizes[-1], k.dtype), yc, len(yc)) for Xc, yc in chunks]
+    chunks = []
+    for s in range(0, n, CHUNK):
+        Xc, yc = Xt[:, s: s + CHUNK], y[s: s + CHUNK]
+        m = len(yc)
+        Yc = _one_hot_columns(yc, k.sizes[-1], k.dtype)
+        chunks.append((k.forward_ops(Xc, m), k.backward_ops(Xc, Yc, m), k.buffers(m), yc))
     gsum = np.zeros(k.grad.shape, dtype=np.float64)
 
     def fun(x):
         k.theta[:] = x
         gsum[:] = 0
         total = 0.0
-        for Xc, Yc, yc, m in chunks:
-            z = k.forward(Xc, m)
-            total -= float(np.sum(np.take_along_axis(z, yc[None, :], axis=0), dtype=np.float64))
-            k.backward(Xc, Yc, m, 1.0 / n)
-            total += float(np.sum(np.log(k.buffers(m)[5]), dtype=np.float64))
+        for forward_ops, backward_ops, (_, _, Z, _, _, S), yc in chunks:
+            for op in forward_ops:
+                op()
+            total -= float(np.sum(np.take_along_axis(Z[-1], yc[None, :], axis=0), dtype=np.float64))
+            for op in backward_ops:
+                op()
+            total += float(np.sum(np.log(S), dtype=np.float64))
             np.add(gsum, k.grad, out=gsum)
+        np.multiply(gsum, 1.0 / n, out=gsum)
         if l2:
             np.add(gsum, l2 * (k.wmask * k.theta), out=gsum)
         return total / n + k.l2_term(l2), gsum.copy()
