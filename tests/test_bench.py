@@ -10,7 +10,7 @@ sklearn_installed = pytest.mark.skipif(not bench.has_sklearn(), reason="scikit-l
 
 
 def test_tasks_match_the_issue():
-    full = {t.name.split()[0]: t for t in bench.tasks()}
+    full = {t.name: t for t in bench.tasks()}
     cube, spirals = full["cube"], full["spirals"]
     assert (cube.hidden, cube.epochs, cube.batch_size) == ((64, 64, 64), 100, 64)
     assert (spirals.hidden, spirals.epochs) == ((16, 16, 16), 200)

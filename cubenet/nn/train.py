@@ -56,6 +56,8 @@ class TrainConfig:
     l2 : weight decay, the loss gets ``l2/2 · Σ‖W‖²``
     target_accuracy : stop once the training accuracy reaches this (0..1), or None
     patience : stop when the training loss has not improved by ``tol`` for this many epochs, or None
+    tol : the loss improvement that counts for ``patience``; for L-BFGS also the gradient tolerance
+        (scipy's ``gtol``, as scikit-learn uses its ``tol``)
     snapshot_epochs : epochs whose parameters are kept (epoch 0 and the final epoch always are);
         None picks ``n_snapshots`` spread over training, denser at the start where most changes
     standardize : learn ``input_mean``/``input_scale`` from the training data (ignored when continuing a Model)
@@ -660,7 +662,6 @@ def _run_lbfgs(k: _Kernels, Xt, y, config: TrainConfig, rec: _Recorder) -> None:
             raise StopIteration
 
     result = minimize(fun, k.theta.astype(np.float64), jac=True, method="L-BFGS-B", callback=on_iteration,
-                      options={"maxiter": config.epochs, "maxfun": max(15000, 2 * config.epochs),
-                               "gtol": 1e-10, "ftol": 1e-12})
+                      options={"maxiter": config.epochs, "maxfun": max(15000, 2 * config.epochs), "gtol": config.tol})
     if rec.stop_reason is None and iteration[0] < config.epochs:
         rec.stop_reason = f"L-BFGS converged after {iteration[0]} iterations ({result.message})"
