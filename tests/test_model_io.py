@@ -1,6 +1,6 @@
 """Tests of the model file: bit-identical round trip, no pickles, clear errors, runnable with numpy alone."""
 
-import json
+import textwrap
 
 import numpy as np
 import pytest
@@ -34,19 +34,23 @@ def test_save_load_identical(tmp_path, standardized):
         assert back.input_mean is None
 
 
-def test_runs_with_numpy_alone(tmp_path):
+def test_runs_with_numpy_alone(tmp_path, monkeypatch):
+    """The snippet of the module docstring (and the README), executed as written."""
+    from cubenet.nn import model_io
+
     model = _model()
     save_model(model, tmp_path / "model.npz")
+    monkeypatch.chdir(tmp_path)
+    snippet = model_io.__doc__.split("::")[1]
+    namespace = {}
+    exec(textwrap.dedent(snippet), namespace)
     X = np.random.default_rng(1).normal(size=(20, 3))
-    f = np.load(tmp_path / "model.npz")
-    acts = json.loads(str(f["config"]))["activations"]
-    h = (X - f["input_mean"]) / f["input_scale"]
-    n = len([k for k in f.files if k.startswith("W")])
-    for i in range(n):
-        z = h @ f[f"W{i}"] + f[f"b{i}"]
-        h = {"relu": lambda z: np.maximum(z, 0), "tanh": np.tanh}[acts[i]](z) if i < n - 1 else z
-    labels = f["class_names"][z.argmax(axis=1)]
+    labels = namespace["predict"](X)
     assert list(labels) == [model.class_names[k] for k in nw.predict(model, X)]
+    plain = nw.Model(model.params, model.activations, class_names=model.class_names)
+    save_model(plain, tmp_path / "model.npz")
+    exec(textwrap.dedent(snippet), namespace)
+    assert list(namespace["predict"](X)) == [plain.class_names[k] for k in nw.predict(plain, X)]
 
 
 def test_errors(tmp_path):

@@ -155,3 +155,13 @@ def test_blas_threads_restored():
     with tr.single_blas_thread():
         assert all(get() == 1 for get, _ in controls)
     assert [get() for get, _ in controls] == before
+
+
+def test_lbfgs_records_every_iteration():
+    ds = xor_dataset()
+    seen = []
+    _, hist = train((2, 8, 8, 2), ds, TrainConfig(optimizer="lbfgs", epochs=40, tol=1e-12), rng=0,
+                    callback=lambda e, h: seen.append(e))
+    assert list(hist.epochs) == list(range(len(hist.epochs))) == seen
+    assert len(hist.epochs) > 10 and np.all(np.diff(hist.loss) <= 1e-12)
+    assert hist.snapshots[0][0] == 0 and hist.snapshots[-1][0] == hist.epochs[-1]

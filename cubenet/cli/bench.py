@@ -18,7 +18,7 @@ def bench(
     task: Annotated[Optional[list[str]], typer.Option(help="Only tasks whose name contains this (repeatable): cube, spirals, digits.",
                                                       show_default=False)] = None,
     sklearn: Annotated[Optional[bool], typer.Option("--sklearn/--no-sklearn", help="Compare with scikit-learn "
-                                                    "[default: when installed].", show_default=False)] = None,
+                                                    "(default: when installed).", show_default=False)] = None,
     seed: Annotated[int, typer.Option(help="Seed for the data and both libraries' initialisation.")] = 0,
 ):
     """Time cubenet's training against scikit-learn's MLPClassifier on the reference tasks and print a table.

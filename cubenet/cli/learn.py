@@ -40,14 +40,14 @@ def learn(
     data: Annotated[Optional[Path], typer.Argument(help="Dataset file (.npz from 'cubenet scramble', or .csv). "
                                                    "Default: a freshly scrambled colour cube (3 twists).",
                                                    show_default=False)] = None,
-    hidden: Annotated[Optional[str], typer.Option(help=f"Hidden layer widths, comma-separated [default: {DEFAULT_HIDDEN}].",
+    hidden: Annotated[Optional[str], typer.Option(help=f"Hidden layer widths, comma-separated (default {DEFAULT_HIDDEN}).",
                                                   show_default=False)] = None,
     activation: Annotated[Activation, typer.Option(help="Hidden-layer activation.")] = Activation.relu,
     optimizer: Annotated[Optimizer, typer.Option(help="adam, sgd, momentum (minibatch) or lbfgs (full batch).")] = Optimizer.adam,
-    epochs: Annotated[Optional[int], typer.Option(help="Passes over the data [default: 60; lbfgs: 300 iterations].",
+    epochs: Annotated[Optional[int], typer.Option(help="Passes over the data (default 60; lbfgs: 300 iterations).",
                                                   show_default=False)] = None,
     batch_size: Annotated[int, typer.Option(help="Minibatch size (not used by lbfgs).")] = 64,
-    lr: Annotated[Optional[float], typer.Option(help="Learning rate [default: adam 0.01, sgd 0.1, momentum 0.05].",
+    lr: Annotated[Optional[float], typer.Option(help="Learning rate (default: adam 0.01, sgd 0.1, momentum 0.05).",
                                                 show_default=False)] = None,
     schedule: Annotated[Schedule, typer.Option(help="Learning-rate schedule over the epochs.")] = Schedule.cosine,
     nesterov: Annotated[bool, typer.Option("--nesterov", help="Nesterov momentum (with --optimizer momentum).")] = False,
@@ -61,8 +61,8 @@ def learn(
                                                   show_default=False)] = None,
     label_column: Annotated[Optional[str], typer.Option(help="CSV only: the label column (default: the last).",
                                                         show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Run folder to write [default: runs/DATASET, "
-                                                   "numbered if it exists].", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Run folder to write (default: runs/DATASET, "
+                                                   "numbered if it exists).", show_default=False)] = None,
     no_render: Annotated[bool, typer.Option("--no-render", help="Skip the figures and the report.")] = False,
 ):
     """Train a ReLU network and write a run folder (model, history, metrics, figures, report).

@@ -1,1 +1,14 @@
 """Networks that learn: ReLU MLPs as lists of (W, b), their forward trace, training, model files and run folders."""
+
+from cubenet.nn.network import (
+    ACTIVATIONS, LayerTrace, Model, forward, init_params, loss_and_grad, predict, predict_proba, standardize,
+)
+from cubenet.nn.train import OPTIMIZERS, History, TrainConfig, train
+from cubenet.nn.model_io import load_model, save_model
+from cubenet.nn.run import Run, load_run, save_run
+
+__all__ = [
+    "ACTIVATIONS", "LayerTrace", "Model", "forward", "init_params", "loss_and_grad", "predict", "predict_proba",
+    "standardize", "OPTIMIZERS", "History", "TrainConfig", "train", "load_model", "save_model", "Run", "load_run",
+    "save_run",
+]
