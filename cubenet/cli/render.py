@@ -1,0 +1,76 @@
+"""``cubenet render`` (figures and animations of a saved run) and ``cubenet report`` (its offline HTML page)."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cubenet.cli.common import command, console
+
+
+class What(str, Enum):
+    layers = "layers"
+    grid = "grid"
+    animation = "animation"
+    training = "training"
+    curve = "curve"
+    cube = "cube"
+    boundary = "boundary"
+    curves = "curves"
+    confusion = "confusion"
+    digits = "digits"
+    all = "all"
+
+
+class Format(str, Enum):
+    png = "png"
+    svg = "svg"
+    gif = "gif"
+    html = "html"
+
+
+def render(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by 'cubenet learn'.", show_default=False)],
+    what: Annotated[What, typer.Option(help="Which figure: layers, grid (warped grid), animation (forward pass), "
+                                       "training (last layer while training), curve (unscrambling curve), cube, "
+                                       "boundary (2-D decision regions), curves (loss/accuracy), confusion, "
+                                       "digits, or all that apply.")] = What.all,
+    fmt: Annotated[Format, typer.Option("--format", help="png or svg for pictures (animations then as GIF and "
+                                        "HTML); gif or html for animations only.")] = Format.png,
+    max_points: Annotated[int, typer.Option(help="Draw at most this many points per figure (the numbers always "
+                                            "use every point).")] = 3000,
+):
+    """Re-draw a saved run's figures and animations into its folder, without training again.
+
+    Example: [bold]cubenet render runs/color-cube --what animation --format html[/bold]
+    """
+    out = console()
+
+    def done(name, seconds, paths):
+        out.print(f"  {name:<10} {seconds:5.1f} s  " + ", ".join(str(p) for p in paths))
+
+    from cubenet.viz.render import render_run
+
+    paths = render_run(run_dir, what=what.value, fmt=fmt.value, max_points=max_points, callback=done)
+    out.print(f"[bold]{len(paths)} file{'s' if len(paths) != 1 else ''}[/bold] written to {run_dir}")
+
+
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A run folder written by 'cubenet learn'.", show_default=False)],
+):
+    """Write RUN_DIR/report.html: one offline page with the command, data, numbers, layer equations and figures.
+
+    Missing figures are rendered first. Example: [bold]cubenet report runs/color-cube[/bold]
+    """
+    from cubenet.viz.report import write_report
+
+    path = write_report(run_dir)
+    console().print(f"[bold]{path}[/bold]: open it in a browser (works offline, a single file)")
+
+
+def register(app: typer.Typer) -> None:
+    command(app, render)
+    command(app, report)

@@ -1,0 +1,479 @@
+"""Animations: the forward pass staged layer by layer (W, +b, activation), and the last hidden layer during training.
+
+Each layer ``h -> act(h·W + b)`` is shown in three stages, each ``frames_per_stage`` frames long:
+the linear map interpolated from the identity to ``W``, then the bias ``t·b`` added, then the
+activation blended in as ``(1−t)·z + t·act(z)``. A non-square ``W`` (fan_in → fan_out) is
+embedded in ``D = max(fan_in, fan_out)`` dimensions (inputs padded with zeros, ``W`` padded with
+zeros), so ``(1−t)·I + t·W`` is defined for every ``t`` and ends exactly at ``h·W``. Within a
+layer the view is fixed: its own coordinates when ``D <= 3``, otherwise one PCA projection of the
+whole stage sequence, aligned (orthogonal Procrustes) with the previous layer's last view.
+
+Frames are rendered once (the static picture drawn once per stage, only the points re-drawn per
+frame) into a :class:`Movie`, then exported as a GIF (Pillow, as matplotlib's PillowWriter does)
+and as matplotlib's JS-HTML player (``HTMLWriter``, as ``to_jshtml``) whose Font-Awesome CDN link
+is replaced by inline symbols, so the page works offline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from cubenet.errors import CubenetError
+from cubenet.viz import projection as proj
+from cubenet.viz.plots import EDGE, class_handles, data_title, layer_equation, style_axes, sub, subsample
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One state of the forward animation: which layer/stage, how far (t in 0..1), the points (n, D)."""
+
+    layer: int
+    stage: str  # "linear", "bias" or "activation"
+    t: float
+    H: np.ndarray
+
+
+def _activate(name: str, z: np.ndarray) -> np.ndarray:
+    from cubenet.nn.network import activate, softmax
+
+    return softmax(z) if name == "softmax" else activate(name, z)
+
+
+def polar_factor(W) -> np.ndarray:
+    """The isometry closest to ``W`` (fan_in, fan_out): ``U·Vᵀ`` from ``W = U·S·Vᵀ`` (orthonormal rows or columns)."""
+    U, _, Vt = np.linalg.svd(np.asarray(W, dtype=float), full_matrices=False)
+    return U @ Vt
+
+
+def layer_frames(h, W, b, activation: str, *, layer: int, frames_per_stage: int = 10,
+                 embed: str = "pad") -> tuple[list[Frame], np.ndarray]:
+    """The states of one layer ``act(h·W + b)``, each in ``D = max(fan_in, fan_out)`` dimensions.
+
+    Parameters
+    ----------
+    h : ndarray of shape (n, fan_in)
+    W : ndarray of shape (fan_in, fan_out); b : ndarray of shape (fan_out,)
+    activation : "relu", "tanh", "leaky_relu", "identity" or "softmax"
+    embed : how the two spaces share D dimensions.
+        ``"pad"``: both padded with zeros, the linear stage is ``h·((1−t)·I + t·W)`` — the layer's own
+        coordinates, used when D <= 3 and the panels are drawn as they are.
+        ``"polar"``: with ``Q`` the isometry closest to W (:func:`polar_factor`), the linear stage is
+        ``h·((1−t)·Q + t·W)`` when fan_in <= fan_out (the input enters as an undistorted copy lying
+        in W's image, then is stretched along W's singular directions), and ``h·((1−t)·I + t·W·Qᵀ)``
+        otherwise (the output is an undistorted copy ``·Qᵀ`` inside the input space). Used for PCA views,
+        where it keeps each stage in as few dimensions as W allows.
+
+    Returns
+    -------
+    frames : list of Frame
+        The start (t = 0), then ``frames_per_stage`` frames per stage, ``H`` of shape (n, D).
+    E : ndarray of shape (fan_out, D)
+        Isometric embedding of the layer's output: the last frame equals ``act(h·W + b) @ E``.
+    """
+    if embed not in ("pad", "polar"):
+        raise CubenetError(f"embed must be 'pad' or 'polar', got {embed!r}")
+    if frames_per_stage < 1:
+        raise CubenetError(f"frames_per_stage must be >= 1, got {frames_per_stage}")
+    h, W, b = np.asarray(h, dtype=float), np.asarray(W, dtype=float), np.asarray(b, dtype=float)
+    fan_in, fan_out = W.shape
+    D = max(fan_in, fan_out)
+    pad_in = np.eye(fan_in, D)
+    if embed == "pad":
+        E, start, end = np.eye(fan_out, D), np.eye(D), np.pad(W, ((0, D - fan_in), (0, D - fan_out)))
+    elif fan_in <= fan_out:
+        E, start, end = np.eye(fan_out), polar_factor(W), W
+    else:
+        E = polar_factor(W).T
+        start, end = np.eye(fan_in), W @ E
+    hp = h @ pad_in if embed == "pad" or fan_in > fan_out else h
+    ts = np.linspace(0, 1, frames_per_stage + 1)[1:]
+    z = h @ W + b
+    az = _activate(activation, z)
+    frames = [Frame(layer, "linear", 0.0, hp @ start)]
+    frames += [Frame(layer, "linear", t, hp @ ((1 - t) * start + t * end)) for t in ts]
+    frames += [Frame(layer, "bias", t, (h @ W + t * b) @ E) for t in ts]
+    frames += [Frame(layer, "activation", t, ((1 - t) * z + t * az) @ E) for t in ts]
+    return frames, E
+
+
+def forward_frames(model, X, *, frames_per_stage: int = 10) -> list[list[Frame]]:
+    """States of every layer for raw inputs ``X`` (n, n_in): one list per layer, as :func:`layer_frames`.
+
+    Layers whose D = max(fan_in, fan_out) is at most 3 use their own coordinates ("pad"); wider
+    layers the "polar" embedding that suits a PCA view.
+    """
+    from cubenet.nn.network import standardize
+
+    h = standardize(model, X)
+    out = []
+    for i, (W, b) in enumerate(model.params, start=1):
+        act = model.activations[i - 1] if i < model.n_layers else "softmax"
+        frames, _ = layer_frames(h, W, b, act, layer=i, frames_per_stage=frames_per_stage,
+                                 embed="pad" if max(W.shape) <= 3 else "polar")
+        out.append(frames)
+        h = _activate(act, h @ np.asarray(W, float) + np.asarray(b, float))
+    return out
+
+
+def layer_views(per_layer: list[list[Frame]]) -> list[proj.Projection]:
+    """One fixed view per layer; wide layers aligned so each layer starts where the previous one ended."""
+    views, previous = [], None
+    for frames in per_layer:
+        D = frames[0].H.shape[1]
+        if D <= 3:
+            view = proj.identity(D)
+        else:
+            stops = np.concatenate([frames[0].H] + [f.H for f in frames if f.t == 1.0])
+            view = proj.pca(stops, 2)
+            if previous is not None:
+                view = proj.align(view, frames[0].H, previous)
+        previous = view(frames[-1].H)
+        views.append(view)
+    return views
+
+
+def stage_caption(model, layer: int, stage: str) -> str:
+    """What a stage of layer ``layer`` does, e.g. ``step 3 of 3: ReLU folds negatives to 0 — (1−t)·z + t·relu(z)``."""
+    i = layer
+    if stage == "start":
+        return f"start: the points as they enter layer {i} (h{sub(i - 1)})"
+    if stage == "linear":
+        return f"step 1 of 3: the linear map W{sub(i)} comes in (t = 0: unchanged, t = 1: multiplied by W{sub(i)})"
+    if stage == "bias":
+        return f"step 2 of 3: shift by the bias, + t·b{sub(i)}"
+    act = model.activations[i - 1] if i < model.n_layers else "softmax"
+    return {"relu": "step 3 of 3: ReLU folds negatives to 0 — (1−t)·z + t·relu(z)",
+            "leaky_relu": "step 3 of 3: leaky ReLU squeezes negatives — (1−t)·z + t·leaky_relu(z)",
+            "tanh": "step 3 of 3: tanh squashes into (−1, 1) — (1−t)·z + t·tanh(z)",
+            "identity": "step 3 of 3: no activation (identity)",
+            "softmax": "step 3 of 3: softmax turns scores into probabilities — (1−t)·z + t·softmax(z)"}[act]
+
+
+def _limits(P: np.ndarray, margin: float = 0.06) -> list[tuple[float, float]]:
+    lo, hi = P.min(axis=0), P.max(axis=0)
+    pad = margin * np.maximum(hi - lo, 1e-9)
+    return [(float(a), float(b)) for a, b in zip(lo - pad, hi + pad)]
+
+
+def _set_limits(ax, P: np.ndarray) -> None:
+    lims = _limits(P) + [(-1.3, 1.3)]  # the extra pair serves a 1-D layer's jitter axis
+    ax.set(xlim=lims[0], ylim=lims[1])
+    if hasattr(ax, "zaxis"):
+        ax.set_zlim(lims[2])
+
+
+def _scatter_setup(ax, colors, n: int):
+    """An animated (blitted) scatter whose points are set frame by frame."""
+    kw = dict(s=9, c=colors, edgecolors=EDGE, linewidths=0.25, animated=True)
+    if hasattr(ax, "zaxis"):
+        return ax.scatter(np.zeros(n), np.zeros(n), np.zeros(n), depthshade=False, **kw)
+    return ax.scatter(np.zeros(n), np.zeros(n), **kw)
+
+
+def _set_points(artist, P: np.ndarray, jitter: np.ndarray) -> None:
+    if P.shape[1] == 3:
+        artist._offsets3d = (P[:, 0], P[:, 1], P[:, 2])
+        artist.do_3d_projection()
+    elif P.shape[1] == 1:
+        artist.set_offsets(np.column_stack([P[:, 0], jitter]))
+    else:
+        artist.set_offsets(P)
+
+
+def _legend_columns(n_classes: int) -> int:
+    """Legend columns that leave the lower right corner free for the t counter."""
+    return n_classes if n_classes <= 3 else -(-n_classes // 2)
+
+
+def _view_labels(view: proj.Projection) -> tuple[str, ...]:
+    if not view.native:
+        return ("aligned PC 1", "aligned PC 2")
+    return tuple(f"unit {j + 1}" for j in range(view.k)) if view.k > 1 else ("unit 1", "(jitter)")
+
+
+@dataclass(frozen=True)
+class Movie:
+    """Rendered frames, ready to export.
+
+    frames : ndarray of shape (n_frames, height, width, 3), uint8
+    captions : one line per frame saying what it shows
+    """
+
+    frames: np.ndarray
+    captions: tuple
+    fps: int
+    dpi: int
+    title: str
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.frames)
+
+
+class _Blitter:
+    """Renders frames fast: the static picture (axes, labels, legend, caption) is drawn once per scene
+    and only the animated artists (the points, the t counter) are drawn over it for each frame."""
+
+    def __init__(self, fig, n_frames: int):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.fig = fig
+        self.canvas = FigureCanvasAgg(fig)
+        self.canvas.draw()  # settles the constrained layout once
+        fig.set_layout_engine("none")
+        w, h = self.canvas.get_width_height()
+        self.frames = np.empty((n_frames, h, w, 3), dtype=np.uint8)
+        self.captions: list[str] = []
+        self.background = None
+
+    def new_scene(self) -> None:
+        self.canvas.draw()
+        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
+
+    def grab(self, caption: str, *artists) -> None:
+        self.canvas.restore_region(self.background)
+        for a in artists:
+            (a.axes or self.fig).draw_artist(a)
+        self.frames[len(self.captions)] = np.asarray(self.canvas.buffer_rgba())[..., :3]
+        self.captions.append(caption)
+
+    def movie(self, fps: int, title: str) -> Movie:
+        return Movie(self.frames[: len(self.captions)], tuple(self.captions), fps, int(self.fig.dpi), title)
+
+
+def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 10, hold: int = 3,
+                  fps: int = 12, dpi: int = 80, rng=0) -> Movie:
+    """The staged forward pass of (a subset of) the test points, rendered frame by frame.
+
+    Parameters
+    ----------
+    model : Model; ds : Dataset
+    max_points : points drawn (a random subset of the test set)
+    frames_per_stage : frames per stage (W, +b, activation); the movie has
+        ``n_layers · (3·frames_per_stage + 1 + hold)`` frames
+    hold : extra still frames at the end of every layer
+    """
+    from matplotlib.figure import Figure
+
+    keep = subsample(ds.y_test, max_points, rng=rng)
+    y = ds.y_test[keep]
+    per_layer = forward_frames(model, ds.X_test[keep], frames_per_stage=frames_per_stage)
+    views = layer_views(per_layer)
+    order = np.random.default_rng(rng).permutation(len(y))  # no class drawn on top of all others
+    colors = np.asarray(ds.class_colors)[y[order]]
+    jitter = np.random.default_rng(1).uniform(-1, 1, len(y))
+    fig = Figure(figsize=(6.4, 6.2), dpi=dpi, layout="constrained")
+    fig.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="outside lower center",
+               ncols=_legend_columns(ds.n_classes), fontsize=8)
+    caption = fig.suptitle("\n", fontsize=10)
+    counter = fig.text(0.985, 0.015, "", ha="right", va="bottom", fontsize=10, family="monospace", animated=True)
+    panels = []
+    for i, (frames, view) in enumerate(zip(per_layer, views), start=1):
+        coords = [view(f.H)[order] for f in frames]
+        ax = fig.add_subplot(projection="3d" if view.k == 3 else None, label=f"layer {i}")
+        _set_limits(ax, np.concatenate(coords))
+        style_axes(ax, labels=_view_labels(view))
+        ax.set_title(f"{layer_equation(model, i, 'post')}\n{_view_caption(view, i)}", fontsize=9)
+        panels.append((ax, _scatter_setup(ax, colors, len(y)), coords))
+    blit = _Blitter(fig, sum(len(c) + hold for _, _, c in panels))
+    for i, (ax, scatter, coords) in enumerate(panels, start=1):
+        for a, _, _ in panels:
+            a.set_visible(a is ax)
+        frames = per_layer[i - 1]
+        steps = [("start", 0)] + [(f.stage, j) for j, f in enumerate(frames) if j] + [("activation", -1)] * hold
+        for j, (stage, idx) in enumerate(steps):
+            if j == 0 or stage != steps[j - 1][0]:
+                text = stage_caption(model, i, stage)
+                caption.set_text(f"{data_title(ds)} — layer {i} of {len(panels)}\n{text}")
+                blit.new_scene()
+            _set_points(scatter, coords[idx], jitter)
+            t = "" if stage == "start" else f"t = {frames[idx].t:.2f}"
+            counter.set_text(t)
+            blit.grab(f"layer {i}: {text}" + (f", {t}" if t else ""), scatter, counter)
+    return blit.movie(fps, f"{data_title(ds)}: the forward pass, layer by layer")
+
+
+def _view_caption(view: proj.Projection, layer: int) -> str:
+    if view.native:
+        return f"own coordinates ({view.n_dims}-D; axes fixed for this layer)"
+    return (f"PCA of the {view.n_dims}-D embedding, fixed for layer {layer}, keeps {view.variance_kept:.0%} "
+            "of the variance")
+
+
+def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max_points: int = 800,
+                   max_snapshots: int = 12, tween: int = 4, hold: int = 3, fps: int = 8, dpi: int = 80,
+                   rng=0) -> Movie:
+    """The last hidden layer's view of the test points at the saved snapshots, rendered frame by frame.
+
+    Each snapshot's representation is projected (PCA aligned to the previous snapshot; own
+    coordinates for widths <= 3) and rescaled to a common spread; ``tween`` frames blend linearly
+    between consecutive snapshots and ``hold`` frames rest on each.
+    """
+    from matplotlib.figure import Figure
+
+    from cubenet.viz.metrics import representations
+
+    if not snapshots:
+        raise CubenetError("the run has no parameter snapshots; train again to get a training animation")
+    keep = subsample(ds.y_test, max_points, rng=rng)
+    X, y = ds.X_test[keep], ds.y_test[keep]
+    depth = model.n_layers - 1  # the last hidden layer (0 = the input when there is none)
+    coords, previous, epochs = [], None, []
+    for s in pick_snapshots(len(snapshots), max_snapshots):
+        epoch, params = snapshots[s]
+        H = representations(replace(model, params=list(params)), X)[depth]
+        view = proj.view(H, previous=previous)
+        P = view(H) - view(H).mean(axis=0)
+        P = P / max(float(np.sqrt((P ** 2).sum(axis=1).mean())), 1e-12)
+        previous = P
+        coords.append(P)
+        epochs.append(int(epoch))
+    name = f"layer {depth}" if depth else "input"
+    fig = Figure(figsize=(6.2, 6.0), dpi=dpi, layout="constrained")
+    ax = fig.add_subplot(projection="3d" if view.k == 3 else None)
+    _set_limits(ax, np.concatenate(coords))
+    style_axes(ax, labels=_view_labels(view))
+    ax.set_title(f"{name} ({view.n_dims} wide) during training\n"
+                 f"{'own coordinates' if view.native else 'aligned PCA'}, each frame rescaled to equal spread",
+                 fontsize=9)
+    fig.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="outside lower center",
+               ncols=_legend_columns(ds.n_classes), fontsize=8)
+    scatter = _scatter_setup(ax, np.asarray(ds.class_colors)[y], len(y))
+    caption = fig.suptitle(" ", fontsize=11, animated=True)
+    schedule = []
+    for j in range(len(coords)):
+        schedule += [(j, j, 0.0)] * hold
+        if j + 1 < len(coords):
+            schedule += [(j, j + 1, t) for t in np.linspace(0, 1, tween + 2)[1:-1]]
+    acc, probe = _accuracy_by_epoch(history), _probe_by_epoch(layer_epochs, name)
+    jitter = np.random.default_rng(1).uniform(-1, 1, len(y))
+    blit = _Blitter(fig, len(schedule))
+    blit.new_scene()
+    for a, b, t in schedule:
+        _set_points(scatter, (1 - t) * coords[a] + t * coords[b], jitter)
+        e = epochs[a if t < 0.5 else b]
+        extra = ([f"test accuracy {acc[e]:.1%}"] if e in acc else []) + \
+                ([f"probe on {name}: {probe[e]:.1%}"] if e in probe else [])
+        caption.set_text(" · ".join([f"epoch {e}"] + extra))
+        blit.grab(caption.get_text(), scatter, caption)
+    return blit.movie(fps, f"{data_title(ds)}: {name} while the network trains")
+
+
+def pick_snapshots(n: int, max_n: int) -> list[int]:
+    """At most ``max_n`` indices out of ``n`` snapshots, evenly spread, always the first and the last."""
+    if n <= max_n:
+        return list(range(n))
+    return sorted(set(np.round(np.linspace(0, n - 1, max_n)).astype(int).tolist()))
+
+
+def _accuracy_by_epoch(history) -> dict:
+    if history is None:
+        return {}
+    return {int(e): float(a) for e, a in zip(history.epochs, history.test_accuracy)}
+
+
+def _probe_by_epoch(layer_epochs, name: str) -> dict:
+    if not layer_epochs or name not in layer_epochs.get("layers", []):
+        return {}
+    row = layer_epochs["probe_accuracy"][layer_epochs["layers"].index(name)]
+    return dict(zip(layer_epochs["epochs"], row))
+
+
+# --------------------------------------------------------------------------- export
+
+#: the JS-HTML player's Font Awesome icons, replaced by plain symbols so the page needs no CDN
+_ICONS = {
+    "fa-minus": "\u2212", "fa-fast-backward": "|\u25C0\u25C0", "fa-step-backward": "|\u25C0",
+    "fa-play fa-flip-horizontal": "\u25C0", "fa-pause": "\u275A\u275A", "fa-play": "\u25B6",
+    "fa-step-forward": "\u25B6|", "fa-fast-forward": "\u25B6\u25B6|", "fa-plus": "+",
+}
+#: markers around the player in a saved page, so the report can embed the same player
+PLAYER_START, PLAYER_END = "<!-- cubenet player -->", "<!-- /cubenet player -->"
+#: style for the player's text icons (the report and the standalone page include it)
+PLAYER_CSS = ".cubenet-icon{font-size:13px;line-height:22px;font-family:'DejaVu Sans',sans-serif}"
+
+
+def offline_player(html: str) -> str:
+    """Make matplotlib's JS-HTML player self-contained: drop the CDN stylesheet, draw the icons as text."""
+    html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html, flags=re.S)
+    for cls, symbol in sorted(_ICONS.items(), key=lambda kv: -len(kv[0])):
+        html = html.replace(f'<i class="fa {cls}"></i>', f'<span class="cubenet-icon">{symbol}</span>')
+    if re.search(r"https?://", html):
+        raise CubenetError("the animation player still refers to a web address; it would not work offline")
+    return html
+
+
+def save_gif(movie: Movie, path):
+    """Write the movie as a looping GIF, atomically; returns the path.
+
+    This is what matplotlib's PillowWriter does (Pillow, ``save_all``, ``loop=0``), applied to the
+    already rendered frames with Pillow's fast octree palette — re-drawing each frame through a
+    figure and median-cut quantising it took about three times as long.
+    """
+    from PIL import Image
+
+    from cubenet.files import atomic_path
+
+    images = [Image.fromarray(f).quantize(255, method=Image.Quantize.FASTOCTREE) for f in movie.frames]
+    with atomic_path(path) as tmp:
+        images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:],
+                       duration=int(1000 / movie.fps), loop=0)
+    return path
+
+
+def to_html(movie: Movie, *, quality: int = 85) -> str:
+    """The movie as a self-contained HTML player (play/pause/scrub), working offline.
+
+    The player is exactly the one ``Animation.to_jshtml`` writes (matplotlib's ``HTMLWriter``),
+    fed the rendered frames as base64 JPEG instead of re-drawing a figure for every frame.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from matplotlib.figure import Figure
+
+    h, w = movie.frames.shape[1:3]
+    writer = _frames_html_writer(movie, quality)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder, "player.html")
+        writer.setup(Figure(figsize=(w / movie.dpi, h / movie.dpi), dpi=movie.dpi), out, movie.dpi)
+        for _ in range(movie.n_frames):
+            writer.grab_frame()
+        writer.finish()
+        html = out.read_text(encoding="utf-8")
+    return offline_player(html)
+
+
+def _frames_html_writer(movie: Movie, quality: int):
+    """matplotlib's HTMLWriter whose ``grab_frame`` takes the next Movie frame instead of ``fig.savefig``."""
+    import base64
+    import io
+
+    from matplotlib.animation import HTMLWriter
+    from PIL import Image
+
+    class FramesHTMLWriter(HTMLWriter):
+        def grab_frame(self, **savefig_kwargs):
+            buf = io.BytesIO()
+            Image.fromarray(movie.frames[len(self._saved_frames)]).save(buf, format="jpeg", quality=quality)
+            self._saved_frames.append(base64.encodebytes(buf.getvalue()).decode("ascii"))
+
+    writer = FramesHTMLWriter(fps=movie.fps, embed_frames=True, default_mode="loop")
+    writer.frame_format = "jpeg"
+    return writer
+
+
+def save_html(movie: Movie, path):
+    """Write the movie as a standalone offline HTML page with the player; returns the path."""
+    from html import escape
+
+    from cubenet.files import write_text
+
+    title = escape(movie.title)
+    page = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
+            f"<style>{PLAYER_CSS}</style></head>\n<body style=\"font-family:sans-serif\">\n<h1>{title}</h1>\n"
+            f"{PLAYER_START}\n{to_html(movie)}\n{PLAYER_END}\n</body></html>\n")
+    return write_text(path, page)

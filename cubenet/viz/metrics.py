@@ -1,0 +1,258 @@
+"""Per-layer unscrambling numbers: how linearly separable each layer's representation is, and its geometry.
+
+The linear probe is a multinomial logistic regression (softmax regression) fitted with
+``scipy.optimize.minimize`` on one layer's representation of the training set and scored on the
+test set: if a single linear layer can read the classes off a representation, that layer has
+"unscrambled" the data. The numbers per layer are the probe accuracy, the nearest-centroid
+accuracy, the fraction of dead ReLU units and the singular values of the layer's weight matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from cubenet.errors import CubenetError
+
+#: activations whose units can die (be zero / negative on every input)
+_CAN_DIE = ("relu", "leaky_relu")
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A fitted linear probe: ``argmax(((H - mean) / scale) @ W + b)``.
+
+    mean, scale : ndarray of shape (d,)
+    W : ndarray of shape (d, n_classes); b : ndarray of shape (n_classes,)
+    """
+
+    mean: np.ndarray
+    scale: np.ndarray
+    W: np.ndarray
+    b: np.ndarray
+
+    def predict(self, H) -> np.ndarray:
+        """Class labels of shape (n,) for representations ``H`` of shape (n, d)."""
+        return np.argmax(((np.asarray(H, float) - self.mean) / self.scale) @ self.W + self.b, axis=1)
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """The unscrambling numbers of one representation (the input, a hidden layer or the output).
+
+    depth : 0 for the input, i for layer i
+    singular_values : of the weight matrix that produced this layer (None for the input)
+    dead_fraction : fraction of units inactive on every training point (None where units cannot die)
+    """
+
+    depth: int
+    name: str
+    width: int
+    probe_accuracy: float
+    centroid_accuracy: float
+    dead_fraction: float | None
+    singular_values: tuple | None
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict (the entries of metrics.json's ``"layers"``)."""
+        return {"depth": self.depth, "name": self.name, "width": self.width,
+                "probe_accuracy": self.probe_accuracy, "centroid_accuracy": self.centroid_accuracy,
+                "dead_fraction": self.dead_fraction,
+                "singular_values": None if self.singular_values is None else list(self.singular_values)}
+
+
+def _check_xy(H, y, what: str) -> tuple[np.ndarray, np.ndarray]:
+    H = np.asarray(H, dtype=float)
+    y = np.asarray(y)
+    if H.ndim != 2 or y.ndim != 1 or len(H) != len(y):
+        raise CubenetError(f"{what}: expected H of shape (n, d) and y of shape (n,), got {H.shape} and {y.shape}")
+    if len(y) == 0:
+        raise CubenetError(f"{what}: no points given")
+    if not np.all(np.isfinite(H)):
+        raise CubenetError(f"{what}: the representation holds NaN or inf; was training diverging?")
+    return H, y.astype(np.int64)
+
+
+def fit_probe(H, y, *, n_classes: int | None = None, l2: float = 1e-5, max_iter: int = 200) -> Probe:
+    """Fit a multinomial logistic regression (a linear probe) on standardised features.
+
+    Parameters
+    ----------
+    H : ndarray of shape (n, d)
+        One layer's representation of the training points.
+    y : ndarray of shape (n,)
+        Integer class labels.
+    n_classes : int, optional
+        Number of classes (default ``y.max() + 1``).
+    l2 : float
+        L2 penalty on the weights (keeps the problem well posed on separable data).
+    max_iter : int
+        BFGS iterations.
+    """
+    from scipy.optimize import minimize
+
+    H, y = _check_xy(H, y, "fit_probe")
+    k = int(n_classes if n_classes is not None else y.max() + 1)
+    mean = H.mean(axis=0)
+    scale = H.std(axis=0)
+    scale[scale < 1e-12] = 1.0  # constant (e.g. dead) units carry no information
+    Z = (H - mean) / scale
+    n, d = Z.shape
+    rows = np.arange(n)
+
+    def loss_and_grad(theta):
+        # margins relative to the true class, kept exact when they are huge (separable data)
+        W, b = theta[: d * k].reshape(d, k), theta[d * k:]
+        D = Z @ W + b
+        D -= D[rows, y][:, None]
+        top = D.argmax(axis=1)
+        M = D[rows, top]
+        E = np.exp(D - M[:, None])
+        E[rows, top] = 0.0
+        rest = E.sum(axis=1)
+        loss = np.mean(M + np.log1p(rest)) + 0.5 * l2 * np.sum(W * W)
+        E[rows, top] = 1.0
+        G = E / (1.0 + rest)[:, None]  # softmax probabilities
+        G[rows, y] = 0.0
+        G[rows, y] = -G.sum(axis=1)  # P - onehot(y), exact for the true class
+        G /= n
+        return loss, np.concatenate([(Z.T @ G + l2 * W).ravel(), G.sum(axis=0)])
+
+    # BFGS (numpy only) rather than L-BFGS-B, whose compiled code calls scipy's own OpenBLAS: with a
+    # second BLAS thread on a busy machine that was ten times slower on these tiny problems
+    res = minimize(loss_and_grad, np.zeros(d * k + k), jac=True, method="BFGS",
+                   options={"maxiter": max_iter, "gtol": 1e-6})
+    return Probe(mean, scale, res.x[: d * k].reshape(d, k), res.x[d * k:])
+
+
+def probe_accuracy(H_train, y_train, H_test, y_test, *, n_classes: int | None = None, **probe_options) -> float:
+    """Test accuracy of a linear probe fitted on ``(H_train, y_train)``; both H of shape (n, d)."""
+    H_test, y_test = _check_xy(H_test, y_test, "probe_accuracy")
+    if n_classes is None:
+        n_classes = int(max(np.max(y_train), y_test.max())) + 1
+    probe = fit_probe(H_train, y_train, n_classes=n_classes, **probe_options)
+    return float(np.mean(probe.predict(H_test) == y_test))
+
+
+def centroid_accuracy(H_train, y_train, H_test, y_test) -> float:
+    """Test accuracy of "nearest class mean" in the layer's own (Euclidean) geometry."""
+    H_train, y_train = _check_xy(H_train, y_train, "centroid_accuracy")
+    H_test, y_test = _check_xy(H_test, y_test, "centroid_accuracy")
+    classes = np.unique(y_train)
+    centroids = np.stack([H_train[y_train == c].mean(axis=0) for c in classes])
+    d2 = (H_test ** 2).sum(axis=1)[:, None] - 2 * H_test @ centroids.T + (centroids ** 2).sum(axis=1)[None, :]
+    return float(np.mean(classes[np.argmin(d2, axis=1)] == y_test))
+
+
+def dead_fraction(pre) -> float:
+    """Fraction of units whose pre-activation ``pre`` (n, width) is <= 0 on every point (dead ReLUs)."""
+    pre = np.asarray(pre)
+    return float(np.mean(np.all(pre <= 0, axis=0)))
+
+
+def singular_values(W) -> np.ndarray:
+    """Singular values (descending) of a weight matrix of shape (fan_in, fan_out)."""
+    return np.linalg.svd(np.asarray(W, dtype=float), compute_uv=False)
+
+
+def layer_names(n_layers: int) -> list[str]:
+    """Names of the representations: ``input``, ``layer 1`` … ``layer L-1``, ``output``."""
+    return ["input"] + [f"layer {i}" for i in range(1, n_layers)] + ["output"]
+
+
+def representations(model, X) -> list[np.ndarray]:
+    """The network's input ``h0`` then every layer's output: hidden post-activations, and the output logits.
+
+    The output layer is represented by its logits (pre-softmax), which a probe reads exactly as the
+    network does. Returns ``n_layers + 1`` arrays of shape (n, width).
+    """
+    from cubenet.nn.network import forward, standardize
+
+    trace = forward(model, X)
+    return [standardize(model, X)] + [t.post for t in trace[:-1]] + [trace[-1].pre]
+
+
+def stratified_subset(y, max_n: int | None, *, rng=None) -> np.ndarray:
+    """Indices of at most ``max_n`` points, every class kept in proportion (all indices if ``max_n`` is None)."""
+    y = np.asarray(y)
+    if max_n is None or len(y) <= max_n:
+        return np.arange(len(y))
+    rng = np.random.default_rng(rng)
+    return np.sort(rng.permutation(len(y))[:max_n])
+
+
+def layer_stats(model, dataset, *, max_points: int | None = None, rng=None) -> list[LayerStats]:
+    """The unscrambling numbers of every representation of ``dataset`` in ``model``.
+
+    Parameters
+    ----------
+    model : cubenet.nn.network.Model
+    dataset : cubenet.data.dataset.Dataset
+    max_points : int, optional
+        Use at most this many train (and test) points; by default all of them.
+    rng : None, int or numpy Generator
+        Chooses the subset when ``max_points`` applies.
+
+    Returns
+    -------
+    list of LayerStats, one per representation (input, hidden layers, output).
+    """
+    rng = np.random.default_rng(rng)
+    tr = stratified_subset(dataset.y_train, max_points, rng=rng)
+    te = stratified_subset(dataset.y_test, max_points, rng=rng)
+    y_train, y_test = dataset.y_train[tr], dataset.y_test[te]
+    reps_train = representations(model, dataset.X_train[tr])
+    reps_test = representations(model, dataset.X_test[te])
+    from cubenet.nn.network import forward
+
+    pres = [t.pre for t in forward(model, dataset.X_train[tr])]
+    names = layer_names(model.n_layers)
+    out = []
+    for depth, (name, Htr, Hte) in enumerate(zip(names, reps_train, reps_test)):
+        act = model.activations[depth - 1] if 0 < depth < model.n_layers else None
+        out.append(LayerStats(
+            depth=depth, name=name, width=Htr.shape[1],
+            probe_accuracy=probe_accuracy(Htr, y_train, Hte, y_test, n_classes=dataset.n_classes),
+            centroid_accuracy=centroid_accuracy(Htr, y_train, Hte, y_test),
+            dead_fraction=dead_fraction(pres[depth - 1]) if act in _CAN_DIE else None,
+            singular_values=None if depth == 0 else tuple(float(s) for s in singular_values(model.params[depth - 1][0])),
+        ))
+    return out
+
+
+def probe_by_epoch(model, snapshots, dataset, *, max_points: int | None = 1500, rng=None) -> dict:
+    """Linear-probe accuracy of every representation at every saved snapshot (the layer × epoch heatmap).
+
+    Parameters
+    ----------
+    model : Model
+        The trained model (its activations and input standardisation are reused).
+    snapshots : sequence of (epoch, params)
+        As in ``History.snapshots``.
+    max_points : int, optional
+        Train/test points used per probe (a stratified subset keeps this quick); None for all.
+
+    Returns
+    -------
+    dict with ``epochs`` (list of int), ``layers`` (names) and ``probe_accuracy``
+    (list over layers of lists over epochs) — the ``"layer_epochs"`` entry of metrics.json.
+    """
+    rng = np.random.default_rng(rng)
+    tr = stratified_subset(dataset.y_train, max_points, rng=rng)
+    te = stratified_subset(dataset.y_test, max_points, rng=rng)
+    names = layer_names(model.n_layers)
+    table = np.zeros((len(names), len(snapshots)))
+    for j, (_, params) in enumerate(snapshots):
+        snap = replace(model, params=list(params))
+        reps_train = representations(snap, dataset.X_train[tr])
+        reps_test = representations(snap, dataset.X_test[te])
+        for i, (Htr, Hte) in enumerate(zip(reps_train, reps_test)):
+            if i == 0 and j > 0:
+                table[i, j] = table[i, 0]  # the input does not change during training
+                continue
+            table[i, j] = probe_accuracy(Htr, dataset.y_train[tr], Hte, dataset.y_test[te],
+                                         n_classes=dataset.n_classes, max_iter=100)
+    return {"epochs": [int(e) for e, _ in snapshots], "layers": names,
+            "probe_accuracy": [[float(v) for v in row] for row in table],
+            "points": {"train": int(len(tr)), "test": int(len(te))}}
