@@ -108,11 +108,11 @@ def run_check(puzzle, path, *, feedback_dir=None) -> CheckResult:
     ctx = Context(Path(feedback_dir) if feedback_dir is not None else None)
     try:
         passed = spec.func(Learner(module, filename, guard), ctx)
-    except ForbiddenShortcut as exc:
-        return result("forbidden", f"Not allowed in this puzzle: {exc}.", feedback=_str(ctx.feedback))
-    except Fail as exc:
-        return result(exc.kind, exc.message, exc.details, feedback=_str(ctx.feedback))
-    except LearnerError as exc:
+    except (ForbiddenShortcut, Fail, LearnerError) as exc:
+        if guard.violations:  # a refused shortcut explains any failure after it, even if the code swallowed it
+            return result("forbidden", f"Not allowed in this puzzle: {guard.violations[0]}.")
+        if isinstance(exc, Fail):
+            return result(exc.kind, exc.message, exc.details, feedback=_str(ctx.feedback))
         return result("error", exc.message, feedback=_str(ctx.feedback))
     if guard.violations:
         return result("forbidden", f"Not allowed in this puzzle: {guard.violations[0]}.")

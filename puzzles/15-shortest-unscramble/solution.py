@@ -46,4 +46,4 @@ def solve(scramble: str) -> str:
 
 
 if __name__ == "__main__":
-    print(solve("R U F"))
+    print(repr(solve("R U F")))

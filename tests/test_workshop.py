@@ -1,0 +1,312 @@
+"""The workshop keeps its exercises honest: every reference passes, every stub and known-wrong answer fails,
+metadata and files match, and every kind of failure reads as a friendly message."""
+
+import contextlib
+import io
+import json
+import runpy
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cubenet.errors import CubenetError
+from cubenet.workshop import puzzles as pz
+from cubenet.workshop.checker import CheckResult, check_answer, run_check
+from cubenet.workshop.checks import load_all
+
+PUZZLES = pz.load_puzzles()
+BY_ID = {p.id: p for p in PUZZLES}
+WRONG = [(p.id, w.name) for p in PUZZLES for w in p.wrong]
+ALLOWED_FILES = {"statement.md", "meta.json", "stub.py", "solution.py", "wrong"}
+
+
+def check(puzzle_id, path, **kw):
+    return run_check(BY_ID[puzzle_id], path, **kw)
+
+
+# ---------------------------------------------------------------- every puzzle, every file
+
+@pytest.mark.parametrize("pid", list(BY_ID))
+def test_reference_solution_passes_within_its_time_limit(pid):
+    result = check(pid, BY_ID[pid].solution)
+    assert result.status == "pass", result.message
+    assert result.seconds < BY_ID[pid].time_limit
+
+
+@pytest.mark.parametrize("pid", list(BY_ID))
+def test_untouched_stub_fails(pid):
+    result = check(pid, BY_ID[pid].stub)
+    assert result.status in ("fail", "shape"), result.message
+    assert "Traceback" not in result.message
+
+
+@pytest.mark.parametrize("pid", list(BY_ID))
+def test_stub_runs_as_a_script_without_error(pid):
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        runpy.run_path(str(BY_ID[pid].stub), run_name="__main__")
+    assert out.getvalue().strip(), "the stub's demo should print something"
+    assert "TODO" in BY_ID[pid].stub.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("pid,name", WRONG)
+def test_known_wrong_answer_fails_with_a_friendly_message(pid, name):
+    result = check(pid, BY_ID[pid].folder / "wrong" / name)
+    assert result.status != "pass", f"{name} passed: {result.message}"
+    assert result.status in ("fail", "shape", "error", "forbidden"), result.message
+    assert result.message and "Traceback" not in result.message
+
+
+# ---------------------------------------------------------------- metadata and files, one to one
+
+def test_the_set_is_big_ordered_and_covers_every_kind():
+    assert len(PUZZLES) >= 16
+    assert [p.number for p in PUZZLES] == list(range(1, len(PUZZLES) + 1))
+    assert [p.difficulty for p in PUZZLES] == sorted(p.difficulty for p in PUZZLES)
+    assert {p.kind for p in PUZZLES} == set(pz.KINDS)
+    assert sum(p.kind == "golf" for p in PUZZLES) >= 2
+
+
+@pytest.mark.parametrize("pid", list(BY_ID))
+def test_meta_and_files_match(pid):
+    p = BY_ID[pid]
+    meta = json.loads((p.folder / "meta.json").read_text(encoding="utf-8"))
+    assert meta["id"] == p.folder.name
+    assert 2 <= len(p.hints) <= 3 and all(len(h) > 20 for h in p.hints)
+    assert p.concepts and p.minutes > 0 and p.time_limit > 0
+    expected = ALLOWED_FILES | ({p.image} if p.image else set())
+    assert {f.name for f in p.folder.iterdir() if f.name != "__pycache__"} == expected
+    if p.image:
+        assert (p.folder / p.image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert f"({p.image})" in p.statement or f"`{p.image}`" in p.statement
+    assert p.wrong, "every puzzle needs known-wrong answers"
+    assert p.statement.startswith(f"# {p.number:02d} · {p.title}")
+    assert f"cubenet puzzles check {p.number}" in p.statement
+
+
+def test_every_puzzle_has_a_check_and_every_check_a_puzzle():
+    assert set(load_all()) == set(BY_ID)
+    for spec in load_all().values():
+        assert spec.expects, spec.puzzle
+
+
+def test_statement_pictures_and_golf_pars_agree_with_the_code():
+    from cubenet.workshop.checks.golf import CUBE, SPIRALS
+    from cubenet.workshop.figures import STATEMENT_IMAGES
+
+    assert set(STATEMENT_IMAGES) == {(p.id, p.image) for p in PUZZLES if p.image}
+    assert BY_ID["16-golf-cube"].par == CUBE.par and BY_ID["17-golf-spirals"].par == SPIRALS.par
+    assert f"**Par is {CUBE.par}.**" in BY_ID["16-golf-cube"].statement
+
+
+def test_bad_meta_is_refused_with_the_file_named(tmp_path):
+    folder = tmp_path / "01-broken"
+    folder.mkdir()
+    (folder / "meta.json").write_text(json.dumps({"id": "01-broken", "title": "x"}))
+    with pytest.raises(CubenetError, match=r"meta\.json: missing difficulty"):
+        pz.load_puzzles(tmp_path)
+
+
+def test_find_puzzle_by_number_id_or_slug():
+    assert pz.find_puzzle(3, PUZZLES).id == pz.find_puzzle("03", PUZZLES).id == "03-twist-matrix"
+    assert pz.find_puzzle("twist-matrix", PUZZLES).number == 3
+    with pytest.raises(CubenetError, match="no puzzle '99'"):
+        pz.find_puzzle("99", PUZZLES)
+
+
+# ---------------------------------------------------------------- friendly failures, through the subprocess
+
+def write(tmp_path, text, name="answer.py"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_syntax_error_shows_the_line_and_a_caret(tmp_path):
+    r = check_answer(BY_ID["06-order-of-ru"], write(tmp_path, "def order(scramble)\n    return 4\n"))
+    assert r.status == "syntax"
+    assert "line 1" in r.message and "def order(scramble)" in r.message and "^" in r.message
+    assert "Traceback" not in r.message
+
+
+def test_exception_shows_the_learners_line_not_a_traceback(tmp_path):
+    path = write(tmp_path, "def order(scramble):\n    count = len(scramble)\n    return count // 0\n")
+    r = check_answer(BY_ID["06-order-of-ru"], path)
+    assert r.status == "error"
+    assert "ZeroDivisionError" in r.message and "line 3 of answer.py" in r.message and "return count // 0" in r.message
+    assert "order(" in r.message and "Traceback" not in r.message
+
+
+def test_missing_name_says_what_was_expected(tmp_path):
+    r = check_answer(BY_ID["06-order-of-ru"], write(tmp_path, "def ordre(scramble):\n    return 1\n"))
+    assert r.status == "missing"
+    assert "does not define order" in r.message and "order(scramble: str) -> int" in r.message
+
+
+def test_wrong_shape_and_dtype_say_what_was_expected(tmp_path):
+    path = write(tmp_path, "import numpy as np\n\ndef rotation(move):\n    return np.eye(2)\n")
+    r = check_answer(BY_ID["03-twist-matrix"], path)
+    assert r.status == "shape"
+    assert "should have shape (3, 3), but yours has shape (2, 2)" in r.message
+
+
+def test_timeout_is_stopped_and_says_where_the_code_was_busy(tmp_path):
+    path = write(tmp_path, "def order(scramble):\n    k = 0\n    while True:\n        k += 1\n")
+    r = check_answer(BY_ID["06-order-of-ru"], path, time_limit=3)
+    assert r.status == "timeout"
+    assert "did not finish within 3 s" in r.message
+    assert "of answer.py (in order)" in r.message
+
+
+def test_forbidden_shortcut_is_refused_with_a_reason(tmp_path):
+    path = write(tmp_path, "import numpy as np\nfrom scipy.optimize import minimize\nW = np.eye(2)\nb = np.zeros(2)\n")
+    r = check_answer(BY_ID["04-rotate-back"], path)
+    assert r.status == "forbidden"
+    assert "importing scipy.optimize" in r.message and "by hand" in r.message
+
+
+def test_what_the_learner_printed_is_kept_and_a_crash_is_reported(tmp_path):
+    path = write(tmp_path, "print('hello from my answer')\nimport os\nos._exit(3)\n")
+    r = check_answer(BY_ID["06-order-of-ru"], path)
+    assert r.status == "crash" and "exit code 3" in r.message
+    assert "hello from my answer" in r.output
+
+
+def test_not_written_yet_is_named_as_such(tmp_path):
+    r = check("06-order-of-ru", write(tmp_path, "def order(scramble):\n    raise NotImplementedError\n"))
+    assert r.status == "error" and "is not written yet" in r.message
+
+
+def test_result_round_trips_through_json():
+    r = CheckResult("06-order-of-ru", "fail", "nope", ("a", "b"), score=3, par=4, seconds=0.5)
+    assert CheckResult.from_json(r.to_json()) == r
+
+
+# ---------------------------------------------------------------- the guard
+
+def test_a_swallowed_forbidden_call_still_fails_and_cubenet_keeps_working(tmp_path):
+    path = write(tmp_path, "from cubenet.data.moves import format_scramble, invert\n\n"
+                           "def inverse(scramble):\n    try:\n        return format_scramble(invert(scramble))\n"
+                           "    except BaseException:\n        return ''\n")
+    r = check("02-undo-it", path)
+    assert r.status == "forbidden" and "calling invert()" in r.message
+    from cubenet.data.moves import format_scramble, invert
+
+    assert format_scramble(invert("R U")) == "U' R'"  # the real function is back
+
+
+def test_hidden_modules_come_back_after_a_check(tmp_path):
+    import cubenet.nn.network  # noqa: F401
+
+    check("07-dense-forward", BY_ID["07-dense-forward"].folder / "wrong" / "uses_cubenet.py")
+    assert "cubenet.nn.network" in sys.modules
+    import cubenet.nn
+
+    assert hasattr(cubenet.nn, "network")
+
+
+def test_internal_cubenet_calls_are_not_refused(tmp_path):
+    # puzzle 01 refuses permutation() of whole scrambles from the learner's file, not from cubenet itself
+    path = write(tmp_path, "from cubenet.data.cube import permutation\nfrom cubenet.data.moves import apply_moves\n\n"
+                           "def apply_scramble(state, scramble):\n"
+                           "    for t in scramble.split():\n        state = ''.join(state[j] for j in permutation(t))\n"
+                           "    return state\n")
+    assert check("01-apply-scramble", path).status == "pass"
+
+
+# ---------------------------------------------------------------- feedback pictures
+
+def test_data_puzzles_draw_yours_vs_target(tmp_path):
+    r = check("09-fold", BY_ID["09-fold"].folder / "wrong" / "identity.py", feedback_dir=tmp_path)
+    assert r.status == "fail" and r.feedback == str(tmp_path / "feedback.png")
+    assert (tmp_path / "feedback.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_unfold_puts_every_surface_point_on_its_face():
+    from cubenet.data.cube import sample_surface
+    from cubenet.workshop.figures import unfold
+
+    X, y = sample_surface(600, rng=0)
+    P = unfold(X)
+    col = (P[:, 0] // 3).astype(int)
+    row = (-P[:, 1] // 3).astype(int)
+    where = {0: (1, 0), 1: (2, 1), 2: (1, 1), 3: (1, 2), 4: (0, 1), 5: (3, 1)}  # URFDLB -> (col, row)
+    assert all(where[c] == (a, b) for c, a, b in zip(y, col, row))
+
+
+# ---------------------------------------------------------------- reference numerics the checks rely on
+
+def test_piece_counter_matches_dense_sampling_on_random_networks():
+    from cubenet.workshop.checks.implement import random_params, reference_pieces
+
+    for seed in range(4):
+        params = random_params((1, 5, 5, 1), rng=seed, scale=2.0)
+        x = np.linspace(-3, 3, 200_001)
+        h = x[:, None]
+        for i, (W, b) in enumerate(params):
+            h = h @ W + b
+            h = np.maximum(h, 0) if i < len(params) - 1 else h
+        slope = np.diff(h[:, 0]) / np.diff(x)
+        changes = np.sum(np.abs(np.diff(slope)) > 1e-6)
+        assert reference_pieces(params, -3.0, 3.0) <= changes + 1  # sampling may see a kink twice, never less
+
+
+def test_optimal_length_by_meet_in_the_middle():
+    from cubenet.workshop.checks.cube import optimal_length
+
+    assert optimal_length("") == 0
+    assert optimal_length("R R") == 1
+    assert optimal_length("R U U' R'") == 0
+    assert optimal_length("R U F' L") == 4
+
+
+def test_golf_data_is_fixed_and_hidden_points_are_new():
+    from cubenet.workshop.checks.golf import CUBE, hidden_data, training_data
+
+    a, b = training_data(CUBE), training_data(CUBE)
+    assert np.array_equal(a.X_train, b.X_train)
+    X, _ = hidden_data(CUBE)
+    assert not {tuple(x) for x in X} & {tuple(x) for x in a.X}
+
+
+# ---------------------------------------------------------------- workspace and progress
+
+def test_workspace_init_find_reset(tmp_path):
+    ws = pz.init_workspace(tmp_path / "ws", PUZZLES)
+    p = BY_ID["03-twist-matrix"]
+    assert ws.answer(p).read_text() == p.stub.read_text()
+    assert (ws.root / "README.md").is_file() and (ws.folder(BY_ID["04-rotate-back"]) / "data.png").is_file()
+    assert not list(ws.root.rglob("solution.py")) and not list(ws.root.rglob("wrong"))
+    assert pz.find_workspace(ws.folder(p)).root == ws.root
+    ws.answer(p).write_text("mine")
+    backup = pz.reset_answer(ws, p)
+    assert backup.read_text() == "mine" and ws.answer(p).read_text() == p.stub.read_text()
+    with pytest.raises(CubenetError, match="already a puzzle workspace"):
+        pz.init_workspace(ws.root, PUZZLES)
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x.txt").write_text("x")
+    with pytest.raises(CubenetError, match="not empty"):
+        pz.init_workspace(tmp_path / "full", PUZZLES)
+    with pytest.raises(CubenetError, match="not inside a puzzle workspace"):
+        pz.find_workspace(tmp_path / "full")
+
+
+def test_progress_keeps_passes_best_golf_score_and_hints():
+    p, golf = BY_ID["02-undo-it"], BY_ID["16-golf-cube"]
+    prog = pz.new_progress(PUZZLES)
+    assert pz.current_puzzle(prog, PUZZLES).number == 1
+    prog = pz.record_check(prog, p, False)
+    assert pz.entry(prog, p)["status"] == "tried"
+    prog = pz.record_check(prog, p, True)
+    prog = pz.record_check(prog, p, False)
+    assert pz.is_passed(prog, p) and pz.entry(prog, p)["checks"] == 3
+    prog = pz.record_check(pz.record_check(prog, golf, True, 120), golf, True, 126)
+    assert pz.entry(prog, golf)["best_score"] == 120
+    shown = []
+    for _ in range(4):
+        k, text, prog = pz.next_hint(prog, p)
+        shown.append(k)
+    assert shown == [1, 2, 3, 3] and text == p.hints[-1]
+    assert pz.entry(pz.forget(prog, p), p)["status"] == "new"
+    json.dumps(prog)  # plain JSON
