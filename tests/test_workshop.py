@@ -310,3 +310,15 @@ def test_progress_keeps_passes_best_golf_score_and_hints():
     assert shown == [1, 2, 3, 3] and text == p.hints[-1]
     assert pz.entry(pz.forget(prog, p), p)["status"] == "new"
     json.dumps(prog)  # plain JSON
+
+
+def test_the_instructors_guide_describes_every_puzzle():
+    guide = (pz.puzzles_dir() / "README.md").read_text(encoding="utf-8")
+    for p in PUZZLES:
+        assert f"| {p.number:02d} | {p.title} | {p.kind} | {p.difficulty} |" in guide, p.id
+
+
+def test_endless_printing_is_capped(tmp_path):
+    path = write(tmp_path, "def order(scramble):\n    while True:\n        print('spam' * 100)\n")
+    r = check_answer(BY_ID["06-order-of-ru"], path, time_limit=3)
+    assert r.status == "timeout" and "the rest of the output was cut" in r.output

@@ -196,6 +196,33 @@ def _source_line(filename: str, lineno: int) -> str:
         return ""
 
 
+class _CappedOutput:
+    """The child's stdout/stderr: the learner's printing passes through (flushed at once, so a crash keeps it)
+    up to ``cap`` characters; beyond that it is dropped, so an endless print loop cannot flood the checker."""
+
+    encoding = "utf-8"
+
+    def __init__(self, stream, cap: int = 64_000):
+        self.stream, self.left = stream, cap
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def write(self, text: str) -> int:
+        if self.left > 0:
+            chunk = text[: self.left]
+            self.left -= len(chunk)
+            self.stream.write(chunk + ("\n[… the rest of the output was cut]\n" if self.left <= 0 else ""))
+            self.stream.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
 def main(argv=None) -> int:
     """The child process: ``python -m cubenet.workshop PUZZLE_ID FILE --result OUT.json [...]``."""
     import argparse
@@ -209,6 +236,7 @@ def main(argv=None) -> int:
     parser.add_argument("--stuck-file")
     parser.add_argument("--stuck-after", type=float, default=0.0)
     args = parser.parse_args(argv)
+    sys.stdout = sys.stderr = _CappedOutput(sys.__stdout__)
     from cubenet.workshop.puzzles import find_puzzle, load_puzzles
 
     stuck = None
