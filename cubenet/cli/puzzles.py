@@ -1,4 +1,4 @@
-"""``cubenet puzzles …``: the workshop — make a workspace, read a puzzle, check it, get hints, watch, reset, progress."""
+"""``cubenet puzzles …``: the workshop — make a workspace, read and check puzzles, hints, watch, reset, progress."""
 
 from __future__ import annotations
 
@@ -72,7 +72,8 @@ def init(
     puzzles = load_puzzles()
     ws = init_workspace(folder, puzzles)
     out = console()
-    out.print(f"[bold]{ws.root}[/bold]: {len(puzzles)} puzzles, about {sum(p.minutes for p in puzzles)} minutes in all.")
+    minutes = sum(p.minutes for p in puzzles)
+    out.print(f"[bold]{ws.root}[/bold]: {len(puzzles)} puzzles, about {minutes} minutes in all.")
     out.print(f"  cd {ws.root}\n  cubenet puzzles show 1      # read the first puzzle\n"
               f"  cubenet puzzles watch       # re-checks every time you save answer.py")
 
@@ -116,7 +117,8 @@ def show(number: Number = None, folder: Dir = None):
     out.print(f"[bold]Concepts:[/bold] {'; '.join(p.concepts)}", markup=True)
     if p.image:
         out.print(f"[bold]Picture:[/bold] {ws.folder(p) / p.image}")
-    out.print(f"Check with [bold]cubenet puzzles check {p.number}[/bold]; stuck? [bold]cubenet puzzles hint {p.number}[/bold]")
+    out.print(f"Check with [bold]cubenet puzzles check {p.number}[/bold]; "
+              f"stuck? [bold]cubenet puzzles hint {p.number}[/bold]")
 
 
 def _indented(text: str, indent: int = 2, style: str = ""):
@@ -182,7 +184,8 @@ def check(
 
     if file is not None:
         if number is None or all_:
-            raise typer.BadParameter("--file needs one puzzle number, e.g. 'check 3 --file mine.py'", param_hint="--file")
+            raise typer.BadParameter("--file needs one puzzle number, e.g. 'check 3 --file mine.py'",
+                                     param_hint="--file")
         if not file.is_file():
             raise CubenetError(f"no file {str(file)!r}")
         from cubenet.workshop.checker import check_answer
@@ -288,7 +291,8 @@ def reset(
 
     ws, puzzles, progress = _load(folder)
     p = find_puzzle(number, puzzles)
-    if not yes and not typer.confirm(f"Replace {ws.answer(p)} with the fresh stub (your file is kept as answer.py.bak)?"):
+    question = f"Replace {ws.answer(p)} with the fresh stub (your file is kept as answer.py.bak)?"
+    if not yes and not typer.confirm(question):
         console().print("Nothing changed.")
         raise typer.Exit(1)
     backup = reset_answer(ws, p)

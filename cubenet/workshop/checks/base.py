@@ -116,7 +116,8 @@ class Learner:
     def call(self, name: str, *args, shown: str | None = None, **kwargs):
         """Call the learner's function ``name``; ``shown`` is how the call reads in messages."""
         func = getattr(self.module, name)
-        doing = shown or f"{name}({', '.join([*(show(a) for a in args), *(f'{k}={show(v)}' for k, v in kwargs.items())])})"
+        shown_args = [*(show(a) for a in args), *(f"{k}={show(v)}" for k, v in kwargs.items())]
+        doing = shown or f"{name}({', '.join(shown_args)})"
         if not callable(func):
             raise Fail(f"{name} should be a function, but it is {type(func).__name__} {show(func)}.", kind="shape")
         try:
@@ -141,7 +142,8 @@ def expect_array(value, what: str, *, shape: tuple, dtype=None) -> np.ndarray:
         raise Fail(f"{what} should have shape {tuple(shape)}, but yours has shape {value.shape}.", kind="shape")
     if dtype is not None and value.dtype != np.dtype(dtype):
         hint = " (write numbers as 1.0, or use np.array(..., dtype=float))" if value.dtype.kind in "iub" else ""
-        raise Fail(f"{what} should have dtype {np.dtype(dtype)}, but yours has dtype {value.dtype}{hint}.", kind="shape")
+        raise Fail(f"{what} should have dtype {np.dtype(dtype)}, but yours has dtype {value.dtype}{hint}.",
+                   kind="shape")
     return value
 
 
@@ -152,7 +154,8 @@ def _dtype_text(dtype) -> str:
 def expect_finite(value: np.ndarray, what: str) -> np.ndarray:
     if not np.all(np.isfinite(value)):
         bad = np.argwhere(~np.isfinite(value))[0]
-        raise Fail(f"{what} contains {value[tuple(bad)]} at index {tuple(int(i) for i in bad)}; every entry must be finite.")
+        raise Fail(f"{what} contains {value[tuple(bad)]} at index {tuple(int(i) for i in bad)}; "
+                   f"every entry must be finite.")
     return value
 
 
@@ -172,8 +175,8 @@ def expect_str(value, what: str) -> str:
 def expect_params(value, what: str, *, n_in: int | None = None, n_out: int | None = None, dtype=None) -> list:
     """A list (or tuple) of ``(W, b)`` pairs with chained shapes: W (fan_in, fan_out), b (fan_out,)."""
     if not isinstance(value, (list, tuple)) or not value:
-        raise Fail(f"{what} should be a non-empty list of (W, b) pairs, but it is {type(value).__name__} {show(value)}.",
-                   kind="shape")
+        raise Fail(f"{what} should be a non-empty list of (W, b) pairs, but it is {type(value).__name__} "
+                   f"{show(value)}.", kind="shape")
     layers = []
     fan_in = n_in
     for i, pair in enumerate(value):
@@ -181,10 +184,11 @@ def expect_params(value, what: str, *, n_in: int | None = None, n_out: int | Non
             raise Fail(f"{what}[{i}] should be a pair (W, b), but it is {show(pair)}.", kind="shape")
         W, b = pair
         if not isinstance(W, np.ndarray) or W.ndim != 2:
-            raise Fail(f"{what}[{i}] W should be a 2-D numpy array (fan_in, fan_out), but it is {show(W)}.", kind="shape")
-        if fan_in is not None and W.shape[0] != fan_in:
-            raise Fail(f"{what}[{i}] W should have {fan_in} rows (the width of what comes in), but its shape is {W.shape}.",
+            raise Fail(f"{what}[{i}] W should be a 2-D numpy array (fan_in, fan_out), but it is {show(W)}.",
                        kind="shape")
+        if fan_in is not None and W.shape[0] != fan_in:
+            raise Fail(f"{what}[{i}] W should have {fan_in} rows (the width of what comes in), but its shape is "
+                       f"{W.shape}.", kind="shape")
         expect_array(W, f"{what}[{i}] W", shape=W.shape, dtype=dtype)
         expect_array(b, f"{what}[{i}] b", shape=(W.shape[1],), dtype=dtype)
         expect_finite(W, f"{what}[{i}] W")

@@ -181,7 +181,8 @@ def _vec(v) -> str:
 
 @puzzle_check(
     "05-sticker-permutation",
-    expects={"permutation_matrix": "a function permutation_matrix(scramble: str) -> ndarray of shape (54, 54), dtype float64"},
+    expects={"permutation_matrix":
+             "a function permutation_matrix(scramble: str) -> ndarray of shape (54, 54), dtype float64"},
     forbid_calls={
         "cubenet.data.cube.permutation": "it is the answer itself; find where each sticker goes with sticker_centers()",
         "cubenet.data.cube.facelets": "find where each sticker goes with sticker_centers() instead",

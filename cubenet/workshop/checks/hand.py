@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from cubenet.workshop.checks import NO_FITTING, puzzle_check
-from cubenet.workshop.checks.base import Fail, Passed, count_params, expect_array, expect_finite, expect_params, relu_forward
+from cubenet.workshop.checks.base import (
+    Fail, Passed, count_params, expect_array, expect_finite, expect_params, relu_forward,
+)
 
 HIDDEN_SEEDS = (101, 202, 303)  #: the checker's held-out samples (the statement's picture uses seed 0)
 
@@ -129,7 +131,8 @@ def check_fold(learner, ctx):
     if not (isinstance(W, np.ndarray) and W.ndim == 2 and W.shape[0] == 2):
         expect_array(W, "W", shape=(2, 2), dtype=np.float64)
     if W.shape[1] > 2:
-        raise Fail(f"your layer has {W.shape[1]} units; this puzzle allows at most 2 (W of shape (2, 2)).", kind="shape")
+        raise Fail(f"your layer has {W.shape[1]} units; this puzzle allows at most 2 (W of shape (2, 2)).",
+                   kind="shape")
     W = expect_finite(expect_array(W, "W", shape=W.shape, dtype=np.float64), "W")
     b = expect_finite(expect_array(learner.value("b"), "b", shape=(W.shape[1],), dtype=np.float64), "b")
     X, y = v_set(600, rng=HIDDEN_SEEDS[0])
@@ -141,7 +144,8 @@ def check_fold(learner, ctx):
         raise Fail(f"after your layer relu(X·W + b) no straight line separates the two classes: the best line "
                    f"still gets {wrong} of {len(y)} held-out points wrong.{extra}",
                    details=("see feedback.png: your fold lines, and where the points land",))
-    return Passed(f"relu(X·W + b) with {W.shape[1]} units makes the V linearly separable (all {len(y)} held-out points)")
+    return Passed(f"relu(X·W + b) with {W.shape[1]} units makes the V linearly separable "
+                  f"(all {len(y)} held-out points)")
 
 
 def _fold_figure(X, y, W, b, H, w, c):
@@ -197,7 +201,8 @@ def check_xor(learner, ctx):
     ctx.picture(lambda: _xor_figure(X, y, predict))
     size = count_params(params)
     if acc < 1:
-        why = " A network without a hidden layer draws one straight line, and XOR needs more." if len(params) == 1 else ""
+        why = (" A network without a hidden layer draws one straight line, and XOR needs more."
+               if len(params) == 1 else "")
         raise Fail(f"your network classifies {acc:.1%} of {len(y)} held-out XOR points correctly; it must get every "
                    f"one.{why}", details=("see feedback.png: your decision regions vs the target",))
     if size > XOR_PAR:

@@ -166,7 +166,8 @@ def _compare_params(yours, target, what: str, hint: str = "") -> None:
 @puzzle_check(
     "08-sgd-step",
     expects={"sgd_step": "a function sgd_step(params, grads, lr) -> new params",
-             "momentum_step": "a function momentum_step(params, grads, velocity, lr, momentum) -> (new params, new velocity)"},
+             "momentum_step":
+                 "a function momentum_step(params, grads, velocity, lr, momentum) -> (new params, new velocity)"},
     forbid_modules=NO_ANSWER_KEY,
 )
 def check_sgd(learner, ctx):
@@ -175,7 +176,8 @@ def check_sgd(learner, ctx):
             params, grads, _ = _step_args(sizes, seed)
             saved = (copy_params(params), copy_params(grads))
             what = f"sgd_step(params, grads, lr={lr})"
-            new = expect_like(learner.call("sgd_step", params, grads, lr, shown=what), f"the params from {what}", params)
+            new = expect_like(learner.call("sgd_step", params, grads, lr, shown=what), f"the params from {what}",
+                              params)
             if not (same_params(params, saved[0]) and same_params(grads, saved[1])):
                 raise Fail(f"{what} changed params or grads in place; return new arrays and leave the inputs as "
                            f"they were (the trainer keeps the old ones for snapshots).")
@@ -201,7 +203,8 @@ def check_sgd(learner, ctx):
             new_p = expect_like(out[0], f"the params from {what}", params)
             new_v = expect_like(out[1], f"the velocity from {what}", velocity)
             v_target = [(mu * vW - lr * dW, mu * vb - lr * db) for (vW, vb), (dW, db) in zip(velocity, grads)]
-            _compare_params(new_v, v_target, f"the velocity from {what}", " The velocity is v ← momentum·v − lr·grad.")
+            _compare_params(new_v, v_target, f"the velocity from {what}",
+                            " The velocity is v ← momentum·v − lr·grad.")
             p_target = [(W + vW, b + vb) for (W, b), (vW, vb) in zip(params, v_target)]
             old_v = [(W + vW, b + vb) for (W, b), (vW, vb) in zip(params, velocity)]
             hint = " You stepped with the old velocity; step with the new one: p ← p + v_new." if all(
@@ -280,8 +283,9 @@ def _backward_case(learner, params, X, y, label: str, *, exact: bool) -> None:
     for i in range(len(params) - 1, -1, -1):
         for name, yours, target in (("dW", grads[i][0], numeric[i][0]), ("db", grads[i][1], numeric[i][1])):
             if not np.allclose(yours, target, rtol=1e-4 if exact else 2e-3, atol=1e-7 if exact else 1e-5):
+                why = _grad_diagnosis(yours, target, i, len(params), len(y))
                 raise Fail(f"{name} of layer {i + 1} (of {len(params)}) from {what} differs from the numerical "
-                           f"gradient {worst_entry(yours, target)}.{_grad_diagnosis(yours, target, i, len(params), len(y))}")
+                           f"gradient {worst_entry(yours, target)}.{why}")
 
 
 def _grad_diagnosis(yours, target, i: int, n_layers: int, n: int) -> str:
