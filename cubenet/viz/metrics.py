@@ -121,8 +121,11 @@ def fit_probe(H, y, *, n_classes: int | None = None, l2: float = 1e-5, max_iter:
 
     # BFGS (numpy only) rather than L-BFGS-B, whose compiled code calls scipy's own OpenBLAS: with a
     # second BLAS thread on a busy machine that was ten times slower on these tiny problems
-    res = minimize(loss_and_grad, np.zeros(d * k + k), jac=True, method="BFGS",
-                   options={"maxiter": max_iter, "gtol": 1e-6})
+    from cubenet.nn.train import single_blas_thread
+
+    with single_blas_thread():  # tiny products: a second BLAS thread only adds waiting
+        res = minimize(loss_and_grad, np.zeros(d * k + k), jac=True, method="BFGS",
+                       options={"maxiter": max_iter, "gtol": 1e-6})
     return Probe(mean, scale, res.x[: d * k].reshape(d, k), res.x[d * k:])
 
 

@@ -1,0 +1,159 @@
+"""Figures: panels, scatter collections, titles and legends for 2-D, 3-D and wide layers."""
+
+import numpy as np
+import pytest
+
+from cubenet.viz import plots
+from vizrun import fake_trace_model, small_cube, small_spirals, trained
+
+
+def scatters(ax):
+    from matplotlib.collections import PathCollection
+
+    return [c for c in ax.collections if isinstance(c, PathCollection)]
+
+
+def data_axes(fig):
+    return [ax for ax in fig.axes if ax.get_title()]
+
+
+def test_layer_equation_titles():
+    model = fake_trace_model((3, 8, 8, 6))
+    assert plots.layer_equation(model, 2) == "layer 2: relu(W₂·h₁ + b₂), 8 → 8"
+    assert plots.layer_equation(model, 1, "pre") == "layer 1: z₁ = W₁·h₀ + b₁, 3 → 8"
+    assert plots.layer_equation(model, 3) == "output: softmax(W₃·h₂ + b₃), 8 → 6"
+
+
+def test_layer_panels_for_2d_input():
+    ds = small_spirals(400)
+    model = fake_trace_model((2, 8, 8, 2))
+    fig = plots.layer_panels_figure(model, ds, max_points=50)
+    axes = data_axes(fig)
+    assert len(axes) == 1 + 2 * 3  # input, then pre/post of 3 layers
+    titles = [ax.get_title() for ax in axes]
+    assert titles[0].startswith("input x")
+    assert "layer 2: relu(W₂·h₁ + b₂), 8 → 8" in titles
+    for ax in axes:
+        (points,) = scatters(ax)
+        assert len(points.get_offsets()) == 50  # subsampled for drawing
+        assert not hasattr(ax, "zaxis")
+    assert "own coordinates (2-D)" in axes[0].get_xlabel()
+    assert "PCA projection of 8 dims to 2" in axes[1].get_xlabel()
+    legend_texts = [t.get_text() for leg in (ax.get_legend() for ax in fig.axes) if leg for t in leg.get_texts()]
+    assert set(ds.class_names) <= set(legend_texts)
+
+
+def test_layer_panels_for_3d_input_and_3_wide_layer():
+    ds = small_cube(600)
+    model = fake_trace_model((3, 3, 8, 6))
+    fig = plots.layer_panels_figure(model, ds)
+    axes = data_axes(fig)
+    assert len(axes) == 7
+    is3d = [hasattr(ax, "zaxis") for ax in axes]
+    assert is3d == [True, True, True, False, False, False, False]  # input and the 3-wide layer as they are
+    assert "own coordinates (3-D)" in axes[1].get_title()
+    assert "keeps" in axes[3].get_xlabel() and "variance" in axes[3].get_xlabel()
+
+
+def test_layer_panels_for_wide_input_project_with_variance_caption():
+    from cubenet.data.dataset import train_test_split
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 300)
+    X = rng.normal(size=(300, 12)) + y[:, None]
+    ds = train_test_split(X, y, test_fraction=0.3, class_names=("a", "b", "c"), rng=0)
+    fig = plots.layer_panels_figure(fake_trace_model((12, 6, 3)), ds)
+    axes = data_axes(fig)
+    assert len(axes) == 5
+    assert "PCA projection of 12 dims to 2" in axes[0].get_xlabel()
+    assert all(len(scatters(ax)) == 1 for ax in axes)
+    assert [hasattr(ax, "zaxis") for ax in axes] == [False, False, False, True, True]  # 3 classes: 3-D output
+
+
+def test_grid_figure_lines_and_panels():
+    ds = small_spirals(300)
+    model = fake_trace_model((2, 8, 2))
+    fig = plots.grid_figure(model, ds)
+    axes = data_axes(fig)
+    assert len(axes) == 3  # input, the hidden layer, the output logits
+    n_lines = len(plots.grid_lines(ds.X))
+    assert n_lines == 2 * 13
+    assert all(len(ax.get_lines()) == n_lines for ax in axes)
+    assert plots.grid_figure(fake_trace_model((5, 4, 2)), _wide(5)) is None
+
+
+def _wide(d):
+    from cubenet.data.dataset import train_test_split
+
+    rng = np.random.default_rng(0)
+    return train_test_split(rng.normal(size=(60, d)), rng.integers(0, 2, 60), test_fraction=0.3,
+                            class_names=("a", "b"), rng=0)
+
+
+def test_grid_lines_are_straight_and_fill_the_box():
+    X = np.array([[0.0, 0.0, 0.0], [1.0, 2.0, 3.0]])
+    lines = plots.grid_lines(X)
+    assert len(lines) == 3 * 16  # 4 × 4 lines along each axis
+    for line in lines:
+        steps = np.diff(line, axis=0)
+        np.testing.assert_allclose(steps, np.broadcast_to(steps[0], steps.shape))  # straight, even
+    corners = np.concatenate(lines)
+    np.testing.assert_allclose(corners.min(axis=0), [-0.05, -0.1, -0.15])  # the box plus a 5% margin
+    np.testing.assert_allclose(corners.max(axis=0), [1.05, 2.1, 3.15])
+
+
+@pytest.fixture(scope="module")
+def planar_model():
+    ds = small_spirals(600)
+    model, history = trained(ds, hidden=(8, 8), epochs=30)
+    return ds, model, history
+
+
+def test_unscramble_figure(planar_model):
+    from cubenet.viz.metrics import layer_stats, probe_by_epoch
+
+    ds, model, history = planar_model
+    stats = layer_stats(model, ds)
+    table = probe_by_epoch(model, history.snapshots[:3], ds, max_points=200)
+    fig = plots.unscramble_figure(stats, table, network_accuracy=0.9, n_classes=2)
+    curve, sv, heat = fig.axes[:3]
+    probe_line = [ln for ln in curve.get_lines() if ln.get_label().startswith("linear probe")][0]
+    np.testing.assert_allclose(probe_line.get_ydata(), [s.probe_accuracy for s in stats])
+    assert len(curve.patches) == len(stats)  # dead-unit bars
+    assert len(scatters(sv)) == 3  # one strip of singular values per weight matrix
+    assert heat.images[0].get_array().shape == (4, 3)
+    assert len(plots.unscramble_figure(stats).axes) == 2
+
+
+def test_boundary_curves_confusion(planar_model):
+    ds, model, history = planar_model
+    fig = plots.boundary_figure(model, ds, max_points=100)
+    ax = fig.axes[0]
+    assert len(ax.images) == 1 and "decision regions" in ax.get_title()
+    assert len(scatters(ax)) == 2  # test points, then the misclassified crosses
+    assert plots.boundary_figure(fake_trace_model((3, 4, 6)), small_cube(120)) is None
+    curves = plots.curves_figure(history)
+    assert [len(a.get_lines()) for a in curves.axes] == [1, 2]
+    cm = plots.confusion_matrix([0, 0, 1, 1, 1], [0, 1, 1, 1, 0], 2)
+    np.testing.assert_array_equal(cm, [[1, 1], [1, 2]])
+    fig = plots.confusion_figure(cm, ds.class_names, accuracy=0.6)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["1", "1", "1", "2"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(ds.class_names)
+
+
+def test_cube_view_truth_and_prediction():
+    from matplotlib.collections import PatchCollection
+
+    ds = small_cube(600, twists=2)
+    cells = plots.surface_cells(6)
+    assert len(cells["centers"]) == 6 * 36
+    truth = plots.true_surface_labels(cells["centers"], ds)
+    solved = plots.true_surface_labels(cells["centers"], small_cube(120, twists=0))
+    np.testing.assert_array_equal(np.bincount(solved), [36] * 6)  # solved: each face one colour
+    assert not np.array_equal(truth, solved)  # the scramble moved stickers
+    fig = plots.cube_figure(fake_trace_model((3, 8, 6)), ds, resolution=6)
+    assert sum(hasattr(a, "zaxis") for a in fig.axes) == 2
+    net = fig.axes[3]
+    assert any(isinstance(c, PatchCollection) for c in net.collections)
+    assert "of the cube surface right" in fig._suptitle.get_text()

@@ -1,0 +1,60 @@
+"""report.html: one offline file with the command, data, numbers, layer equations and every figure embedded."""
+
+import base64
+import re
+
+import pytest
+
+from cubenet.viz.report import write_report
+from vizrun import saved_run, small_cube, small_spirals
+
+
+@pytest.fixture(scope="module")
+def cube_report(tmp_path_factory):
+    run = saved_run(tmp_path_factory.mktemp("viz") / "cube", small_cube(900))
+    path = write_report(run)  # nothing rendered yet: the report renders what it needs
+    return run, path, path.read_text(encoding="utf-8")
+
+
+def test_report_is_offline(cube_report):
+    _, _, html = cube_report
+    assert not re.search(r"https?://", html)
+    assert "<link" not in html and "src=\"http" not in html
+
+
+def test_report_embeds_every_figure(cube_report):
+    run, path, html = cube_report
+    assert path == run / "report.html"
+    figures = sorted(p for p in run.iterdir() if p.suffix in (".png", ".gif"))
+    assert {p.name for p in figures} >= {"layers.png", "grid.png", "unscramble.png", "cube.png", "curves.png",
+                                         "confusion.png", "training.gif"}
+    for p in figures:
+        if p.name == "animation.gif":
+            continue  # the report shows the same frames in the interactive player instead
+        assert base64.b64encode(p.read_bytes()).decode("ascii") in html, f"{p.name} is not embedded"
+    assert "_anim_slider" in html and "play_animation" in html  # the animation player
+
+
+def test_report_text(cube_report):
+    run, _, html = cube_report
+    for heading in ("What the network answers", "Inside the network, layer by layer", "The forward pass, animated",
+                    "The unscrambling curve", "The numbers", "The network, layer by layer"):
+        assert f"<h2>{heading}</h2>" in html
+    assert "cubenet learn (test run)" in html  # the command
+    assert "layer 1: relu(W₁·h₀ + b₁), 3 → 8" in html and "W₁ has shape 3 × 8" in html
+    assert "output: softmax(W₃·h₂ + b₃), 8 → 6" in html
+    assert "linear probe (test)" in html
+    scramble = re.search(r"<th>scramble</th><td><code>([^<]+)</code>", html)
+    assert scramble and scramble.group(1).strip()
+
+
+def test_report_of_a_planar_run_and_the_cli(cli, tmp_path):
+    run = saved_run(tmp_path / "spirals", small_spirals(300), epochs=10)
+    r = cli("report", run)
+    assert r.exit_code == 0, r.output
+    html = (run / "report.html").read_text(encoding="utf-8")
+    assert "boundary.png" not in html  # embedded, not linked
+    assert base64.b64encode((run / "boundary.png").read_bytes()).decode("ascii") in html
+    assert "<h2>What the network answers</h2>" in html
+    r = cli("report", tmp_path / "missing")
+    assert r.exit_code == 1 and "Error:" in r.output
