@@ -2,7 +2,9 @@
 
 Both get the same standardised arrays, architecture, solver, epochs (L-BFGS: iterations), batch size,
 learning rate and L2 penalty, and run in the same process with one BLAS thread. Only the fitting call
-is timed; the reported time is the median over ``repeats`` runs (same seed, so accuracies repeat).
+is timed; the reported time is the median over ``repeats`` runs, taken in turns (cubenet, scikit-learn,
+cubenet, …) so that load from other processes hits both alike. The seed is the same every time, so
+accuracies repeat.
 scikit-learn is optional: without it only cubenet's columns are filled.
 """
 
@@ -187,10 +189,13 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
     for task in chosen:
         ds = _standardised(task.make(seed))
         for solver in solvers:
-            for library, fit in fits.items():
-                runs = [fit(task, ds, solver, seed) for _ in range(repeats)]
-                result = Result(task.name, solver, library, float(np.median([r[0] for r in runs])),
-                                float(np.median([r[1] for r in runs])), repeats, runs[0][2])
+            runs = {library: [] for library in fits}
+            for _ in range(repeats):  # interleaved, so that a busy machine slows both alike
+                for library, fit in fits.items():
+                    runs[library].append(fit(task, ds, solver, seed))
+            for library, measured in runs.items():
+                result = Result(task.name, solver, library, float(np.median([r[0] for r in measured])),
+                                float(np.median([r[1] for r in measured])), repeats, measured[0][2])
                 results.append(result)
                 if callback is not None:
                     callback(result)

@@ -225,7 +225,8 @@ class _Kernels:
         self.n_layers = len(sizes) - 1
         size = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
         self.theta = np.zeros(size, dtype=dtype)
-        self.grad = np.zeros(size, dtype=dtype)
+        self.grad2 = np.zeros((2, size), dtype=dtype)  # the gradient, and room for its square (Adam)
+        self.grad = self.grad2[0]
         self.W, self.G, offset = [], [], 0
         for a, b in zip(sizes[:-1], sizes[1:]):
             self.W.append(self.theta[offset: offset + (a + 1) * b].reshape(a + 1, b))
@@ -242,15 +243,19 @@ class _Kernels:
 
         H: hidden outputs with a ones row (fan_out + 1, m); Ha: their activation block (fan_out, m);
         Z: scratch per layer, the last one the output logits (n_out, m); D: backward deltas (fan_in, m);
-        M: ReLU masks; S: per-sample softmax sums (1, m).
+        M: ReLU masks; S: per-sample softmax sums (1, m); C: constant arrays (zeros per hidden layer,
+        then -clip and +clip for the logits), because numpy's maximum/minimum against an array of the
+        same shape run several times faster than against a scalar.
         """
         buf = self._buffers.get(m)
         if buf is None:
             dt, hidden = self.dtype, self.sizes[1:-1]
             H = [np.ones((s + 1, m), dtype=dt) for s in hidden]
+            consts = [np.zeros((s, m), dtype=dt) for s in hidden]
+            consts += [np.full((self.sizes[-1], m), -LOGIT_CLIP, dtype=dt), np.full((self.sizes[-1], m), LOGIT_CLIP, dtype=dt)]
             buf = (H, [h[:-1] for h in H], [np.empty((s, m), dtype=dt) for s in self.sizes[1:]],
                    [np.empty((s, m), dtype=dt) for s in hidden], [np.empty((s, m), dtype=bool) for s in hidden],
-                   np.empty((1, m), dtype=dt))
+                   np.empty((1, m), dtype=dt), consts)
             self._buffers[m] = buf
         return buf
 
@@ -270,14 +275,14 @@ class _Kernels:
         ±:data:`LOGIT_CLIP` (cheaper; differs only for absurd logits, and keeps exp() away from
         subnormal floats, which are very slow on x86).
         """
-        H, Ha, Z, _, M, S = self.buffers(m)
+        H, Ha, Z, _, M, S, C = self.buffers(m)
         ops, h = [], Xt
         for i in range(self.n_layers - 1):
             a = Ha[i]
             ops.append(partial(np.matmul, self.W[i].T, h, out=a))
             act = self.acts[i]
             if act == "relu":
-                ops += [partial(np.maximum, a, 0, out=a), partial(np.greater, a, 0, out=M[i])]
+                ops += [partial(np.maximum, a, C[i], out=a), partial(np.greater, a, C[i], out=M[i])]
             elif act == "tanh":
                 ops.append(partial(np.tanh, a, out=a))
             elif act == "leaky_relu":
@@ -290,7 +295,7 @@ class _Kernels:
             ops += [partial(np.maximum.reduce, z, axis=0, keepdims=True, out=S), partial(np.subtract, z, S, out=z),
                     partial(np.maximum, z, -80.0, out=z)]
         else:
-            ops += [partial(np.minimum, z, LOGIT_CLIP, out=z), partial(np.maximum, z, -LOGIT_CLIP, out=z)]
+            ops += [partial(np.minimum, z, C[-1], out=z), partial(np.maximum, z, C[-2], out=z)]
         return ops
 
     def backward_ops(self, Xt, Yt, m: int, scale: float = 1.0) -> list:
@@ -299,7 +304,7 @@ class _Kernels:
         ``Yt`` is the one-hot target (n_out, m) *already multiplied by* ``scale``. The ops leave
         ``scale``-free softmax sums of the batch in ``S`` (multiplied by 1/scale).
         """
-        H, Ha, Z, D, M, S = self.buffers(m)
+        H, Ha, Z, D, M, S, _ = self.buffers(m)
         delta = Z[-1]
         ones = np.full((1, self.sizes[-1]), 1.0 / scale, dtype=self.dtype)
         ops = [partial(np.exp, delta, out=delta), partial(np.matmul, ones, delta, out=S),
@@ -332,18 +337,21 @@ class _Kernels:
         return self.buffers(m)[2][-1]
 
     def evaluate(self, Xt, y) -> tuple[float, float]:
-        """Mean cross-entropy (without L2) and accuracy of the current parameters on a whole set, in chunks."""
+        """Mean cross-entropy (without L2) and accuracy of the current parameters on a whole set, in chunks.
+
+        A sample counts as correct when its true class has the largest logit (shifted logit 0).
+        """
         total, correct, n = 0.0, 0, len(y)
         for start in range(0, n, CHUNK):
             yc = y[start: start + CHUNK]
             m = len(yc)
             z = self.forward(Xt[:, start: start + m], m)
-            correct += int(np.count_nonzero(z.argmax(axis=0) == yc))
-            zy = float(np.sum(np.take_along_axis(z, yc[None, :], axis=0), dtype=np.float64))
+            zy = np.take(z, yc * m + np.arange(m))  # each sample's shifted logit of its true class
+            correct += int(np.count_nonzero(zy >= 0))
             S = self.buffers(m)[5]
             np.exp(z, out=z)
             np.add.reduce(z, axis=0, keepdims=True, out=S)
-            total += float(np.sum(np.log(S), dtype=np.float64)) - zy
+            total += float(np.sum(np.log(S), dtype=np.float64)) - float(np.sum(zy, dtype=np.float64))
         return total / n, correct / n
 
     def l2_term(self, l2: float) -> float:
@@ -526,11 +534,12 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
 def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder) -> None:
     n = len(y)
     batch = min(config.batch_size, n)
-    Yt = _one_hot_columns(y, k.sizes[-1], k.dtype)
-    Xs, Ys = np.empty_like(Xt), np.empty_like(Yt)
+    # shuffled copies are kept sample-major (rows gather fast); batches are passed on as transposed views
+    X, Y = np.ascontiguousarray(Xt.T), np.ascontiguousarray(_one_hot_columns(y, k.sizes[-1], k.dtype).T)
+    Xs, Ys = np.empty_like(X), np.empty_like(Y)
     plans = []
     for s in range(0, n, batch):
-        Xb, Yb, m = Xs[:, s: s + batch], Ys[:, s: s + batch], min(batch, n - s)
+        Xb, Yb, m = Xs[s: s + batch].T, Ys[s: s + batch].T, min(batch, n - s)
         plans.append(k.forward_ops(Xb, m, exact=False) + k.backward_ops(Xb, Yb, m, 1.0 / m))
     tail = n % batch  # the last, smaller batch needs its targets scaled by 1/tail instead of 1/batch
     rate = {"lr": config.learning_rate}
@@ -538,11 +547,11 @@ def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder)
     for epoch in range(1, config.epochs + 1):
         rate["lr"] = epoch_lr(config, epoch)
         perm = rng.permutation(n)
-        np.take(Xt, perm, axis=1, out=Xs)
-        np.take(Yt, perm, axis=1, out=Ys)
+        np.take(X, perm, axis=0, out=Xs)
+        np.take(Y, perm, axis=0, out=Ys)
         np.multiply(Ys, 1.0 / batch, out=Ys)
         if tail:
-            np.multiply(Ys[:, n - tail:], batch / tail, out=Ys[:, n - tail:])
+            np.multiply(Ys[n - tail:], batch / tail, out=Ys[n - tail:])
         for plan in plans:
             for op in plan:
                 op()
@@ -594,9 +603,12 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
             else:
                 np.add(theta, vel, out=theta)
         return step
-    # Adam with moments stored as m1 / (1 - beta1) and m2 / (1 - beta2): the same update in fewer calls
-    m1, m2, tiny = np.zeros_like(theta), np.zeros_like(theta), np.empty(theta.shape, dtype=bool)
+    # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) stored as the rows of one array and
+    # updated together from the rows (g, g²) of ``k.grad2``: the same update in fewer calls
+    gg, moments = k.grad2, np.zeros_like(k.grad2)
     b1, b2 = config.beta1, config.beta2
+    decay = np.array([[b1], [b2]], dtype=k.dtype)
+    tiny = np.empty(moments.shape, dtype=bool)
     root = np.sqrt(1 - b2)
     eps = config.epsilon / root
     count = [0]
@@ -605,19 +617,16 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
         add_l2()
         count[0] += 1
         t = count[0]
-        np.multiply(m1, b1, out=m1)
-        np.add(m1, g, out=m1)
-        np.multiply(m2, b2, out=m2)
-        np.multiply(g, g, out=tmp)
-        np.add(m2, tmp, out=m2)
+        np.multiply(g, g, out=gg[1])
+        np.multiply(moments, decay, out=moments)
+        np.add(moments, gg, out=moments)
         if t % FLUSH_EVERY == 0:  # dead units' moments decay towards subnormal floats, which are slow
-            for buf in (m1, m2):
-                np.less(np.abs(buf, out=tmp), FLUSH_BELOW, out=tiny)
-                np.copyto(buf, 0, where=tiny)
+            np.less(np.abs(moments), FLUSH_BELOW, out=tiny)
+            np.copyto(moments, 0, where=tiny)
         lr_t = rate["lr"] * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * (1 - b1) / root
-        np.sqrt(m2, out=tmp)
+        np.sqrt(moments[1], out=tmp)
         np.add(tmp, eps, out=tmp)
-        np.divide(m1, tmp, out=tmp)
+        np.divide(moments[0], tmp, out=tmp)
         np.multiply(tmp, lr_t, out=tmp)
         np.subtract(theta, tmp, out=theta)
     return step
@@ -633,17 +642,17 @@ def _run_lbfgs(k: _Kernels, Xt, y, config: TrainConfig, rec: _Recorder) -> None:
         Xc, yc = Xt[:, s: s + CHUNK], y[s: s + CHUNK]
         m = len(yc)
         Yc = _one_hot_columns(yc, k.sizes[-1], k.dtype)
-        chunks.append((k.forward_ops(Xc, m), k.backward_ops(Xc, Yc, m), k.buffers(m), yc))
+        chunks.append((k.forward_ops(Xc, m), k.backward_ops(Xc, Yc, m), k.buffers(m), yc * m + np.arange(m)))
     gsum = np.zeros(k.grad.shape, dtype=np.float64)
 
     def fun(x):
         k.theta[:] = x
         gsum[:] = 0
         total = 0.0
-        for forward_ops, backward_ops, (_, _, Z, _, _, S), yc in chunks:
+        for forward_ops, backward_ops, (_, _, Z, _, _, S, _), flat in chunks:
             for op in forward_ops:
                 op()
-            total -= float(np.sum(np.take_along_axis(Z[-1], yc[None, :], axis=0), dtype=np.float64))
+            total -= float(np.sum(np.take(Z[-1], flat), dtype=np.float64))
             for op in backward_ops:
                 op()
             total += float(np.sum(np.log(S), dtype=np.float64))
