@@ -211,8 +211,15 @@ def _render(run_dir: Path) -> list:
             console().print("figures: not available yet")
             return []
         raise
-    figures = list(render_run(run_dir))
-    figures.append(write_report(run_dir))
+    err = console(stderr=True)
+    with err.status("rendering figures…") as status:
+        def callback(name, seconds, paths):
+            err.print(f"  {', '.join(Path(p).name for p in paths) or name} ({seconds:.1f} s)")
+            status.update(f"rendering figures… ({name} done)")
+
+        figures = list(render_run(run_dir, callback=callback))
+        status.update("writing the report…")
+        figures.append(write_report(run_dir))
     return figures
 
 
