@@ -7,7 +7,7 @@ import pytest
 
 from cubenet.errors import CubenetError
 from cubenet.viz import animate
-from vizrun import fake_trace_model, small_cube, small_spirals, trained
+from vizrun import fake_trace_model, small_cube, small_spirals, trained_spirals
 
 
 @pytest.mark.parametrize("embed", ["pad", "polar"])
@@ -45,16 +45,17 @@ def test_layer_frames_refuse_bad_options():
 def test_forward_movie_frames_captions_and_fixed_axes():
     ds = small_spirals(300)
     model = fake_trace_model((2, 8, 8, 2))
-    movie = animate.forward_movie(model, ds, max_points=100, frames_per_stage=10, hold=2, dpi=50)
+    movie = animate.forward_movie(model, ds, max_points=100, frames_per_stage=10, hold=2, zoom=5, dpi=50)
     per_layer = 1 + 3 * 10 + 2
-    assert movie.n_frames == 3 * per_layer
+    assert movie.n_frames == 3 * per_layer + 5
     assert len(movie.captions) == movie.n_frames
     first = movie.captions[:per_layer]
     assert first[0].startswith("layer 1: start")
     assert sum("step 1 of 3" in c for c in first) == 10
     assert sum("step 2 of 3" in c for c in first) == 10
     assert sum("ReLU" in c for c in first) == 10 + 2
-    assert "softmax" in movie.captions[-1]
+    assert "softmax" in movie.captions[-6]
+    assert movie.captions[-1] == "layer 3: the result, zoomed in: class probabilities"
     frames = movie.frames
     assert frames.dtype == np.uint8 and frames.std() > 5
     # within a layer only the points move: the tick-label margin on the left stays pixel-identical
@@ -67,7 +68,7 @@ def test_forward_movie_frames_captions_and_fixed_axes():
 def test_forward_movie_draws_narrow_layers_in_3d():
     ds = small_cube(300)
     model = fake_trace_model((3, 3, 6))
-    movie = animate.forward_movie(model, ds, max_points=80, frames_per_stage=10, hold=0, dpi=40)
+    movie = animate.forward_movie(model, ds, max_points=80, frames_per_stage=10, hold=0, zoom=0, dpi=40)
     assert movie.n_frames == 2 * 31
     views = animate.layer_views(animate.forward_frames(model, ds.X_test[:20]))
     assert views[0].native and views[0].k == 3  # 3 → 3: own coordinates, a 3-D scatter
@@ -76,9 +77,7 @@ def test_forward_movie_draws_narrow_layers_in_3d():
 
 @pytest.fixture(scope="module")
 def planar_run():
-    ds = small_spirals(400)
-    model, history = trained(ds, hidden=(8, 8), epochs=20)
-    return ds, model, history
+    return trained_spirals(400, epochs=20)
 
 
 def test_training_movie(planar_run):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cubenet.viz import plots
-from vizrun import fake_trace_model, small_cube, small_spirals, trained
+from vizrun import fake_trace_model, small_cube, small_spirals, trained_spirals
 
 
 def scatters(ax):
@@ -104,9 +104,7 @@ def test_grid_lines_are_straight_and_fill_the_box():
 
 @pytest.fixture(scope="module")
 def planar_model():
-    ds = small_spirals(600)
-    model, history = trained(ds, hidden=(8, 8), epochs=30)
-    return ds, model, history
+    return trained_spirals(600, epochs=30)
 
 
 def test_unscramble_figure(planar_model):

@@ -32,7 +32,7 @@ def test_render_all_writes_the_standard_set(cube_run):
     for p in paths:
         if p.suffix == ".png":
             assert_png(p)
-    assert [name for name, _ in seen] == ["layers", "grid", "curve", "cube", "curves", "confusion", "animation",
+    assert [name for name, _ in seen] == ["numbers", "layers", "grid", "curve", "cube", "curves", "confusion", "animation",
                                           "training"]
 
 
@@ -53,6 +53,7 @@ def test_render_one_figure_in_svg_and_animation_in_html(cube_run):
     assert svg.name == "curves.svg" and svg.read_text().lstrip().startswith("<?xml")
     (html,) = render_run(run, what="animation", fmt="html", max_points=50)
     assert html.name == "animation.html"
+    assert [p.name for p in render_run(run, fmt="gif", max_points=50)] == ["animation.gif", "training.gif"]
 
 
 def test_planar_run_gets_decision_regions_not_a_cube(planar_run):

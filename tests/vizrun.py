@@ -26,6 +26,12 @@ def trained(ds, hidden=(8, 8), epochs: int = 40, seed: int = 0):
     return train((ds.n_features, *hidden, ds.n_classes), ds, TrainConfig(epochs=epochs, n_snapshots=6), rng=seed)
 
 
+def trained_spirals(n_samples: int = 600, epochs: int = 30):
+    """(dataset, model, history): two spirals and a small net trained on them."""
+    ds = small_spirals(n_samples)
+    return (ds, *trained(ds, hidden=(8, 8), epochs=epochs))
+
+
 def saved_run(folder, ds, hidden=(8, 8), epochs: int = 40):
     """A run folder as ``cubenet learn --no-render`` writes it."""
     from cubenet.nn.run import save_run

@@ -140,6 +140,8 @@ def stage_caption(model, layer: int, stage: str) -> str:
     i = layer
     if stage == "start":
         return f"start: the points as they enter layer {i} (h{sub(i - 1)})"
+    if stage == "result":
+        return "the result, zoomed in: " + ("class probabilities" if i == model.n_layers else f"h{sub(i)}")
     if stage == "linear":
         return f"step 1 of 3: the linear map W{sub(i)} comes in (t = 0: unchanged, t = 1: multiplied by W{sub(i)})"
     if stage == "bias":
@@ -244,7 +246,7 @@ class _Blitter:
         return Movie(self.frames[: len(self.captions)], tuple(self.captions), fps, int(self.fig.dpi), title)
 
 
-def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 10, hold: int = 3,
+def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 10, hold: int = 3, zoom: int = 8,
                   fps: int = 12, dpi: int = 80, rng=0) -> Movie:
     """The staged forward pass of (a subset of) the test points, rendered frame by frame.
 
@@ -252,9 +254,11 @@ def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 1
     ----------
     model : Model; ds : Dataset
     max_points : points drawn (a random subset of the test set)
-    frames_per_stage : frames per stage (W, +b, activation); the movie has
-        ``n_layers · (3·frames_per_stage + 1 + hold)`` frames
+    frames_per_stage : frames per stage (W, +b, activation)
     hold : extra still frames at the end of every layer
+    zoom : still frames of the result in its own axes at the end (softmax squeezes the scores into
+        0..1, a dot in the output layer's fixed axes). The movie has
+        ``n_layers · (3·frames_per_stage + 1 + hold) + zoom`` frames.
     """
     from matplotlib.figure import Figure
 
@@ -270,37 +274,42 @@ def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 1
                ncols=_legend_columns(ds.n_classes), fontsize=8)
     caption = fig.suptitle("\n", fontsize=10)
     counter = fig.text(0.985, 0.015, "", ha="right", va="bottom", fontsize=10, family="monospace", animated=True)
-    panels = []
+    scenes = []  # (layer, axes, scatter, coords, steps)
     for i, (frames, view) in enumerate(zip(per_layer, views), start=1):
         coords = [view(f.H)[order] for f in frames]
-        ax = fig.add_subplot(projection="3d" if view.k == 3 else None, label=f"layer {i}")
-        _set_limits(ax, np.concatenate(coords))
-        style_axes(ax, labels=_view_labels(view))
-        ax.set_title(f"{layer_equation(model, i, 'post')}\n{_view_caption(view, i)}", fontsize=9)
-        panels.append((ax, _scatter_setup(ax, colors, len(y)), coords))
-    blit = _Blitter(fig, sum(len(c) + hold for _, _, c in panels))
-    for i, (ax, scatter, coords) in enumerate(panels, start=1):
-        for a, _, _ in panels:
-            a.set_visible(a is ax)
-        frames = per_layer[i - 1]
         steps = [("start", 0)] + [(f.stage, j) for j, f in enumerate(frames) if j] + [("activation", -1)] * hold
+        scenes.append((i, coords, coords, steps, view, "axes fixed for this layer"))
+    if zoom:
+        i, coords, _, _, view, _ = scenes[-1]
+        scenes.append((i, coords, coords[-1:], [("result", -1)] * zoom, view, "zoomed in on the result"))
+    panels = []
+    for i, coords, extent, steps, view, note in scenes:
+        ax = fig.add_subplot(projection="3d" if view.k == 3 else None, label=f"scene {len(panels)}")
+        _set_limits(ax, np.concatenate(extent))
+        style_axes(ax, labels=_view_labels(view))
+        ax.set_title(f"{layer_equation(model, i, 'post')}\n{_view_caption(view, i, note)}", fontsize=9)
+        panels.append((i, ax, _scatter_setup(ax, colors, len(y)), coords, steps))
+    blit = _Blitter(fig, sum(len(p[4]) for p in panels))
+    for i, ax, scatter, coords, steps in panels:
+        for p in panels:
+            p[1].set_visible(p[1] is ax)
+        frames = per_layer[i - 1]
         for j, (stage, idx) in enumerate(steps):
             if j == 0 or stage != steps[j - 1][0]:
                 text = stage_caption(model, i, stage)
-                caption.set_text(f"{data_title(ds)} — layer {i} of {len(panels)}\n{text}")
+                caption.set_text(f"{data_title(ds)} — layer {i} of {len(per_layer)}\n{text}")
                 blit.new_scene()
             _set_points(scatter, coords[idx], jitter)
-            t = "" if stage == "start" else f"t = {frames[idx].t:.2f}"
+            t = "" if stage in ("start", "result") else f"t = {frames[idx].t:.2f}"
             counter.set_text(t)
             blit.grab(f"layer {i}: {text}" + (f", {t}" if t else ""), scatter, counter)
     return blit.movie(fps, f"{data_title(ds)}: the forward pass, layer by layer")
 
 
-def _view_caption(view: proj.Projection, layer: int) -> str:
+def _view_caption(view: proj.Projection, layer: int, note: str) -> str:
     if view.native:
-        return f"own coordinates ({view.n_dims}-D; axes fixed for this layer)"
-    return (f"PCA of the {view.n_dims}-D embedding, fixed for layer {layer}, keeps {view.variance_kept:.0%} "
-            "of the variance")
+        return f"own coordinates ({view.n_dims}-D; {note})"
+    return f"PCA of the {view.n_dims}-D embedding, keeps {view.variance_kept:.0%} of the variance; {note}"
 
 
 def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max_points: int = 800,
@@ -424,7 +433,7 @@ def save_gif(movie: Movie, path):
     return path
 
 
-def to_html(movie: Movie, *, quality: int = 85) -> str:
+def to_html(movie: Movie, *, quality: int = 70) -> str:
     """The movie as a self-contained HTML player (play/pause/scrub), working offline.
 
     The player is exactly the one ``Animation.to_jshtml`` writes (matplotlib's ``HTMLWriter``),

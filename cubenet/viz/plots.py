@@ -137,6 +137,15 @@ def _is_cube(ds) -> bool:
 def _input_names(ds):
     if ds.meta.get("kind") == "cube":
         return ("x (→ R)", "y (→ U)", "z (→ F)")
+    return tuple(f"x{sub(j + 1)}" for j in range(ds.n_features))
+
+
+def _panel_names(ds, panel: Panel, n_layers: int):
+    """Axis names for a panel drawn in its own coordinates: input features, or class scores for the output."""
+    if panel.part == "input":
+        return _input_names(ds)
+    if panel.depth == n_layers:
+        return tuple((f"logit {c}" if panel.part == "pre" else f"P({c})") for c in ds.class_names)
     return None
 
 
@@ -206,8 +215,7 @@ def layer_panels_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0)
         elif panel.part == "input" and 0 in probe:
             caption += f"\nlinear probe on the raw input: {probe[0]:.1%}"
         draw_panel(ax, view, view(panel.H)[keep], y[keep], ds.class_colors, title=panel.title, caption=caption,
-                   input_names=_input_names(ds) if panel.part == "input" else None,
-                   cube=panel.part == "input" and _is_cube(ds))
+                   input_names=_panel_names(ds, panel, model.n_layers), cube=panel.part == "input" and _is_cube(ds))
     legend_ax = fig.add_subplot(grid[1, 0])
     legend_ax.axis("off")
     legend_ax.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="upper center", title="class",
@@ -288,7 +296,8 @@ def grid_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
             else layer_equation(model, depth, "pre" if depth == L else "post")
         caption = view.caption() + (f"\nlinear probe: {probe[depth]:.1%}" if depth in probe else "")
         draw_panel(ax, view, view(H)[keep], y[keep], ds.class_colors, title=title, caption=caption, size=4,
-                   alpha=0.8, input_names=_input_names(ds) if depth == 0 else None, cube=depth == 0 and _is_cube(ds))
+                   alpha=0.8, input_names=_panel_names(ds, Panel(title, H, depth, "input" if depth == 0 else "pre"), L),
+                   cube=depth == 0 and _is_cube(ds))
     fig.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="outside lower center",
                ncols=min(ds.n_classes, 10), fontsize=9)
     fig.suptitle(f"{data_title(ds)}: straight {'grid' if ds.n_features == 2 else 'lattice'} lines through the "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 from typing import Callable
@@ -18,6 +17,8 @@ STATIC_FORMATS = ("png", "svg")
 MOVIE_FORMATS = ("gif", "html")
 #: points drawn in animations (the figures use ``max_points``)
 ANIMATION_POINTS = 800
+#: snapshots in the layer × epoch probe table (each costs one probe per layer)
+HEATMAP_SNAPSHOTS = 8
 
 
 def check_options(what: str, fmt: str, max_points: int) -> None:
@@ -60,7 +61,8 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
     fmt : "png" or "svg" for pictures (animations are then written as both GIF and HTML);
         "gif" or "html" to write only the animations, in that format
     max_points : at most this many points are drawn per figure (metrics always use every point)
-    callback : called as ``callback(name, seconds, paths)`` after each figure is written
+    callback : called as ``callback(name, seconds, paths)`` after each figure is written (and after
+        the per-layer numbers, as "numbers", when a figure needs them)
 
     Also stores the per-layer numbers in metrics.json: ``"layers"`` (probe and centroid
     accuracy, dead units and singular values per representation) and ``"layer_epochs"``
@@ -81,6 +83,11 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
     written = []
     with single_blas_thread():
         numbers = {}
+        if set(names) & {"layers", "grid", "curve", "training"}:
+            start = time.perf_counter()
+            layer_numbers(run, numbers)
+            if callback is not None:
+                callback("numbers", time.perf_counter() - start, [Path(run.path) / "metrics.json"])
         for name in names:
             start = time.perf_counter()
             paths = _RENDERERS[name](run, numbers, fmt=fmt, max_points=max_points)
@@ -100,7 +107,7 @@ def layer_numbers(run, numbers: dict) -> dict:
     from cubenet.viz.metrics import layer_stats, probe_by_epoch
 
     stats = layer_stats(run.model, run.dataset)
-    snaps = [run.history.snapshots[i] for i in pick_snapshots(len(run.history.snapshots), 12)]
+    snaps = [run.history.snapshots[i] for i in pick_snapshots(len(run.history.snapshots), HEATMAP_SNAPSHOTS)]
     by_epoch = probe_by_epoch(run.model, snaps, run.dataset) if snaps else None
     numbers.update(stats=stats, layer_epochs=by_epoch)
     path = Path(run.path) / "metrics.json"
@@ -220,9 +227,3 @@ _RENDERERS = {"layers": _layers, "grid": _grid, "curve": _curve, "cube": _cube, 
               "curves": _curves, "confusion": _confusion, "animation": _animation, "training": _training,
               "digits": _digits}
 
-
-def figure_files(run_dir: str | os.PathLike) -> dict[str, Path]:
-    """The figure files present in a run folder, by file name."""
-    run_dir = Path(run_dir)
-    return {p.name: p for p in sorted(run_dir.iterdir()) if p.suffix in (".png", ".svg", ".gif", ".html")
-            and p.name != "report.html"}

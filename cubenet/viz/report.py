@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 from html import escape
 from pathlib import Path
@@ -261,9 +260,3 @@ def _figure_plan(run) -> list[tuple[str, str, str]]:
             "from the pixels in to the ten class scores out.")))
     return plan
 
-
-def report_files(run_dir: str | os.PathLike) -> list[str]:
-    """Names of the figure files a report of this run embeds (for checks and listings)."""
-    run_dir = Path(run_dir)
-    names = [p.name for p in run_dir.iterdir() if p.suffix in MIME]
-    return sorted(names)
