@@ -58,24 +58,25 @@ def bench(
 
     table = Table(title=f"cubenet bench{' --quick' if quick else ''} (median of {repeats}, one BLAS thread)",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    for col in ("task", "solver", "epochs", "cubenet s", "acc"):
+    for col in ("task", "solver", "epochs", "cubenet s", "acc %"):
         table.add_column(col, justify="left" if col in ("task", "solver") else "right", min_width=len(col))
     if use_sklearn:
-        for col in ("sklearn s", "acc", "speed-up", "Δ acc"):
+        for col in ("sklearn s", "acc %", "speed-up", "Δ acc"):
             table.add_column(col, justify="right", min_width=len(col))
     for (name, solv), libs in rows.items():
         ours = libs["cubenet"]
         theirs = libs.get("scikit-learn")
         epochs = str(ours.epochs) if theirs is None or theirs.epochs == ours.epochs else f"{ours.epochs}/{theirs.epochs}"
-        cells = [name, solv, epochs, f"{ours.seconds:.2f}", f"{ours.accuracy:.2%}"]
+        cells = [name, solv, epochs, f"{ours.seconds:.2f}", f"{100 * ours.accuracy:.2f}"]
         if theirs is not None:
-            cells += [f"{theirs.seconds:.2f}", f"{theirs.accuracy:.2%}", f"{theirs.seconds / ours.seconds:.1f}×",
+            cells += [f"{theirs.seconds:.2f}", f"{100 * theirs.accuracy:.2f}", f"{theirs.seconds / ours.seconds:.1f}×",
                       f"{100 * (ours.accuracy - theirs.accuracy):+.2f}"]
         table.add_row(*cells)
     out.print(table)
     if use_sklearn:
-        out.print("epochs: run by cubenet/scikit-learn (L-BFGS: iterations, both stop at gradient tolerance 1e-4). speed-up = scikit-learn time / cubenet time; "
-                  "Δ acc = cubenet − scikit-learn test accuracy, in percentage points.")
+        out.print("epochs: run by cubenet/scikit-learn (L-BFGS: iterations, both stop at gradient tolerance 1e-4). "
+                  "speed-up = scikit-learn time / cubenet time; Δ acc = cubenet − scikit-learn test accuracy, "
+                  "in percentage points.")
 
 
 def register(app: typer.Typer) -> None:

@@ -238,7 +238,8 @@ def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
     arch = " → ".join(str(s) for s in model.sizes)
     table.add_row("network", f"{arch}  ({', '.join(model.activations) or 'linear'}, softmax output)")
     training = model.config["training"]
-    table.add_row("training", f"{training['optimizer']}, {metrics['epochs_run']} epochs, {metrics['train_seconds']:.2f} s"
+    unit = "iterations" if training["optimizer"] == "lbfgs" else "epochs"
+    table.add_row("training", f"{training['optimizer']}, {metrics['epochs_run']} {unit}, {metrics['train_seconds']:.2f} s"
                   f"\n{metrics['stop_reason']}")
     table.add_row("accuracy", f"train {metrics['train_accuracy']:.2%}   [bold]test {metrics['test_accuracy']:.2%}[/bold]")
     per_class = ", ".join(f"{name} {acc:.0%}" for name, acc in metrics["per_class_accuracy"].items() if acc is not None)

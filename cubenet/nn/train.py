@@ -173,32 +173,37 @@ def single_blas_thread():
             set_threads(n)
 
 
-_BLAS = []
+_BLAS: dict = {}  # library path -> (get, set) or None
 
 
 def _openblas_controls():
-    """(get, set) thread-count functions of every OpenBLAS loaded in this process (Linux; else empty)."""
-    if _BLAS:
-        return _BLAS[0]
-    found = []
+    """(get, set) thread-count functions of every OpenBLAS loaded in this process (Linux; else empty).
+
+    The process's memory map is read each time, since scipy loads its own OpenBLAS only when first used.
+    """
     try:
         import ctypes
 
         with open("/proc/self/maps") as maps:
             paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
-        for path in paths:
+    except OSError:
+        return []
+    for path in paths:
+        if path in _BLAS:
+            continue
+        _BLAS[path] = None
+        try:
             lib = ctypes.CDLL(path)
-            for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", "")):
-                get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-                put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-                if get is not None and put is not None:
-                    get.restype, put.argtypes = ctypes.c_int, [ctypes.c_int]
-                    found.append((get, put))
-                    break
-    except (OSError, AttributeError):
-        found = []
-    _BLAS.append(found)
-    return found
+        except OSError:
+            continue
+        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", "")):
+            get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+            put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+            if get is not None and put is not None:
+                get.restype, put.argtypes = ctypes.c_int, [ctypes.c_int]
+                _BLAS[path] = (get, put)
+                break
+    return [_BLAS[p] for p in paths if _BLAS[p] is not None]
 
 
 def snapshot_schedule(epochs: int, n: int = 24) -> tuple[int, ...]:
@@ -514,6 +519,8 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
     y, yte = np.asarray(dataset.y_train, dtype=np.intp), np.asarray(dataset.y_test, dtype=np.intp)
     k = _Kernels(model.sizes, model.activations, config.dtype)
     k.set_params(model.params)
+    if config.optimizer == "lbfgs":
+        import scipy.optimize  # noqa: F401  (loads scipy's own OpenBLAS now, so that it is limited too)
     with np.errstate(all="ignore"), single_blas_thread():
         rec = _Recorder(config, k, (Xt, y, Xte, yte), callback, eval_rng)
         if not rec.record(0):
