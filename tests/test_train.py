@@ -165,3 +165,12 @@ def test_lbfgs_records_every_iteration():
     assert list(hist.epochs) == list(range(len(hist.epochs))) == seen
     assert len(hist.epochs) > 10 and np.all(np.diff(hist.loss) <= 1e-12)
     assert hist.snapshots[0][0] == 0 and hist.snapshots[-1][0] == hist.epochs[-1]
+
+
+def test_unusable_starting_model_is_refused():
+    ds = xor_dataset()
+    model, _ = train((2, 4, 2), ds, TrainConfig(epochs=1), rng=0)
+    broken = nw.Model([(np.full_like(W, np.nan), b) for W, b in model.params], model.activations,
+                      model.input_mean, model.input_scale, model.class_names)
+    with pytest.raises(CubenetError, match="starting parameters are unusable"):
+        train(broken, ds, TrainConfig(epochs=2))

@@ -4,13 +4,16 @@
 :class:`History`. It is deterministic for a given ``rng`` seed.
 
 Speed: at the sizes cubenet uses, numpy's per-call overhead dominates, so the inner loop works on
-preallocated buffers. All parameters live in one flat vector (layer ``i`` is ``W_i`` then ``b_i``,
-which is exactly the row-major matrix ``[W_i; b_i]`` of shape (fan_in + 1, fan_out)); every layer's
-input carries a trailing column of ones, so one matrix product computes ``h·W + b`` and one product
-gives ``dW`` and ``db`` together. The optimiser then updates the whole flat vector in a handful of
-calls. The data is shuffled once per epoch into a buffer, so minibatches are contiguous slices.
-The readable reference for all of this is :func:`cubenet.nn.network.loss_and_grad`; the tests check
-that both agree.
+preallocated buffers and makes as few calls as possible. All parameters live in one flat vector
+(layer ``i`` is ``W_i`` then ``b_i``, which is exactly the row-major matrix ``[W_i; b_i]`` of shape
+(fan_in + 1, fan_out)); every layer's input carries an extra row of ones, so one matrix product
+computes ``h·W + b`` and one product gives ``dW`` and ``db`` together. The calls of each minibatch's
+forward and backward pass are built once as a list of ``functools.partial`` objects and replayed
+every epoch; the optimiser updates the whole flat vector in about ten calls. The data is shuffled
+once per epoch into a buffer, so minibatches are fixed slices of it. Values that would become
+subnormal floats (slow on x86) are kept out: logits are clipped, tiny Adam moments flushed. BLAS
+runs on one thread during training (:func:`single_blas_thread`). The readable reference for all of
+this is :func:`cubenet.nn.network.loss_and_grad`; the tests check that both agree.
 """
 
 from __future__ import annotations
@@ -446,10 +449,12 @@ class _Recorder:
         biggest = float(np.max(np.abs(k.theta)))
         if not np.isfinite(loss) or not np.isfinite(biggest) or biggest > cfg.max_weight:
             what = "the loss became NaN/inf" if not np.isfinite(loss) else f"the weights exploded (|w| up to {biggest:.3g})"
+            if not self.rows:
+                raise CubenetError(f"the starting parameters are unusable: {what} before training; "
+                                   "start from a new network instead of this model")
             k.theta[:] = self.good
-            kept = f"kept the parameters of epoch {self.rows[-1][0]}" if self.rows else "kept the initial parameters"
             self.stop_reason = (f"diverged: {what} in epoch {epoch} with {cfg.optimizer} at learning rate "
-                                f"{cfg.learning_rate:g}; {kept}. Lower the learning rate (try --lr "
+                                f"{cfg.learning_rate:g}; kept the parameters of epoch {self.rows[-1][0]}. Lower the learning rate (try --lr "
                                 f"{cfg.learning_rate / 10:g})" + (" or use --optimizer adam" if cfg.optimizer != "adam" else ""))
             return True
         self.good[:] = k.theta
