@@ -38,7 +38,7 @@ def test_layer_panels_for_2d_input():
         assert len(points.get_offsets()) == 50  # subsampled for drawing
         assert not hasattr(ax, "zaxis")
     assert "own coordinates (2-D)" in axes[0].get_xlabel()
-    assert "PCA projection of 8 dims to 2" in axes[1].get_xlabel()
+    assert "projection 8 → 2 dims (PCA)" in axes[1].get_xlabel()
     legend_texts = [t.get_text() for leg in (ax.get_legend() for ax in fig.axes) if leg for t in leg.get_texts()]
     assert set(ds.class_names) <= set(legend_texts)
 
@@ -65,7 +65,7 @@ def test_layer_panels_for_wide_input_project_with_variance_caption():
     fig = plots.layer_panels_figure(fake_trace_model((12, 6, 3)), ds)
     axes = data_axes(fig)
     assert len(axes) == 5
-    assert "PCA projection of 12 dims to 2" in axes[0].get_xlabel()
+    assert "projection 12 → 2 dims (PCA)" in axes[0].get_xlabel()
     assert all(len(scatters(ax)) == 1 for ax in axes)
     assert [hasattr(ax, "zaxis") for ax in axes] == [False, False, False, True, True]  # 3 classes: 3-D output
 

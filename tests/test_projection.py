@@ -24,7 +24,7 @@ def test_pca_keeps_the_expected_variance_with_orthonormal_axes():
     assert p.variance_kept == pytest.approx(13 / 14.3125, abs=0.01)  # the generating spreads 3, 2, 1, .5, .25
     np.testing.assert_allclose(p.basis.T @ p.basis, np.eye(2), atol=1e-10)
     assert p(H).shape == (20000, 2)
-    assert "PCA projection of 5 dims to 2, keeps" in p.caption()
+    assert "projection 5 → 2 dims (PCA), keeps" in p.caption()
 
 
 @pytest.mark.parametrize("width", [1, 2, 3])

@@ -204,6 +204,7 @@ def layer_panels_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0)
     ncols = min(model.n_layers + 1, 5)
     blocks = -(-(model.n_layers + 1) // ncols)
     fig = Figure(figsize=(3.4 * ncols, 6.4 * blocks + 0.6), layout="constrained")
+    fig.get_layout_engine().set(wspace=0.08)  # room for 3-D axis labels between panels
     grid = fig.add_gridspec(2 * blocks, ncols)
     for k, (panel, view) in enumerate(zip(panels, views)):
         col, block = panel.depth % ncols, panel.depth // ncols
@@ -287,6 +288,7 @@ def grid_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
     ncols = min(L + 1, 5)
     nrows = -(-(L + 1) // ncols)
     fig = Figure(figsize=(3.6 * ncols, 3.9 * nrows + 0.9), layout="constrained")
+    fig.get_layout_engine().set(wspace=0.08)
     for depth, (H, G, view) in enumerate(zip(reps, line_reps, views)):
         ax = fig.add_subplot(nrows, ncols, depth + 1, projection="3d" if view.k == 3 else None)
         order = [0, 2, 1] if depth == 0 and _is_cube(ds) else slice(None)  # cube view: U up

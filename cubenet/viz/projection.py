@@ -46,10 +46,10 @@ class Projection:
         return (H - self.mean) @ self.basis
 
     def caption(self) -> str:
-        """One line saying what the panel shows, e.g. ``PCA projection of 8 dims, keeps 83% of the variance``."""
+        """One line saying what the panel shows, e.g. ``projection 8 → 2 dims (PCA), keeps 83% of variance``."""
         if self.native:
             return f"own coordinates ({self.n_dims}-D)" if self.n_dims > 1 else "own coordinate (1-D)"
-        return f"PCA projection of {self.n_dims} dims to {self.k}, keeps {self.variance_kept:.0%} of the variance"
+        return f"projection {self.n_dims} → {self.k} dims (PCA), keeps {self.variance_kept:.0%} of variance"
 
 
 def identity(n_dims: int) -> Projection:

@@ -209,8 +209,10 @@ def _training(run, numbers, *, fmt, max_points):
 
 def _digits(run, numbers, *, fmt, max_points):
     """The digit views (written by cubenet.viz.digit_plots); nothing when that module is not there."""
+    import importlib
+
     try:
-        from cubenet.viz import digit_plots
+        digit_plots = importlib.import_module("cubenet.viz.digit_plots")
     except ModuleNotFoundError as exc:
         if exc.name == "cubenet.viz.digit_plots":
             return []
