@@ -89,3 +89,23 @@ def test_console_script_help_and_version_are_fast_imports():
     assert out.strip() == "[]"
     version = subprocess.run([sys.executable, "-m", "cubenet", "--version"], capture_output=True, text=True)
     assert version.returncode == 0 and version.stdout.startswith("cubenet ")
+
+
+def test_unexpected_errors_are_one_line(cli, tmp_path, monkeypatch):
+    import cubenet.data.registry as registry
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("something broke")
+
+    monkeypatch.setattr(registry, "make_dataset", boom)
+    r = cli("scramble", "color-cube", "-o", tmp_path / "x.npz")
+    assert r.exit_code == 1
+    assert "Error: unexpected RuntimeError: something broke" in r.output and "Traceback" not in r.output
+
+
+def test_written_files_have_normal_permissions(cli, tmp_path):
+    r = cli("scramble", "color-cube", "--n", "600", "-o", tmp_path / "c.npz")
+    assert r.exit_code == 0, r.output
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "c.npz").stat().st_mode & 0o777 == 0o666 & ~mask

@@ -32,14 +32,24 @@ def command(app: typer.Typer, func, **kwargs) -> None:
             typer.echo("Interrupted; no half-written file was left behind.", err=True)
             raise typer.Exit(130) from None
         except Exception as exc:
-            import click
-
-            if STATE["debug"] or isinstance(exc, click.ClickException):
+            if STATE["debug"] or isinstance(exc, _usage_error_types()):
                 raise
             typer.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run 'cubenet --debug …' for the traceback)", err=True)
             raise typer.Exit(1) from None
 
     app.command(**kwargs)(wrapper)
+
+
+def _usage_error_types() -> tuple[type, ...]:
+    """Typer's own usage-error base class (typer >= 0.20 vendors click; older versions use click)."""
+    try:
+        from typer import TyperException
+
+        return (TyperException,)
+    except ImportError:  # pragma: no cover - older typer
+        from click import ClickException
+
+        return (ClickException,)
 
 
 def console(stderr: bool = False):
