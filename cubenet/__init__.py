@@ -25,6 +25,7 @@ _LAZY = {
     "make_xor": "cubenet.data.planar",
     "make_checker": "cubenet.data.planar",
     "make_blobs": "cubenet.data.planar",
+    "make_digits": "cubenet.data.digits",
     "read_csv": "cubenet.data.csvio",
     "write_csv": "cubenet.data.csvio",
 }

@@ -61,6 +61,12 @@ GENERATORS: dict[str, GeneratorSpec] = {
              "noise": "Gaussian jitter after the moves (default 0)"},
         ),
         *_planar_specs(),
+        GeneratorSpec(
+            "digits", "cubenet.data.digits:make_digits",
+            "synthetic handwritten digits 0-9 (8×8 like UCI optdigits, or 16×16, 28×28), bent by image moves",
+            {"size": "image side: 8 (optdigits counts 0..16), 16 or 28 (greyscale) (default 8)",
+             "twists": "strength of the moves: jitter, slant, elastic warp, thickness, noise (0-10, default 2)"},
+        ),
     ]
 }
 
