@@ -110,3 +110,15 @@ def test_pack_unpack_roundtrip():
     assert all(np.array_equal(W, W2) and np.array_equal(b, b2) for (W, b), (W2, b2) in zip(params, back))
     with pytest.raises(CubenetError, match="does not fit"):
         nw.unpack(theta[:-1], (2, 3, 4))
+
+
+def test_glorot_init_like_scikit_learn():
+    params = nw.init_params((64, 32, 10), rng=0, scheme="glorot")
+    for (W, b), (fan_in, fan_out) in zip(params, [(64, 32), (32, 10)]):
+        bound = np.sqrt(6 / (fan_in + fan_out))
+        assert np.abs(W).max() <= bound and np.abs(b).max() <= bound and np.any(b != 0)
+        assert W.std() == pytest.approx(bound / np.sqrt(3), rel=0.15)
+    he = nw.init_params((64, 32, 10), rng=0)
+    assert he[0][0].std() == pytest.approx(np.sqrt(2 / 64), rel=0.1) and not he[0][1].any()
+    with pytest.raises(CubenetError, match="unknown initialisation 'xavier'"):
+        nw.init_params((2, 3, 2), scheme="xavier")

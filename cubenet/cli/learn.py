@@ -31,6 +31,11 @@ class Activation(str, Enum):
     identity = "identity"
 
 
+class Init(str, Enum):
+    he = "he"
+    glorot = "glorot"
+
+
 class Schedule(str, Enum):
     cosine = "cosine"
     constant = "constant"
@@ -43,6 +48,7 @@ def learn(
     hidden: Annotated[Optional[str], typer.Option(help=f"Hidden layer widths, comma-separated (default {DEFAULT_HIDDEN}).",
                                                   show_default=False)] = None,
     activation: Annotated[Activation, typer.Option(help="Hidden-layer activation.")] = Activation.relu,
+    init: Annotated[Init, typer.Option(help="Initial weights: he (He-normal) or glorot (scikit-learn's uniform).")] = Init.he,
     optimizer: Annotated[Optimizer, typer.Option(help="adam, sgd, momentum (minibatch) or lbfgs (full batch).")] = Optimizer.adam,
     epochs: Annotated[Optional[int], typer.Option(help="Passes over the data (default 60; lbfgs: 300 iterations).",
                                                   show_default=False)] = None,
@@ -82,7 +88,7 @@ def learn(
     config = check_config(TrainConfig(
         optimizer=opt, epochs=DEFAULT_EPOCHS[opt] if epochs is None else epochs, batch_size=batch_size,
         lr=lr, schedule=schedule.value, l2=l2, nesterov=nesterov,
-        target_accuracy=target_accuracy, patience=patience, activation=activation.value,
+        target_accuracy=target_accuracy, patience=patience, activation=activation.value, init=init.value,
     ))
     if output is not None:
         check_run_target(output)
@@ -179,7 +185,8 @@ def _command(data, trained, config, seed, model_path, label_column, run_dir, no_
         parts += ["--model", str(model_path)]
     else:
         parts += ["--hidden", ",".join(str(s) for s in trained.sizes[1:-1]) or "none",
-                  "--activation", config.activation if isinstance(config.activation, str) else config.activation[0]]
+                  "--activation", config.activation if isinstance(config.activation, str) else config.activation[0],
+                  "--init", config.init]
     parts += ["--optimizer", config.optimizer, "--epochs", str(config.epochs)]
     if config.optimizer != "lbfgs":
         parts += ["--batch-size", str(config.batch_size), "--lr", repr(config.learning_rate),

@@ -18,6 +18,8 @@ from cubenet.errors import CubenetError
 
 #: hidden-layer activations (the output layer is always softmax)
 ACTIVATIONS = ("relu", "tanh", "leaky_relu", "identity")
+#: weight initialisations (see :func:`init_params`)
+INIT_SCHEMES = ("he", "glorot")
 #: slope of leaky ReLU for negative inputs
 LEAKY_SLOPE = 0.01
 
@@ -85,8 +87,12 @@ def check_activations(activations, n_hidden: int) -> tuple[str, ...]:
     return activations
 
 
-def init_params(sizes, *, rng=None, dtype=np.float32, activations="relu") -> list:
-    """Seeded initial weights: He-normal for ReLU-like layers, Glorot-normal for tanh/identity; zero biases.
+def init_params(sizes, *, rng=None, dtype=np.float32, activations="relu", scheme: str = "he") -> list:
+    """Seeded initial weights.
+
+    ``scheme="he"`` (default): He-normal weights for ReLU-like layers, Glorot-normal for tanh/identity
+    and the output layer; zero biases. ``scheme="glorot"``: scikit-learn's MLP initialisation, weights
+    and biases uniform in ±sqrt(6 / (fan_in + fan_out)) (smaller first layers; use it to compare).
 
     Parameters
     ----------
@@ -95,7 +101,8 @@ def init_params(sizes, *, rng=None, dtype=np.float32, activations="relu") -> lis
     rng : None, int or numpy Generator
     dtype : numpy dtype, default float32
     activations : str or sequence of str
-        The hidden activations (they pick the scale of each layer's weights; the output layer uses Glorot).
+        The hidden activations (with "he" they pick the scale of each layer's weights).
+    scheme : "he" or "glorot"
 
     Returns
     -------
@@ -104,9 +111,16 @@ def init_params(sizes, *, rng=None, dtype=np.float32, activations="relu") -> lis
     """
     sizes = check_sizes(sizes)
     acts = check_activations(activations, len(sizes) - 2) + ("softmax",)
+    if scheme not in INIT_SCHEMES:
+        raise CubenetError(f"unknown initialisation {scheme!r}; choose from {', '.join(INIT_SCHEMES)}")
     rng = np.random.default_rng(rng)
     params = []
     for fan_in, fan_out, act in zip(sizes[:-1], sizes[1:], acts):
+        if scheme == "glorot":
+            bound = np.sqrt(6.0 / (fan_in + fan_out))
+            W = rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype)
+            params.append((W, rng.uniform(-bound, bound, fan_out).astype(dtype)))
+            continue
         std = np.sqrt(2.0 / fan_in) if act in ("relu", "leaky_relu") else np.sqrt(2.0 / (fan_in + fan_out))
         W = (rng.standard_normal((fan_in, fan_out)) * std).astype(dtype)
         params.append((W, np.zeros(fan_out, dtype=dtype)))

@@ -29,7 +29,7 @@ import numpy as np
 
 from cubenet.errors import CubenetError
 from cubenet.nn.network import (
-    LEAKY_SLOPE, Model, check_activations, check_sizes, init_params, pack, unpack,
+    INIT_SCHEMES, LEAKY_SLOPE, Model, check_activations, check_sizes, init_params, pack, unpack,
 )
 
 OPTIMIZERS = ("adam", "sgd", "momentum", "lbfgs")
@@ -65,6 +65,7 @@ class TrainConfig:
         None picks ``n_snapshots`` spread over training, denser at the start where most changes
     standardize : learn ``input_mean``/``input_scale`` from the training data (ignored when continuing a Model)
     activation : hidden activation name, or one per hidden layer
+    init : "he" (He-normal, the default for ReLU) or "glorot" (scikit-learn's uniform initialisation)
     dtype : "float32" (fast) or "float64"
     max_weight : weights larger than this in magnitude count as divergence
     eval_points : per-epoch scores use at most this many training and test points (the final row uses all)
@@ -88,6 +89,7 @@ class TrainConfig:
     n_snapshots: int = 24
     standardize: bool = True
     activation: str | tuple = "relu"
+    init: str = "he"
     dtype: str = "float32"
     max_weight: float = 1e6
     eval_points: int = 5000
@@ -152,6 +154,8 @@ def check_config(config: TrainConfig) -> TrainConfig:
         fail(f"target accuracy must be in (0, 1], e.g. 0.97, got {config.target_accuracy}")
     if config.patience is not None and (not isinstance(config.patience, (int, np.integer)) or config.patience < 1):
         fail(f"patience must be a positive number of epochs, got {config.patience!r}")
+    if config.init not in INIT_SCHEMES:
+        fail(f"unknown initialisation {config.init!r}; choose from {', '.join(INIT_SCHEMES)}")
     if config.dtype not in ("float32", "float64"):
         fail(f"dtype must be 'float32' or 'float64', got {config.dtype!r}")
     return config
@@ -406,7 +410,7 @@ def _prepare(model_or_sizes, dataset, config: TrainConfig, rng):
             mean = Xtr.mean(axis=0)
             scale = Xtr.std(axis=0)
             scale[scale < 1e-12] = 1.0
-        params = init_params(sizes, rng=rng, dtype=dtype, activations=acts)
+        params = init_params(sizes, rng=rng, dtype=dtype, activations=acts, scheme=config.init)
         model = Model(params, acts, mean, scale, tuple(dataset.class_names))
     if model.input_mean is not None:
         Xtr, Xte = (Xtr - model.input_mean) / model.input_scale, (Xte - model.input_mean) / model.input_scale
