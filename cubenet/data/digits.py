@@ -274,7 +274,7 @@ def skeleton_points(moves: dict) -> np.ndarray:
     sk = skeletons()
     style = moves["style"]
     keys = sk.keys[style] + moves["jitter"]
-    P = np.einsum("npk,nkd->npd", sk.weights[style], keys)
+    P = sk.weights[style] @ keys
     center = 0.5
     a = np.radians(moves["rotate"])[:, None]
     x, y = P[..., 0] - center, P[..., 1] - center
@@ -364,12 +364,16 @@ def render(moves: dict, size: int) -> np.ndarray:
 def check_params(n_samples, size, twists, test_fraction) -> None:
     from cubenet.data.cube import check_count
 
-    check_count("n_samples", n_samples, minimum=20, maximum=2_000_000)
+    check_count("n_samples", n_samples, minimum=20, maximum=1_000_000)
     check_count("twists", twists, maximum=MAX_TWISTS)
     if isinstance(size, bool) or size not in SIZES:
         raise CubenetError(f"size must be one of {', '.join(map(str, SIZES))} (pixels per side), got {size!r}")
     if not (isinstance(test_fraction, (int, float)) and 0 < test_fraction < 1):
         raise CubenetError(f"test_fraction must be between 0 and 1 (exclusive), got {test_fraction}")
+    n_test = round(n_samples * test_fraction)
+    if min(n_test, n_samples - n_test) < 10:
+        raise CubenetError(f"n_samples={n_samples} with test_fraction={test_fraction} leaves {n_test} test and "
+                           f"{n_samples - n_test} training images; each part needs at least 10 (one per digit)")
 
 
 def balanced_labels(n: int, *, rng) -> np.ndarray:
@@ -415,7 +419,7 @@ def make_digits(
     check_params(n_samples, size, twists, test_fraction)
     seed = rng if isinstance(rng, (int, np.integer)) else None
     rng = np.random.default_rng(rng)
-    n_test = int(round(n_samples * test_fraction))
+    n_test = round(n_samples * test_fraction)
     n_train = n_samples - n_test
     moves_seed = int(rng.integers(2**53))
     labels = np.concatenate([balanced_labels(n_train, rng=rng), balanced_labels(n_test, rng=rng)])
@@ -430,7 +434,7 @@ def make_digits(
         "digits", kind="digits", seed=seed,
         params={"n_samples": n_samples, "size": size, "twists": twists, "test_fraction": test_fraction},
         scramble="", inverse="", image_shape=[size, size], moves_seed=moves_seed, moves_block=BLOCK,
-        moves=kinds,
+        moves=kinds if twists else [],
         value_range=[0, 16] if size == 8 else [0, 1],
     )
     from cubenet.data.dataset import DEFAULT_COLORS

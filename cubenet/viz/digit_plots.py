@@ -98,3 +98,188 @@ def _label_color(color: str) -> str:
 
     r, g, b = to_rgb(color)
     return "#333333" if 0.299 * r + 0.587 * g + 0.114 * b > 0.8 else color
+
+
+# --------------------------------------------------------------------------- one digit through the layers
+
+def pick_digit(model, ds, *, prefer: str = "4") -> int:
+    """Index into ``ds.X`` (train then test) of a test image the model reads right, of class ``prefer`` if any."""
+    from cubenet.nn.network import predict
+
+    offset = len(ds.y_train)
+    right = predict(model, ds.X_test) == ds.y_test
+    wanted = ds.class_names.index(prefer) if prefer in ds.class_names else -1
+    for candidates in (right & (ds.y_test == wanted), right, np.ones_like(right)):
+        if candidates.any():
+            return offset + int(np.argmax(candidates))
+    return offset
+
+
+def unit_grid(values) -> np.ndarray:
+    """A layer's units (n,) laid out as a near-square image, row by row; unused cells are NaN."""
+    values = np.asarray(values, dtype=float)
+    cols = int(np.ceil(np.sqrt(len(values))))
+    rows = -(-len(values) // cols)
+    grid = np.full(rows * cols, np.nan)
+    grid[: len(values)] = values
+    return grid.reshape(rows, cols)
+
+
+def input_filters(model, x) -> list[np.ndarray]:
+    """For every hidden layer, each unit's local linear filter on the network's input at image ``x`` (n_in,).
+
+    Around ``x`` a ReLU network is linear: unit j of layer l changes by ``filters[l-1][:, j] · dh0``
+    for a small change ``dh0`` of the (standardised) input. Returns arrays of shape (n_in, width_l),
+    one per hidden layer.
+    """
+    from cubenet.nn.network import activation_grad, forward
+
+    trace = forward(model, np.asarray(x, dtype=float)[None, :])
+    J = np.eye(model.sizes[0])
+    out = []
+    for (W, _), act, t in zip(model.params[:-1], model.activations, trace[:-1]):
+        J = (J @ W) * activation_grad(act, t.pre, t.post)[0]
+        out.append(J)
+    return out
+
+
+def _layer_cmap(act: str, values) -> tuple[str, float, float]:
+    top = float(np.nanmax(np.abs(values))) or 1.0
+    return (UNITS, 0.0, top) if act == "relu" else ("RdBu_r", -top, top)
+
+
+def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int = 3):
+    """One digit passing through the network: the image, every hidden layer's units, the class probabilities.
+
+    Top row: the input image, then each hidden layer's activations as a small picture (one cell per
+    unit, brighter = stronger), then the output probabilities as bars in the class colours. Bottom
+    row: for each hidden layer, the pixel filters of its ``n_filters`` strongest units on this digit
+    (the local linear map from pixels to that unit: red pixels push it up, blue pull it down).
+
+    Parameters
+    ----------
+    model : Model trained on ``ds``
+    ds : Dataset of images
+    index : int, optional
+        Row of ``ds.X`` (train then test); by default a correctly read test "4" (or any test image).
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Rectangle
+
+    from cubenet.errors import CubenetError
+    from cubenet.nn.network import forward
+    from cubenet.viz.plots import layer_equation
+
+    h, w = image_shape(ds)
+    n = len(ds.y_train) + len(ds.y_test)
+    if index is None:
+        index = pick_digit(model, ds)
+    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < n:
+        raise CubenetError(f"index must be an image number between 0 and {n - 1}, got {index!r}")
+    x, label = ds.X[index], int(ds.y[index])
+    trace = forward(model, x[None, :])
+    filters = input_filters(model, x)
+    probs = trace[-1].post[0]
+    hidden = model.n_layers - 1
+    fig = Figure(figsize=(2.9 * (hidden + 2), 6.4), layout="constrained")
+    grid = fig.add_gridspec(2, hidden + 2, height_ratios=[1.5, 1])
+    vmin, vmax = value_range(ds)
+    ax = draw_digit(x.reshape(h, w), ax=fig.add_subplot(grid[0, 0]), vmin=vmin, vmax=vmax)
+    ax.set_title(f"input: {h}×{w} pixels\n(true class {ds.class_names[label]})", fontsize=9)
+    ax.set_xlabel(f"{h * w} numbers go in", fontsize=8)
+    for i in range(1, hidden + 1):
+        post = trace[i - 1].post[0]
+        cmap, lo, hi = _layer_cmap(model.activations[i - 1], post)
+        ax = fig.add_subplot(grid[0, i])
+        ax.set_facecolor("#d0d0d0")
+        im = ax.imshow(unit_grid(post), cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
+        cols = unit_grid(post).shape[1]
+        strongest = np.argsort(post)[::-1][:n_filters]
+        for rank, j in enumerate(strongest, start=1):
+            ax.add_patch(Rectangle((j % cols - 0.5, j // cols - 0.5), 1, 1, fill=False, ec="#00c0ff", lw=1.6))
+            ax.text(j % cols, j // cols, str(rank), ha="center", va="center", fontsize=6.5, color="#00c0ff")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(layer_equation(model, i).replace(": ", ":\n", 1), fontsize=9)
+        ax.set_xlabel(f"{int(np.sum(post > 0))} of {len(post)} units active\n(one cell per unit)", fontsize=8)
+        fig.colorbar(im, ax=ax, shrink=0.7, label="activation")
+        sub = grid[1, i].subgridspec(1, n_filters)
+        top = float(np.abs(filters[i - 1][:, strongest]).max()) or 1.0
+        for rank, j in enumerate(strongest, start=1):
+            fax = fig.add_subplot(sub[0, rank - 1])
+            fax.imshow(filters[i - 1][:, j].reshape(h, w), cmap="RdBu_r", vmin=-top, vmax=top, interpolation="nearest")
+            fax.set_xticks([])
+            fax.set_yticks([])
+            fax.set_title(f"#{rank}: unit {j + 1}", fontsize=7.5)
+            if rank == 2:
+                fax.set_xlabel("what the strongest units\nread from the pixels here\n(red adds, blue subtracts)",
+                               fontsize=7.5)
+    ax = fig.add_subplot(grid[0, hidden + 1])
+    order = np.arange(len(probs))
+    ax.barh(order, probs, color=list(ds.class_colors), edgecolor="#222222", linewidth=0.6)
+    ax.set_yticks(order, ds.class_names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_facecolor("#e5e5e5")
+    ax.set_xlabel("probability", fontsize=8)
+    pred = int(np.argmax(probs))
+    ax.set_title(f"{layer_equation(model, model.n_layers).replace(': ', ':' + chr(10), 1)}", fontsize=9)
+    ax.annotate(f"{probs[pred]:.0%}", (probs[pred], pred), xytext=(3, 0), textcoords="offset points",
+                va="center", fontsize=8)
+    note = fig.add_subplot(grid[1, 0])
+    note.axis("off")
+    note.text(0.0, 0.95, "Read left to right: each layer\nre-describes the digit with its own\nunits, "
+              "h = relu(h·W + b).\nThe last layer turns the final\ndescription into class\nprobabilities.",
+              transform=note.transAxes, va="top", fontsize=8.5)
+    fig.add_subplot(grid[1, hidden + 1]).axis("off")
+    verdict = "right" if pred == label else "wrong"
+    fig.suptitle(f"One handwritten {ds.class_names[label]} passing through the network: read as "
+                 f"{ds.class_names[pred]} ({probs[pred]:.0%}, {verdict}) — image {index} of {ds.name}",
+                 fontsize=11, fontweight="bold")
+    return fig
+
+
+# --------------------------------------------------------------------------- class separation per layer
+
+def digit_separation_figure(model, ds, *, max_points: int = 1500, probe_points: int = 1000, rng=0):
+    """How well the classes separate after each layer: a 2-D PCA view and linear-probe accuracy per layer.
+
+    Top row: the test images in every representation (input pixels, each hidden layer, output
+    logits), projected linearly on their two principal components (aligned between panels), in the
+    class colours. Bottom: the unscrambling curve (probe and nearest-centre accuracy per depth).
+
+    Parameters
+    ----------
+    max_points : test images drawn in the projections
+    probe_points : train and test images used to fit and score each linear probe
+    """
+    from matplotlib.figure import Figure
+
+    from cubenet.nn.network import predict
+    from cubenet.viz import projection as proj
+    from cubenet.viz.metrics import layer_names, layer_stats, representations
+    from cubenet.viz.plots import class_handles, draw_points, plot_unscramble_curve, style_axes, subsample
+
+    keep = subsample(ds.y_test, max_points, rng=rng)
+    X, y = ds.X_test[keep], ds.y_test[keep]
+    reps = representations(model, X)
+    views = proj.chain(reps, k=2, max_native=2)
+    stats = layer_stats(model, ds, max_points=probe_points, rng=rng)
+    names = layer_names(model.n_layers)
+    units = ["pixels"] + ["units"] * (model.n_layers - 1) + ["logits"]
+    fig = Figure(figsize=(3.3 * len(reps) + 1.2, 8.4), layout="constrained")
+    grid = fig.add_gridspec(2, len(reps) + 1, height_ratios=[1.1, 1], width_ratios=[1] * len(reps) + [0.35])
+    for d, (H, view, s) in enumerate(zip(reps, views, stats)):
+        ax = fig.add_subplot(grid[0, d])
+        draw_points(ax, view(H), y, ds.class_colors, size=7)
+        style_axes(ax, labels=("aligned PC 1", "aligned PC 2") if not view.native else ("unit 1", "unit 2"))
+        ax.set_title(f"{names[d]} ({H.shape[1]} {units[d]})\nlinear probe: {s.probe_accuracy:.1%}", fontsize=9)
+        ax.set_xlabel(f"{ax.get_xlabel()}\n{view.caption()}", fontsize=7.5)
+    legend = fig.add_subplot(grid[0, len(reps)])
+    legend.axis("off")
+    legend.legend(handles=class_handles(ds.class_names, ds.class_colors), title="class", loc="center", fontsize=9)
+    accuracy = float(np.mean(predict(model, ds.X_test) == ds.y_test))
+    plot_unscramble_curve(stats, network_accuracy=accuracy, n_classes=ds.n_classes, ax=fig.add_subplot(grid[1, :]))
+    fig.suptitle(f"{ds.name}: how far apart the digit classes are after each layer "
+                 f"({len(y):,} test images drawn)", fontsize=11, fontweight="bold")
+    return fig

@@ -1,0 +1,154 @@
+"""Synthetic digits: formats per size, determinism, balance, recorded moves, distortion vs twists, real handwriting."""
+
+import numpy as np
+import pytest
+
+from cubenet.data import digits as D
+from cubenet.data.io import load, save
+from cubenet.data.registry import make_dataset
+from cubenet.errors import CubenetError
+
+
+@pytest.fixture(scope="module")
+def ds8():
+    return D.make_digits(1200, rng=7)
+
+
+def test_optdigits_format(ds8):
+    X = ds8.X
+    assert ds8.meta["kind"] == "digits" and ds8.meta["image_shape"] == [8, 8]
+    assert ds8.class_names == tuple("0123456789")
+    assert X.shape == (1200, 64) and X.dtype == np.float64
+    assert X.min() == 0 and X.max() == 16 and np.array_equal(X, np.round(X))
+    images = X.reshape(-1, 8, 8)
+    # normalised like optdigits: ink fills all 8 rows, about 312 "on" pixels of 1,024, mostly 6 blocks wide
+    assert np.mean((images.sum(axis=2) > 0).all(axis=1)) > 0.98
+    assert 290 < X.sum(axis=1).mean() < 335
+    width = np.bincount((images.sum(axis=1) > 0).sum(axis=1), minlength=9)
+    assert width.argmax() == 6 and width[4:].sum() > 0.98 * len(X)
+
+
+@pytest.mark.parametrize("size", [16, 28])
+def test_greyscale_sizes(size):
+    ds = D.make_digits(200, size=size, twists=3, rng=1)
+    assert ds.X.shape == (200, size * size) and ds.meta["image_shape"] == [size, size]
+    assert ds.X.min() >= 0.0 and ds.X.max() <= 1.0
+    assert len(np.unique(ds.X)) > 50  # greyscale, not binary
+    assert ds.meta["moves"][-2:] == ["blur", "noise"]
+
+
+def test_same_seed_same_images_and_different_seeds_differ():
+    a, b, c = D.make_digits(300, rng=3), D.make_digits(300, rng=3), D.make_digits(300, rng=4)
+    assert np.array_equal(a.X_train, b.X_train) and np.array_equal(a.X_test, b.X_test)
+    assert np.array_equal(a.y, b.y) and a.meta == b.meta
+    assert not np.array_equal(a.X, c.X)
+
+
+def test_every_class_present_and_balanced_in_both_parts(ds8):
+    for y in (ds8.y_train, ds8.y_test):
+        counts = np.bincount(y, minlength=10)
+        assert counts.min() > 0 and counts.max() - counts.min() <= 1
+    assert len(ds8.y_test) == 300
+
+
+def test_moves_are_recorded_and_regenerate_the_image(ds8):
+    assert ds8.meta["moves"][:5] == ["style", "jitter", "rotate", "shear", "warp"]
+    for index in (0, 700, 1199):  # several blocks, train and test
+        assert np.array_equal(D.regenerate(ds8, index), ds8.X[index])
+        moves = D.sample_moves(ds8, index)
+        assert moves[0].kind == "style" and moves[0].params["digit"] == ds8.y[index]
+        assert {m.kind for m in moves} == set(ds8.meta["moves"])
+        assert "rotate(degrees=" in " ".join(map(str, moves))
+    with pytest.raises(CubenetError, match="index must be an image number between 0 and 1199, got 1200"):
+        D.sample_moves(ds8, 1200)
+
+
+def test_moves_survive_the_dataset_file(ds8, tmp_path):
+    back = load(save(ds8, tmp_path / "d.npz"))
+    assert np.array_equal(D.regenerate(back, 900), ds8.X[900])
+
+
+def test_distortion_grows_with_twists():
+    """Mean pixel distance of each image to its own undistorted twin (same seed, twists 0) grows with twists."""
+    clean = D.make_digits(600, twists=0, rng=5)
+    distances = [np.linalg.norm(D.make_digits(600, twists=t, rng=5).X - clean.X, axis=1).mean() for t in (0, 1, 2, 4, 8)]
+    assert distances[0] == 0
+    assert all(a < b for a, b in zip(distances, distances[1:])), distances
+    assert clean.meta["moves"] == []
+
+
+def test_styles_compile_to_curves_through_their_key_points():
+    sk = D.skeletons()
+    assert len(sk.names) == sum(len(v) for v in D.STYLES.values()) and set(sk.count) >= {2}
+    P = sk.weights @ sk.keys  # (styles, points, 2) without any move
+    assert np.allclose(sk.weights.sum(axis=2), 1.0)  # a curve point is an affine combination of key points
+    assert P.min() > -0.2 and P.max() < 1.2
+
+
+def test_registered_and_refuses_other_parameters():
+    ds = make_dataset("digits", 100, rng=0, size=16, twists=1)
+    assert ds.n_features == 256 and ds.meta["params"]["twists"] == 1
+    with pytest.raises(CubenetError, match="'noise' does not apply to digits"):
+        make_dataset("digits", 100, noise=0.1)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"size": 10}, "size must be one of 8, 16, 28 .* got 10"),
+    ({"twists": -1}, "twists must be between 0 and 10, got -1"),
+    ({"twists": 11}, "twists must be between 0 and 10, got 11"),
+    ({"twists": 1.5}, "twists must be an integer, got 1.5"),
+    ({"test_fraction": 1.0}, "test_fraction must be between 0 and 1"),
+    ({"n_samples": 5}, "n_samples must be between 20"),
+    ({"n_samples": 30}, "leaves 8 test and 22 training images; each part needs at least 10"),
+])
+def test_bad_parameters(kwargs, match):
+    kwargs = {"n_samples": 100, **kwargs}
+    with pytest.raises(CubenetError, match=match):
+        D.make_digits(kwargs.pop("n_samples"), **kwargs)
+
+
+def test_scramble_command_writes_digits_and_preview(cli, tmp_path):
+    out = tmp_path / "d.npz"
+    r = cli("scramble", "digits", "--n", 400, "--size", 8, "--twists", 2, "-o", out)
+    assert r.exit_code == 0, r.output
+    ds = load(out)
+    assert ds.meta["kind"] == "digits" and ds.X.shape == (400, 64) and (tmp_path / "d.png").stat().st_size > 10_000
+    r = cli("scramble", "digits", "--size", 12, "-o", out)
+    assert r.exit_code == 1 and "size must be one of 8, 16, 28" in r.output
+
+
+# --------------------------------------------------------------------------- real handwriting
+
+def test_real_digit_accuracy_plumbing():
+    pytest.importorskip("sklearn")
+    X, y = D.load_real_digits()
+    assert X.shape == (1797, 64) and X.max() == 16 and np.bincount(y).min() > 170
+    zeros = D.real_digit_accuracy(lambda X: np.zeros(len(X), dtype=int))  # "always 0"
+    assert zeros["accuracy"] == pytest.approx(np.mean(y == 0))
+    assert zeros["per_class_accuracy"]["0"] == 1.0 and zeros["per_class_accuracy"]["7"] == 0.0
+    assert zeros["worst_confusions"][0]["predicted"] == "0" and len(zeros["worst_confusions"]) == 5
+    assert np.sum(zeros["confusion_matrix"]) == 1797
+
+
+def test_real_digits_need_sklearn(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)  # import fails as if not installed
+    with pytest.raises(CubenetError, match="needs scikit-learn"):
+        D.load_real_digits()
+
+
+def test_trained_on_synthetic_reads_real_handwriting():
+    """The floor of issue 6: trained with cubenet ONLY on synthetic 8×8 digits, >= 85% on all 1,797 real ones."""
+    pytest.importorskip("sklearn")
+    from cubenet.nn.train import TrainConfig, train
+
+    ds = D.make_digits(15_000, twists=2, test_fraction=0.1, rng=0)
+    model, history = train((64, 128, 64, 10), ds, TrainConfig(optimizer="adam", epochs=30, lr=0.003), rng=0)
+    assert history.test_accuracy[-1] > 0.9  # synthetic test images
+    real = D.real_digit_accuracy(model)
+    assert real["accuracy"] >= 0.85, real
+    assert min(real["per_class_accuracy"].values()) >= 0.7, real["per_class_accuracy"]
+    with pytest.raises(CubenetError, match="the real digits are 8×8"):
+        small = D.make_digits(100, size=16, rng=0)
+        D.real_digit_accuracy(train((256, 10), small, TrainConfig(epochs=1), rng=0)[0])
