@@ -70,7 +70,7 @@ def bench(
         cells = [name, solv, epochs, f"{ours.seconds:.2f}", f"{100 * ours.accuracy:.2f}"]
         if theirs is not None:
             cells += [f"{theirs.seconds:.2f}", f"{100 * theirs.accuracy:.2f}", f"{theirs.seconds / ours.seconds:.1f}×",
-                      f"{100 * (ours.accuracy - theirs.accuracy):+.2f}"]
+                      f"{round(100 * (ours.accuracy - theirs.accuracy), 2) + 0.0:+.2f}"]
         table.add_row(*cells)
     out.print(table)
     if use_sklearn:

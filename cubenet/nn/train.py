@@ -92,7 +92,7 @@ class TrainConfig:
     init: str = "he"
     dtype: str = "float32"
     max_weight: float = 1e6
-    eval_points: int = 5000
+    eval_points: int = 2000
 
     @property
     def learning_rate(self) -> float | None:
