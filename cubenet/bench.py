@@ -65,13 +65,14 @@ def _spirals(n_per_part: int):
     return make
 
 
-def _digits(n_samples: int):
+def _digits(n_train: int, n_test: int):
     def make(rng):
         from cubenet.data.registry import make_dataset
 
+        n = n_train + n_test
         if _has_digits():
-            return make_dataset("digits", n_samples, rng=rng)
-        return stand_in_64(n_samples, rng=rng)
+            return make_dataset("digits", n, rng=rng, test_fraction=n_test / n)
+        return stand_in_64(n, rng=rng)
     return make
 
 
@@ -93,10 +94,10 @@ def tasks(quick: bool = False) -> list[Task]:
     if quick:
         return [Task("cube", _cube(2000, 20), (64, 64, 64), 5, lbfgs_iterations=20),
                 Task("spirals", _spirals(500), (16, 16, 16), 20, lbfgs_iterations=30),
-                Task(digits, _digits(1000), (64,), 10, lbfgs_iterations=20)]
+                Task(digits, _digits(750, 250), (64,), 10, lbfgs_iterations=20)]
     return [Task("cube", _cube(20_000, 20), (64, 64, 64), 100, lbfgs_iterations=200),
             Task("spirals", _spirals(2_000), (16, 16, 16), 200, lbfgs_iterations=300),
-            Task(digits, _digits(4_000), (64,), 100, lbfgs_iterations=200)]
+            Task(digits, _digits(3_000, 2_000), (64,), 100, lbfgs_iterations=200)]
 
 
 def _has_digits() -> bool:

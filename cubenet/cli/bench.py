@@ -24,7 +24,7 @@ def bench(
     """Time cubenet's training against scikit-learn's MLPClassifier on the reference tasks and print a table.
 
     Tasks: cube (colour cube, 20 twists, 20,000 + 20,000 points, hidden 64,64,64), spirals (2,000 +
-    2,000, 16,16,16), digits (synthetic 8×8, 3,000 + 1,000, hidden 64; "gauss64", a 64-feature
+    2,000, 16,16,16), digits (synthetic 8×8, 3,000 + 2,000, hidden 64; "gauss64", a 64-feature
     stand-in, while the digits generator is not registered). Adam: batch 64, lr 0.001, 100/200/100
     epochs; L-BFGS: up to 200/300/200 iterations. One BLAS thread for both.
 
