@@ -74,7 +74,7 @@ def test_distortion_grows_with_twists():
     distances = [np.linalg.norm(D.make_digits(600, twists=t, rng=5).X - clean.X, axis=1).mean() for t in (0, 1, 2, 4, 8)]
     assert distances[0] == 0
     assert all(a < b for a, b in zip(distances, distances[1:])), distances
-    assert clean.meta["moves"] == []
+    assert clean.meta["moves"] == ["style"] and [m.kind for m in D.sample_moves(clean, 3)] == ["style"]
 
 
 def test_styles_compile_to_curves_through_their_key_points():

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cubenet.data.dataset import Dataset, make_meta
+from cubenet.data.dataset import DEFAULT_COLORS, Dataset, make_meta
 from cubenet.errors import CubenetError
 
 CLASS_NAMES = tuple(str(d) for d in range(10))
@@ -433,23 +433,20 @@ def make_digits(
     for b, start in enumerate(range(0, n_samples, BLOCK)):
         part = labels[start: start + BLOCK]
         X[start: start + BLOCK] = render(draw_moves(part, twists, size, rng=block_rng(moves_seed, b)), size)
-    kinds = ["style", "jitter", "rotate", "shear", "warp", "width", "shift", "ink", "edge"]
-    if size != 8:
-        kinds += ["blur", "noise"]
+    kinds = ["jitter", "rotate", "shear", "warp", "width", "shift", "ink", "edge"] + (["blur", "noise"] if size != 8 else [])
     meta = make_meta(
         "digits", kind="digits", seed=seed,
         params={"n_samples": n_samples, "size": size, "twists": twists, "test_fraction": test_fraction},
         scramble="", inverse="", image_shape=[size, size], moves_seed=moves_seed, moves_block=BLOCK,
-        moves=kinds if twists else [],
+        moves=["style"] + (kinds if twists else []),
         value_range=[0, 16] if size == 8 else [0, 1],
     )
-    from cubenet.data.dataset import DEFAULT_COLORS
-
     return Dataset(X[:n_train], labels[:n_train].astype(np.int64), X[n_train:], labels[n_train:].astype(np.int64),
                    CLASS_NAMES, DEFAULT_COLORS[:10], meta)
 
 
-def _block_of(ds: Dataset, index: int) -> tuple[dict, int, np.ndarray]:
+def _block_of(ds: Dataset, index: int) -> tuple[dict, int]:
+    """The regenerated moves of the block holding image ``index``, and the image's row in that block."""
     meta = ds.meta
     if meta.get("generator") != "digits" or "moves_seed" not in meta:
         raise CubenetError("this dataset was not made by make_digits, so it records no digit moves")
@@ -461,18 +458,21 @@ def _block_of(ds: Dataset, index: int) -> tuple[dict, int, np.ndarray]:
     labels = ds.y[start: start + block]
     params = meta["params"]
     moves = draw_moves(labels, params["twists"], params["size"], rng=block_rng(meta["moves_seed"], b))
-    return moves, index - start, labels
+    return moves, index - start
 
 
 def regenerate(ds: Dataset, index: int) -> np.ndarray:
     """Image ``index`` of ``ds.X`` rebuilt from its recorded seed (shape (size*size,)); equals ds.X[index]."""
-    moves, row, _ = _block_of(ds, index)
+    moves, row = _block_of(ds, index)
     return render(moves, ds.meta["params"]["size"])[row]
 
 
 def sample_moves(ds: Dataset, index: int) -> tuple[DigitMove, ...]:
-    """The moves that made image ``index`` of ``ds.X`` (train then test), regenerated from the seed."""
-    moves, row, _ = _block_of(ds, index)
+    """The moves that made image ``index`` of ``ds.X`` (train then test), regenerated from the seed.
+
+    The first entry is the skeleton drawn (digit and style); then one entry per kind in ``meta["moves"]``.
+    """
+    moves, row = _block_of(ds, index)
     digit, style = skeletons().names[moves["style"][row]]
     s = strength(ds.meta["params"]["twists"])
     out = [
@@ -486,10 +486,9 @@ def sample_moves(ds: Dataset, index: int) -> tuple[DigitMove, ...]:
         DigitMove("ink", {"factor": float(moves["ink"][row])}),
         DigitMove("edge", {"amplitude": min(s, 2.0) * EDGE}),
     ]
-    if ds.meta["params"]["size"] != 8:
-        out += [DigitMove("blur", {"sigma": float(moves["blur"][row])}),
-                DigitMove("noise", {"sd": float(moves["noise"][row])})]
-    return tuple(out)
+    out += [DigitMove("blur", {"sigma": float(moves["blur"][row])}),
+            DigitMove("noise", {"sd": float(moves["noise"][row])})]
+    return tuple(m for m in out if m.kind in ds.meta["moves"])
 
 
 def load_real_digits() -> tuple[np.ndarray, np.ndarray]:
