@@ -160,8 +160,9 @@ def wheel_env(tmp_path_factory):
     for name in ("cubenet", "puzzles"):
         shutil.copytree(ROOT / name, src / name, symlinks=True, ignore=ignore)
     pip = [sys.executable, "-m", "pip"]
-    subprocess.run([*pip, "wheel", str(src), "-w", str(tmp / "dist"), "--no-deps", "--no-build-isolation", "-q"],
-                   check=True, capture_output=True, cwd=src)
+    built = subprocess.run([*pip, "wheel", str(src), "-w", str(tmp / "dist"), "--no-deps", "--no-build-isolation",
+                            "-q"], capture_output=True, text=True, cwd=src)
+    assert built.returncode == 0, built.stdout + built.stderr
     wheel = next((tmp / "dist").glob("cubenet-*.whl"))
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
