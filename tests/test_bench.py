@@ -1,6 +1,5 @@
 """Tests of cubenet.bench and ``cubenet bench`` (behaviour only: timings are never asserted)."""
 
-import numpy as np
 import pytest
 
 from cubenet import bench
@@ -18,10 +17,18 @@ def test_tasks_match_the_issue():
     assert all(q.epochs < t.epochs for q, t in zip(bench.tasks(quick=True), bench.tasks()))
 
 
-def test_stand_in_has_64_features_and_10_classes():
-    ds = bench.stand_in_64(400, rng=0)
-    assert ds.n_features == 64 and ds.n_classes == 10 and len(ds.y_test) == 100
-    assert np.array_equal(ds.X_train, bench.stand_in_64(400, rng=0).X_train)
+def test_digits_task_is_synthetic_8x8():
+    ds = bench.tasks(quick=True)[2].make(0)
+    assert ds.n_features == 64 and ds.n_classes == 10 and ds.meta["generator"] == "digits"
+    assert len(ds.y_train) == 750 and len(ds.y_test) == 250
+
+
+@sklearn_installed
+def test_digits_task_is_scored_on_real_handwriting():
+    results = bench.run_bench(quick=True, repeats=1, solvers=("adam",), task_names=["digits"])
+    assert [r.library for r in results] == ["cubenet", "scikit-learn"]
+    for r in results:
+        assert r.real_accuracy is not None and 0.3 < r.real_accuracy <= 1  # 10 epochs on 750 images: well above chance
 
 
 @sklearn_installed

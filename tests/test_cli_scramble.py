@@ -109,3 +109,11 @@ def test_written_files_have_normal_permissions(cli, tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "c.npz").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_console_script_usage_error_is_one_line():
+    r = subprocess.run([sys.executable, "-m", "cubenet", "scramble", "color-cube", "--twists", "many"],
+                       capture_output=True, text=True)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: Invalid value for '--twists'"), r.stderr

@@ -83,8 +83,12 @@ def test_corrupt_truncated_and_foreign_files(tmp_path, cube):
     with pytest.raises(CubenetError, match="trunc.npz.*corrupt or truncated"):
         load(tmp_path / "trunc.npz")
     (tmp_path / "text.npz").write_text("hello")
-    with pytest.raises(CubenetError, match="text.npz"):
+    with pytest.raises(CubenetError, match="text.npz' is not a .npz file"):
         load(tmp_path / "text.npz")
+    np.save(tmp_path / "one.npy", np.zeros(3))
+    (tmp_path / "one.npy").rename(tmp_path / "one.npz")
+    with pytest.raises(CubenetError, match="single .npy array"):
+        load(tmp_path / "one.npz")
     with zipfile.ZipFile(tmp_path / "zip.npz", "w") as zf:
         zf.writestr("readme.txt", "not numpy")
     with pytest.raises(CubenetError, match="not a cubenet dataset: missing"):

@@ -58,5 +58,22 @@ _register_all()
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: usage errors become one ``Error:`` line and exit 2."""
+    import sys
+
+    from cubenet.cli.common import usage_error_types
+
+    try:
+        code = app(standalone_mode=False)
+    except usage_error_types() as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # plain 'cubenet': show the help
+            exc.show()
+            sys.exit(0)
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        print(f"Error: {exc.format_message()}{hint}", file=sys.stderr)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except typer.Abort:
+        print("Aborted.", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -32,7 +32,7 @@ def command(app: typer.Typer, func, **kwargs) -> None:
             typer.echo("Interrupted; no half-written file was left behind.", err=True)
             raise typer.Exit(130) from None
         except Exception as exc:
-            if STATE["debug"] or isinstance(exc, _usage_error_types()):
+            if STATE["debug"] or isinstance(exc, usage_error_types()):
                 raise
             typer.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run 'cubenet --debug …' for the traceback)", err=True)
             raise typer.Exit(1) from None
@@ -40,7 +40,7 @@ def command(app: typer.Typer, func, **kwargs) -> None:
     app.command(**kwargs)(wrapper)
 
 
-def _usage_error_types() -> tuple[type, ...]:
+def usage_error_types() -> tuple[type, ...]:
     """Typer's own usage-error base class (typer >= 0.20 vendors click; older versions use click)."""
     try:
         from typer import TyperException

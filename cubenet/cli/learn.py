@@ -209,15 +209,10 @@ def _command(data, trained, config, seed, model_path, label_column, run_dir, no_
 
 
 def _render(run_dir: Path) -> list:
-    """The figures and report (viz); one line if the rendering modules are not there yet."""
-    try:
-        from cubenet.viz.render import render_run
-        from cubenet.viz.report import write_report
-    except ModuleNotFoundError as exc:
-        if exc.name in ("cubenet.viz.render", "cubenet.viz.report"):
-            console().print("figures: not available yet")
-            return []
-        raise
+    """The figures and the report (see cubenet.viz)."""
+    from cubenet.viz.render import render_run
+    from cubenet.viz.report import write_report
+
     err = console(stderr=True)
     with err.status("rendering figures…") as status:
         def callback(name, seconds, paths):

@@ -80,6 +80,9 @@ def write_dataset(ds, output: Path, *, preview: bool = True) -> None:
     if ds.meta.get("scramble"):
         out.print(f"  scramble: {ds.meta['scramble']}")
         out.print(f"  inverse:  {ds.meta['inverse']}")
+    if ds.meta.get("kind") == "digits":
+        out.print(f"  moves per image ({ds.meta['params'].get('twists')} twists): {', '.join(ds.meta.get('moves', []))}"
+                  " (cubenet.data.digits.sample_moves(ds, i) lists one image's)")
     if ds.meta.get("facelets"):
         out.print(f"  facelets: {ds.meta['facelets']}")
     if fig is not None:

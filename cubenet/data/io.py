@@ -59,6 +59,16 @@ def load(path: str | os.PathLike, **csv_options) -> Dataset:
 def _load_npz(path: Path) -> Dataset:
     where = str(path)
     try:
+        with open(path, "rb") as fh:
+            magic = fh.read(6)
+    except OSError as exc:
+        raise CubenetError(f"{where!r} cannot be read: {exc.strerror or exc}") from None
+    if magic.startswith(b"\x93NUMPY"):
+        raise CubenetError(f"{where!r} is a single .npy array, not a cubenet dataset (.npz); make one with 'cubenet scramble'")
+    if not magic.startswith(b"PK"):
+        raise CubenetError(f"{where!r} is not a .npz file (not a zip archive); make one with 'cubenet scramble' "
+                           "or import a CSV")
+    try:
         with np.load(path, allow_pickle=False) as data:
             missing = [k for k in ARRAYS if k not in data.files]
             if missing:
