@@ -141,14 +141,17 @@ def test_real_digits_need_sklearn(monkeypatch):
 def test_trained_on_synthetic_reads_real_handwriting():
     """The floor of issue 6: trained with cubenet ONLY on synthetic 8×8 digits, >= 85% on all 1,797 real ones."""
     pytest.importorskip("sklearn")
+    from cubenet.nn.network import predict
     from cubenet.nn.train import TrainConfig, train
 
     ds = D.make_digits(15_000, twists=2, test_fraction=0.1, rng=0)
     model, history = train((64, 128, 64, 10), ds, TrainConfig(optimizer="adam", epochs=30, lr=0.003), rng=0)
     assert history.test_accuracy[-1] > 0.9  # synthetic test images
-    real = D.real_digit_accuracy(model)
+    real = D.real_digit_accuracy(lambda X: predict(model, X))
     assert real["accuracy"] >= 0.85, real
     assert min(real["per_class_accuracy"].values()) >= 0.7, real["per_class_accuracy"]
-    with pytest.raises(CubenetError, match="the real digits are 8×8"):
-        small = D.make_digits(100, size=16, rng=0)
-        D.real_digit_accuracy(train((256, 10), small, TrainConfig(epochs=1), rng=0)[0])
+    small = train((256, 10), D.make_digits(100, size=16, rng=0), TrainConfig(epochs=1), rng=0)[0]
+    with pytest.raises(CubenetError, match="expects inputs with 256 features"):
+        D.real_digit_accuracy(lambda X: predict(small, X))
+    with pytest.raises(CubenetError, match="integer labels in 0..9"):
+        D.real_digit_accuracy(lambda X: predict(model, X)[:10])

@@ -508,12 +508,14 @@ def load_real_digits() -> tuple[np.ndarray, np.ndarray]:
     return real.data.astype(float), real.target.astype(np.int64)
 
 
-def real_digit_accuracy(model) -> dict:
-    """Accuracy on the 1,797 real optdigits images of a model trained on synthetic 8×8 digits.
+def real_digit_accuracy(predict) -> dict:
+    """Accuracy on the 1,797 real optdigits images of a classifier trained on synthetic 8×8 digits.
 
     Parameters
     ----------
-    model : cubenet Model with 64 inputs and classes "0".."9", or a function X (n, 64) -> labels (n,)
+    predict : callable
+        ``X (1797, 64) -> labels (1797,)`` in 0..9, e.g. ``lambda X: cubenet.nn.network.predict(model, X)``
+        (a function, so that the data layer needs nothing from the network layer).
 
     Returns
     -------
@@ -521,16 +523,13 @@ def real_digit_accuracy(model) -> dict:
         ``accuracy``, ``n``, ``per_class_accuracy`` {"0": …}, ``confusion_matrix`` (rows true,
         columns predicted) and ``worst_confusions``: [{"true", "predicted", "count"}, …] (top 5).
     """
+    if not callable(predict):
+        raise CubenetError("real_digit_accuracy takes a function X -> labels, e.g. lambda X: predict(model, X)")
     X, y = load_real_digits()
-    if callable(model):
-        pred = model(X)
-    else:
-        n_in = model.params[0][0].shape[0]
-        if n_in != 64:
-            raise CubenetError(f"the real digits are 8×8 (64 inputs) but the model takes {n_in}; train on --size 8")
-        from cubenet.nn.network import predict
-
-        pred = predict(model, X)
+    pred = np.asarray(predict(X))
+    if pred.shape != y.shape or pred.dtype.kind not in "iu" or pred.min() < 0 or pred.max() > 9:
+        raise CubenetError(f"predict must return {len(y)} integer labels in 0..9, got an array of shape {pred.shape} "
+                           f"and dtype {pred.dtype}")
     pred = np.asarray(pred, dtype=np.int64)
     confusion = np.zeros((10, 10), dtype=np.int64)
     np.add.at(confusion, (y, pred), 1)
