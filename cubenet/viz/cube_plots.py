@@ -148,9 +148,10 @@ def cube_preview_figure(ds, *, max_points: int = 4000):
     from cubenet.data.cube import facelets
 
     X, y = ds.X, ds.y
-    if len(y) > max_points:
-        keep = np.random.default_rng(0).choice(len(y), max_points, replace=False)
-        X, y = X[keep], y[keep]
+    from cubenet.viz.metrics import stratified_subset
+
+    keep = stratified_subset(y, max_points, rng=0)  # subsample for drawing only
+    X, y = X[keep], y[keep]
     state = ds.meta.get("facelets") or facelets(ds.meta.get("scramble", ""))
     scramble = ds.meta.get("scramble") or "(none)"
     fig = Figure(figsize=(13.5, 4.8), layout="constrained")

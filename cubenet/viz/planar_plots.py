@@ -80,9 +80,10 @@ def planar_preview_figure(ds, *, max_points: int = 3000):
     from cubenet.data.moves import apply_moves
 
     X, y = ds.X, ds.y
-    if len(y) > max_points:
-        keep = np.sort(np.random.default_rng(0).choice(len(y), max_points, replace=False))
-        X, y = X[keep], y[keep]
+    from cubenet.viz.metrics import stratified_subset
+
+    keep = stratified_subset(y, max_points, rng=0)  # subsample for drawing only
+    X, y = X[keep], y[keep]
     inverse = ds.meta.get("inverse") or ""
     scramble = ds.meta.get("scramble") or ""
     names = ds.meta.get("feature_names") or ["x1", "x2"]

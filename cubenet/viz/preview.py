@@ -28,9 +28,10 @@ def table_preview_figure(ds, *, max_points: int = 4000):
     from matplotlib.figure import Figure
 
     X, y = ds.X, ds.y
-    if len(y) > max_points:
-        keep = np.random.default_rng(0).choice(len(y), max_points, replace=False)
-        X, y = X[keep], y[keep]
+    from cubenet.viz.metrics import stratified_subset
+
+    keep = stratified_subset(y, max_points, rng=0)  # subsample for drawing only
+    X, y = X[keep], y[keep]
     Xc = X - X.mean(axis=0)
     _, s, Vt = np.linalg.svd(Xc, full_matrices=False)
     k = min(2, Vt.shape[0])
