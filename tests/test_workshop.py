@@ -320,4 +320,12 @@ def test_the_instructors_guide_describes_every_puzzle():
 def test_endless_printing_is_capped(tmp_path):
     path = write(tmp_path, "def order(scramble):\n    while True:\n        print('spam' * 100)\n")
     r = check_answer(BY_ID["06-order-of-ru"], path, time_limit=3)
-    assert r.status == "timeout" and "the rest of the output was cut" in r.output
+    assert r.status == "timeout", r.message
+    assert "the rest of the output was cut" in r.output
+    assert "busy at line 3 of answer.py (in order)" in r.message
+
+
+def test_a_child_killed_by_a_signal_names_the_signal(tmp_path):
+    path = write(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    r = check_answer(BY_ID["06-order-of-ru"], path)
+    assert r.status == "crash" and "stopped by signal SIGKILL" in r.message

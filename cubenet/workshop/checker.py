@@ -146,7 +146,7 @@ def check_answer(puzzle, path, *, feedback_dir=None, time_limit: float | None = 
     with tempfile.TemporaryDirectory(prefix="cubenet-check-") as tmp:
         out, stuck = Path(tmp) / "result.json", Path(tmp) / "stuck.txt"
         cmd = [python or sys.executable, "-B", "-m", "cubenet.workshop", puzzle.id, str(path), "--result", str(out),
-               "--stuck-file", str(stuck), "--stuck-after", f"{max(0.2, 0.8 * limit - 0.5):.2f}"]
+               "--stuck-file", str(stuck)]
         if feedback_dir is not None:
             cmd += ["--feedback", str(feedback_dir)]
         start = time.perf_counter()
@@ -155,6 +155,7 @@ def check_answer(puzzle, path, *, feedback_dir=None, time_limit: float | None = 
         try:
             printed, _ = proc.communicate(timeout=limit)
         except subprocess.TimeoutExpired:
+            _ask_where(proc, stuck)
             _kill(proc)
             printed, _ = proc.communicate()
             return CheckResult(puzzle.id, "timeout", timeout_message(limit, stuck, str(path)),
@@ -163,9 +164,50 @@ def check_answer(puzzle, path, *, feedback_dir=None, time_limit: float | None = 
         if out.is_file():
             return replace(CheckResult.from_json(out.read_text(encoding="utf-8")), seconds=seconds,
                            output=_tail(printed))
-        return CheckResult(puzzle.id, "crash", f"the check stopped without a result (exit code {proc.returncode}); "
+        return CheckResult(puzzle.id, "crash", f"the check stopped without a result ({_how_it_ended(proc.returncode)}); "
                            f"if your code uses a lot of memory or calls os._exit, that may be why.",
                            seconds=seconds, output=_tail(printed))
+
+
+WHERE_SIGNAL = getattr(signal, "SIGUSR1", None)  # asks a child that ran out of time where it is busy
+
+
+def _ask_where(proc: subprocess.Popen, stuck: Path, wait: float = 1.0) -> None:
+    """Ask the child (which has run out of time) to write where the learner's code is busy, and wait briefly.
+
+    The child answers from a Python-level signal handler, which runs in its main thread between bytecodes; a
+    watchdog thread reading another thread's frames (faulthandler.dump_traceback_later) can crash the child.
+    Code stuck inside one long C call does not answer, and the message then only says that time ran out."""
+    if WHERE_SIGNAL is None:
+        return
+    try:
+        proc.send_signal(WHERE_SIGNAL)
+    except (ProcessLookupError, OSError):
+        return
+    deadline = time.perf_counter() + wait
+    while time.perf_counter() < deadline and not stuck.is_file() and proc.poll() is None:
+        time.sleep(0.02)
+
+
+def _write_where(path: str, frame) -> None:
+    """The child's answer to WHERE_SIGNAL: the current stack, most recent call first, written atomically."""
+    lines = []
+    while frame is not None:
+        lines.append(f'  File "{frame.f_code.co_filename}", line {frame.f_lineno} in {frame.f_code.co_name}')
+        frame = frame.f_back
+    tmp = path + ".part"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    os.replace(tmp, path)
+
+
+def _how_it_ended(returncode: int | None) -> str:
+    if returncode is not None and returncode < 0:
+        try:
+            return f"stopped by signal {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f"stopped by signal {-returncode}"
+    return f"exit code {returncode}"
 
 
 def _tail(printed: bytes | None) -> str:
@@ -174,7 +216,7 @@ def _tail(printed: bytes | None) -> str:
 
 
 def timeout_message(limit: float, stuck_file: Path, filename: str) -> str:
-    """Say that time ran out, and where the learner's code was busy (from faulthandler's dump)."""
+    """Say that time ran out, and where the learner's code was busy (from the stack the child wrote)."""
     message = f"Your answer did not finish within {limit:g} s, the time limit of this puzzle."
     try:
         dump = stuck_file.read_text(encoding="utf-8", errors="replace")
@@ -226,7 +268,6 @@ class _CappedOutput:
 def main(argv=None) -> int:
     """The child process: ``python -m cubenet.workshop PUZZLE_ID FILE --result OUT.json [...]``."""
     import argparse
-    import faulthandler
 
     parser = argparse.ArgumentParser(prog="python -m cubenet.workshop", description="Check one puzzle answer.")
     parser.add_argument("puzzle")
@@ -234,26 +275,18 @@ def main(argv=None) -> int:
     parser.add_argument("--result", required=True)
     parser.add_argument("--feedback")
     parser.add_argument("--stuck-file")
-    parser.add_argument("--stuck-after", type=float, default=0.0)
     args = parser.parse_args(argv)
     sys.stdout = sys.stderr = _CappedOutput(sys.__stdout__)
     from cubenet.workshop.puzzles import find_puzzle, load_puzzles
 
-    stuck = None
-    if args.stuck_file and args.stuck_after > 0:
-        stuck = open(args.stuck_file, "w", encoding="utf-8")  # noqa: SIM115 - must stay open for faulthandler
-        faulthandler.dump_traceback_later(args.stuck_after, file=stuck)
+    if args.stuck_file and WHERE_SIGNAL is not None:
+        signal.signal(WHERE_SIGNAL, lambda signum, frame: _write_where(args.stuck_file, frame))
+    puzzle = find_puzzle(args.puzzle, load_puzzles())
     try:
-        puzzle = find_puzzle(args.puzzle, load_puzzles())
-        try:
-            result = run_check(puzzle, args.file, feedback_dir=args.feedback)
-        except Exception as exc:  # a bug in a check, not in the learner's code
-            result = CheckResult(puzzle.id, "internal", f"the checker itself failed ({type(exc).__name__}: {exc}); "
-                                 f"please tell your instructor")
-    finally:
-        if stuck is not None:
-            faulthandler.cancel_dump_traceback_later()
-            stuck.close()
+        result = run_check(puzzle, args.file, feedback_dir=args.feedback)
+    except Exception as exc:  # a bug in a check, not in the learner's code
+        result = CheckResult(puzzle.id, "internal", f"the checker itself failed ({type(exc).__name__}: {exc}); "
+                             f"please tell your instructor")
     from cubenet.files import write_text
 
     sys.stdout.flush()
