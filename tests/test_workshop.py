@@ -152,9 +152,9 @@ def test_wrong_shape_and_dtype_say_what_was_expected(tmp_path):
 
 def test_timeout_is_stopped_and_says_where_the_code_was_busy(tmp_path):
     path = write(tmp_path, "def order(scramble):\n    k = 0\n    while True:\n        k += 1\n")
-    r = check_answer(BY_ID["06-order-of-ru"], path, time_limit=3)
+    r = check_answer(BY_ID["06-order-of-ru"], path, time_limit=5)
     assert r.status == "timeout"
-    assert "did not finish within 3 s" in r.message
+    assert "did not finish within 5 s" in r.message
     assert "of answer.py (in order)" in r.message
 
 
@@ -319,7 +319,7 @@ def test_the_instructors_guide_describes_every_puzzle():
 
 def test_endless_printing_is_capped(tmp_path):
     path = write(tmp_path, "def order(scramble):\n    while True:\n        print('spam' * 100)\n")
-    r = check_answer(BY_ID["06-order-of-ru"], path, time_limit=3)
+    r = check_answer(BY_ID["06-order-of-ru"], path, time_limit=5)
     assert r.status == "timeout", r.message
     assert "the rest of the output was cut" in r.output
     assert "busy at line 3 of answer.py (in order)" in r.message
