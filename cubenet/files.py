@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -37,16 +38,27 @@ def atomic_path(path: str | os.PathLike):
     """
     path = Path(path)
     check_writable_dir(path.parent if str(path.parent) else ".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     os.close(fd)
     os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
     try:
         yield Path(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # disk full, folder vanished, target is a folder, ...
+            raise _cannot_write(path, exc) from None
         raise
+
+
+def _cannot_write(path: Path, exc: OSError) -> CubenetError:
+    advice = "free some disk space or choose another output path" if exc.errno == errno.ENOSPC else \
+        "choose another output path"
+    return CubenetError(f"cannot write {str(path)!r}: {exc.strerror or exc}; {advice}")
 
 
 def write_text(path: str | os.PathLike, text: str) -> Path:

@@ -73,6 +73,11 @@ def test_unwritable_output_leaves_nothing(cli, tmp_path):
     assert r.exit_code == 1 and "Error:" in r.output and "cannot create folder" in r.output
     r = cli("scramble", "color-cube", "-o", tmp_path / "cube.txt")
     assert r.exit_code == 1 and "must end in .npz" in r.output
+    taken = tmp_path / "taken.npz"
+    taken.mkdir()  # the output name is a folder: the rename fails, and no temporary file is left behind
+    r = cli("scramble", "color-cube", "-o", taken)
+    assert r.exit_code == 1 and f"cannot write '{taken}'" in r.output and "choose another output path" in r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "taken.npz"] and not any(taken.iterdir())
     if os.geteuid() != 0:  # root can write anywhere
         ro = tmp_path / "ro"
         ro.mkdir()

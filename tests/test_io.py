@@ -1,11 +1,13 @@
 """The dataset file: round trip, validation, and clear errors for corrupt or foreign files."""
 
+import errno
 import json
 import zipfile
 
 import numpy as np
 import pytest
 
+from cubenet import files
 from cubenet.data.cube import make_color_cube
 from cubenet.data.dataset import Dataset
 from cubenet.data.io import load, save
@@ -106,3 +108,13 @@ def test_save_refuses_wrong_suffix_and_bad_dataset(tmp_path, cube):
     with pytest.raises(CubenetError, match="outside"):
         save(bad, tmp_path / "bad.npz")
     assert not (tmp_path / "bad.npz").exists()
+
+
+def test_a_full_disk_is_one_clear_error_and_leaves_nothing(tmp_path, monkeypatch):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "replace", full)
+    with pytest.raises(CubenetError, match="No space left on device; free some disk space"):
+        files.write_text(tmp_path / "out.txt", "hello")
+    assert list(tmp_path.iterdir()) == []
