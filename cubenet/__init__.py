@@ -39,3 +39,8 @@ def __getattr__(name):
 
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'cubenet' has no attribute {name!r}")
+
+
+def __dir__():
+    """Tab completion in notebooks lists the lazily imported API too."""
+    return sorted({*globals(), *_LAZY})
