@@ -108,6 +108,45 @@ def test_watch_checks_advances_on_a_pass_and_rechecks_on_save(ws, cli):
     assert progress(ws)["02-undo-it"]["status"] == "passed"
 
 
+def test_without_a_number_the_puzzle_folder_you_are_in_is_used(ws, cli):
+    """From inside 12-backward/ (or --dir pointing into it), check and hint act on puzzle 12, not the first."""
+    folder = ws / "12-backward"
+    folder.joinpath("answer.py").write_text(solution(12))
+    r = cli("puzzles", "check", "--dir", folder)
+    assert r.exit_code == 0 and "✓ 12 " in r.output, r.output
+    r = cli("puzzles", "hint", "--dir", folder)
+    assert "for 12 " in r.output and progress(ws)["12-backward"]["hints_shown"] == 1
+    assert progress(ws)["01-apply-scramble"]["hints_shown"] == 0
+    cwd = os.getcwd()
+    try:
+        os.chdir(folder)
+        r = cli("puzzles", "check")
+    finally:
+        os.chdir(cwd)
+    assert r.exit_code == 0 and "✓ 12 " in r.output, r.output
+
+
+def test_watch_stays_with_a_named_puzzle_after_a_pass(ws, cli):
+    answer = ws / "02-undo-it" / "answer.py"
+    answer.write_text(solution(2))
+    result = {}
+
+    def run():
+        result["r"] = cli("puzzles", "watch", "2", "--dir", ws, "--interval", "0.1", "--max-checks", "2")
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.time() + 60
+    while progress(ws)["02-undo-it"]["checks"] < 1 and time.time() < deadline:
+        time.sleep(0.1)
+    answer.write_text("def inverse(scramble)\n")  # the learner keeps editing puzzle 2 after its pass
+    thread.join(90)
+    out = result["r"].output
+    assert result["r"].exit_code == 0, out
+    assert out.index("✓ 02") < out.index("Still watching") < out.index("✗ 02")
+    assert "Next:" not in out and "03 A twist" not in out and progress(ws)["02-undo-it"]["checks"] == 2
+
+
 def test_reset_asks_first(ws):
     runner = CliRunner()
     from cubenet.cli import app

@@ -329,3 +329,27 @@ def test_a_child_killed_by_a_signal_names_the_signal(tmp_path):
     path = write(tmp_path, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
     r = check_answer(BY_ID["06-order-of-ru"], path)
     assert r.status == "crash" and "stopped by signal SIGKILL" in r.message
+
+
+def test_a_nearly_right_name_gets_a_did_you_mean(tmp_path):
+    r = check("02-undo-it", write(tmp_path, "def invers(scramble):\n    return scramble\n"))
+    assert r.status == "missing" and "You defined 'invers': did you mean 'inverse'?" in r.message
+    r = check("04-rotate-back", write(tmp_path, "import numpy as np\nw = np.eye(2)\nb = np.zeros(2)\n"))
+    assert r.status == "missing" and "did you mean 'W'? (Python names are case-sensitive.)" in r.message
+
+
+def test_a_forgotten_return_is_named(tmp_path):
+    r = check("16-golf-cube", write(tmp_path, "def make_model(data):\n    model = None\n"))
+    assert r.status == "shape" and "None (did the function forget to 'return' its result?)" in r.message
+
+
+def test_golf_says_train_returns_a_pair(tmp_path):
+    r = check("16-golf-cube", BY_ID["16-golf-cube"].folder / "wrong" / "returns_train_pair.py")
+    assert r.status == "shape" and "'model, history = train(...)', then 'return model'" in r.message
+
+
+def test_long_output_keeps_its_first_and_last_lines(tmp_path):
+    path = write(tmp_path, "def order(scramble):\n    for k in range(500):\n        print('debug', k)\n    return 1\n")
+    r = check_answer(BY_ID["06-order-of-ru"], path)
+    lines = r.output.splitlines()
+    assert lines[0] == "debug 0" and lines[-1] == "debug 499" and "[… 488 more lines …]" in r.output

@@ -19,8 +19,8 @@ puzzles_app = typer.Typer(
 
 Dir = Annotated[Optional[Path], typer.Option("--dir", "-d", help="The workspace folder (default: the one you are in).",
                                              show_default=False)]
-Number = Annotated[Optional[str], typer.Argument(help="Puzzle number (or name); default: the first one not yet passed.",
-                                                 show_default=False)]
+Number = Annotated[Optional[str], typer.Argument(help="Puzzle number (or name); default: the puzzle whose folder you are "
+                                                      "in, else the first one not yet passed.", show_default=False)]
 
 #: how each check status reads to a learner
 VERDICTS = {
@@ -40,12 +40,16 @@ def _load(folder: Optional[Path]):
     return ws, load_puzzles(), load_progress(ws)
 
 
-def _pick(number: Optional[str], puzzles, progress):
+def _pick(number: Optional[str], puzzles, progress, ws, folder: Optional[Path]):
+    """The named puzzle; else the one whose folder you are in (or --dir points into); else the first not passed."""
     from cubenet.errors import CubenetError
-    from cubenet.workshop.puzzles import current_puzzle, find_puzzle
+    from cubenet.workshop.puzzles import current_puzzle, find_puzzle, puzzle_here
 
     if number is not None:
         return find_puzzle(number, puzzles)
+    here = puzzle_here(ws, puzzles, folder)
+    if here is not None:
+        return here
     puzzle = current_puzzle(progress, puzzles)
     if puzzle is None:
         raise CubenetError("every puzzle is passed already; name one, e.g. 'cubenet puzzles check 16'")
@@ -54,6 +58,10 @@ def _pick(number: Optional[str], puzzles, progress):
 
 def _label(p) -> str:
     return f"{p.number:02d} {p.title}"
+
+
+def _best(score, par) -> str:
+    return f" (best {score} parameters" + (f", par {par})" if par is not None else ")")
 
 
 def _difficulty(p) -> str:
@@ -97,7 +105,7 @@ def list_(folder: Dir = None):
         mark = {"passed": "[green]✓[/green]", "tried": "[red]✗[/red]"}.get(e["status"], "·")
         if p is now:
             mark = "[bold]▶[/bold]"
-        title = p.title + (f" (best {e['best_score']}, par {p.par})" if e["best_score"] is not None else "")
+        title = p.title + (_best(e["best_score"], p.par) if e["best_score"] is not None else "")
         table.add_row(mark, f"{p.number:02d}", title, p.kind, _difficulty(p), str(p.minutes))
     console().print(table)
 
@@ -110,7 +118,7 @@ def show(number: Number = None, folder: Dir = None):
     from rich.markdown import Markdown
 
     ws, puzzles, progress = _load(folder)
-    p = _pick(number, puzzles, progress)
+    p = _pick(number, puzzles, progress, ws, folder)
     out = console()
     out.print(Markdown(p.statement))
     out.print(f"\n[bold]Your file:[/bold] {ws.answer(p)}   ({_difficulty(p)}, about {p.minutes} min)", highlight=False)
@@ -197,7 +205,7 @@ def check(
     if all_ and number is not None:
         raise typer.BadParameter("give a puzzle number or --all, not both", param_hint="--all")
     ws, puzzles, progress = _load(folder)
-    chosen = puzzles if all_ else [_pick(number, puzzles, progress)]
+    chosen = puzzles if all_ else [_pick(number, puzzles, progress, ws, folder)]
     passed = 0
     for p in chosen:
         result, progress = _check_one(ws, p, progress, brief=all_)
@@ -221,7 +229,7 @@ def hint(number: Number = None, folder: Dir = None):
     from cubenet.workshop.puzzles import next_hint, save_progress
 
     ws, puzzles, progress = _load(folder)
-    p = _pick(number, puzzles, progress)
+    p = _pick(number, puzzles, progress, ws, folder)
     k, text, progress = next_hint(progress, p)
     save_progress(ws, progress)
     out = console()
@@ -245,14 +253,19 @@ def watch(
     max_checks: Annotated[int, typer.Option(hidden=True, help="Stop after this many checks (0: never).")] = 0,
     folder: Dir = None,
 ):
-    """Re-check the current puzzle every time you save answer.py; move on when it passes. Ctrl-C stops.
+    """Re-check a puzzle every time you save its answer.py. Ctrl-C stops.
 
-    Example: [bold]cubenet puzzles watch[/bold]
+    With no number, and not inside a puzzle's folder, it starts at the first puzzle not yet passed and moves on
+    to the next after each pass. Name a puzzle (or run it inside that puzzle's folder) to stay with it after a
+    pass, e.g. to keep improving a golf score.
+
+    Example: [bold]cubenet puzzles watch[/bold]   or   [bold]cubenet puzzles watch 16[/bold]
     """
-    from cubenet.workshop.puzzles import save_progress
+    from cubenet.workshop.puzzles import puzzle_here, save_progress
 
     ws, puzzles, progress = _load(folder)
-    puzzle = _pick(number, puzzles, progress)
+    puzzle = _pick(number, puzzles, progress, ws, folder)
+    follow = number is None and puzzle_here(ws, puzzles, folder) is None  # move on after a pass
     out = console()
     seen, checks = None, 0
     try:
@@ -265,11 +278,14 @@ def watch(
                 result, progress = _check_one(ws, puzzle, progress)
                 save_progress(ws, progress)
                 checks += 1
-                if result.passed:
+                if result.passed and follow:
                     puzzle, seen = _next_after(puzzle, puzzles, progress), None
                     if puzzle is not None:
                         out.print(f"\n[bold]Next: {_label(puzzle)}[/bold] — cubenet puzzles show {puzzle.number}")
                     continue
+                if result.passed:
+                    out.print(f"  Still watching {ws.answer(puzzle).name} of {_label(puzzle)}; save again to re-check, "
+                              f"Ctrl-C stops.")
             if max_checks and checks >= max_checks:
                 return
             time.sleep(interval)
@@ -322,8 +338,8 @@ def status(folder: Dir = None):
     out.print(f"Checks run: {checks}; hints used: {hints}")
     for p in puzzles:
         e = entry(progress, p)
-        if p.par is not None and e["best_score"] is not None:
-            out.print(f"Golf {_label(p)}: best {e['best_score']} parameters (par {p.par})")
+        if e["best_score"] is not None:
+            out.print(f"{_label(p)}:{_best(e['best_score'], p.par)}")
     peeked = [f"{p.number:02d}" for p in puzzles if entry(progress, p)["peeked"]]
     if peeked:
         out.print(f"Solutions peeked at before passing: {', '.join(peeked)}")

@@ -104,7 +104,7 @@ def run_check(puzzle, path, *, feedback_dir=None) -> CheckResult:
     missing = [name for name in spec.expects if name not in vars(module)]
     if missing:
         return result("missing", f"{path.name} does not define {', '.join(missing)}; the puzzle expects "
-                                 + "; ".join(spec.expects[m] for m in missing) + ".")
+                                 + "; ".join(spec.expects[m] for m in missing) + "." + _did_you_mean(missing, module))
     ctx = Context(Path(feedback_dir) if feedback_dir is not None else None)
     try:
         passed = spec.func(Learner(module, filename, guard), ctx)
@@ -119,6 +119,21 @@ def run_check(puzzle, path, *, feedback_dir=None) -> CheckResult:
     return result("pass", passed.message, passed.details, score=passed.score, par=passed.par,
                   feedback=_str(ctx.feedback))
 
+
+def _did_you_mean(missing, module) -> str:
+    """`` You defined 'invers': did you mean 'inverse'?`` for names that are nearly right (typo or case)."""
+    import difflib
+
+    defined = [name for name in vars(module) if not name.startswith("__")]
+    lowered = {name.lower(): name for name in defined}
+    notes = []
+    for name in missing:
+        close = [lowered[name.lower()]] if name.lower() in lowered else \
+            difflib.get_close_matches(name, defined, n=1, cutoff=0.75)
+        if close:
+            notes.append(f" You defined {close[0]!r}: did you mean {name!r}? (Python names are case-sensitive.)"
+                         if close[0].lower() == name.lower() else f" You defined {close[0]!r}: did you mean {name!r}?")
+    return "".join(notes)
 
 def _str(path) -> str | None:
     return None if path is None else str(path)
@@ -211,8 +226,12 @@ def _how_it_ended(returncode: int | None) -> str:
 
 
 def _tail(printed: bytes | None) -> str:
+    """What the learner printed: all of it if short, else its first and last lines with the count between."""
     lines = (printed or b"").decode("utf-8", "replace").rstrip().splitlines()
-    return "\n".join(lines[-OUTPUT_LINES:])
+    if len(lines) <= OUTPUT_LINES:
+        return "\n".join(lines)
+    half = OUTPUT_LINES // 2
+    return "\n".join([*lines[:half], f"[… {len(lines) - 2 * half:,} more lines …]", *lines[-half:]])
 
 
 def timeout_message(limit: float, stuck_file: Path, filename: str) -> str:

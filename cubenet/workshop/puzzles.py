@@ -156,6 +156,16 @@ def init_workspace(folder, puzzles) -> Workspace:
     return ws
 
 
+def puzzle_here(ws: Workspace, puzzles, start=None):
+    """The puzzle whose folder contains ``start`` (default: the current folder), or None."""
+    here = (Path.cwd() if start is None else Path(start)).resolve()
+    for p in puzzles:
+        folder = ws.folder(p).resolve()
+        if here == folder or folder in here.parents:
+            return p
+    return None
+
+
 def find_workspace(start=None) -> Workspace:
     """The workspace containing ``start`` (default: the current folder), searching upwards."""
     here = Path.cwd() if start is None else Path(start)

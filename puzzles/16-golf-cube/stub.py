@@ -1,7 +1,9 @@
 """Puzzle 16 · Golf: unscramble the cube. Edit this file, then run: cubenet puzzles check 16"""
 
 from cubenet.nn.network import Model, init_params
-from cubenet.nn.train import TrainConfig, train  # noqa: F401 - train(sizes, data, TrainConfig(...), rng=0)
+from cubenet.nn.train import TrainConfig, train  # noqa: F401
+
+# train returns a pair: model, history = train(sizes, data, TrainConfig(...), rng=0)
 
 
 def make_model(data):

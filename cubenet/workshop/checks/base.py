@@ -101,6 +101,18 @@ def show(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def count(n: int, noun: str) -> str:
+    """``1 turn``, ``3 turns``: a number with its noun, singular or plural."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def got(value, *, with_type: bool = True) -> str:
+    """What the learner gave, for "but it is …" messages; None gets a nudge about a forgotten ``return``."""
+    if value is None:
+        return "None (did the function forget to 'return' its result?)"
+    return f"{type(value).__name__} {show(value)}" if with_type else show(value)
+
+
 class Learner:
     """The learner's loaded module; every call into it runs behind the puzzle's guard."""
 
@@ -119,7 +131,7 @@ class Learner:
         shown_args = [*(show(a) for a in args), *(f"{k}={show(v)}" for k, v in kwargs.items())]
         doing = shown or f"{name}({', '.join(shown_args)})"
         if not callable(func):
-            raise Fail(f"{name} should be a function, but it is {type(func).__name__} {show(func)}.", kind="shape")
+            raise Fail(f"{name} should be a function, but it is {got(func)}.", kind="shape")
         try:
             with self.guard:
                 return func(*args, **kwargs)
@@ -137,7 +149,7 @@ def expect_array(value, what: str, *, shape: tuple, dtype=None) -> np.ndarray:
     """``value`` must be an ndarray of exactly ``shape`` (and ``dtype`` when given)."""
     if not isinstance(value, np.ndarray):
         raise Fail(f"{what} should be a numpy array of shape {shape}{_dtype_text(dtype)}, "
-                   f"but it is {type(value).__name__} {show(value)}.", kind="shape")
+                   f"but it is {got(value)}.", kind="shape")
     if value.shape != tuple(shape):
         raise Fail(f"{what} should have shape {tuple(shape)}, but yours has shape {value.shape}.", kind="shape")
     if dtype is not None and value.dtype != np.dtype(dtype):
@@ -162,21 +174,20 @@ def expect_finite(value: np.ndarray, what: str) -> np.ndarray:
 def expect_int(value, what: str) -> int:
     """A Python or numpy integer (not bool, not float)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise Fail(f"{what} should be an int, but it is {type(value).__name__} {show(value)}.", kind="shape")
+        raise Fail(f"{what} should be an int, but it is {got(value)}.", kind="shape")
     return int(value)
 
 
 def expect_str(value, what: str) -> str:
     if not isinstance(value, str):
-        raise Fail(f"{what} should be a str, but it is {type(value).__name__} {show(value)}.", kind="shape")
+        raise Fail(f"{what} should be a str, but it is {got(value)}.", kind="shape")
     return value
 
 
 def expect_params(value, what: str, *, n_in: int | None = None, n_out: int | None = None, dtype=None) -> list:
     """A list (or tuple) of ``(W, b)`` pairs with chained shapes: W (fan_in, fan_out), b (fan_out,)."""
     if not isinstance(value, (list, tuple)) or not value:
-        raise Fail(f"{what} should be a non-empty list of (W, b) pairs, but it is {type(value).__name__} "
-                   f"{show(value)}.", kind="shape")
+        raise Fail(f"{what} should be a non-empty list of (W, b) pairs, but it is {got(value)}.", kind="shape")
     layers = []
     fan_in = n_in
     for i, pair in enumerate(value):

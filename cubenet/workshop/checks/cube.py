@@ -8,7 +8,7 @@ import string
 import numpy as np
 
 from cubenet.workshop.checks import puzzle_check
-from cubenet.workshop.checks.base import Fail, Passed, expect_array, expect_finite, expect_int, expect_str
+from cubenet.workshop.checks.base import Fail, Passed, count, expect_array, expect_finite, expect_int, expect_str
 
 FACE_TURNS = tuple(f + s for f in "UDLRFB" for s in ("", "'", "2"))
 SOLVED = "".join(f * 9 for f in "URFDLB")
@@ -55,7 +55,7 @@ def parse_answer(text: str, what: str) -> list[str]:
     for t in toks:
         if t not in FACE_TURNS:
             raise Fail(f"{what} is {text!r}, whose turn {t!r} is not a face turn; use U D L R F B, each optionally "
-                       f"followed by ' or 2 (e.g. \"R U' F2\"), separated by spaces.", kind="shape")
+                       f"followed by ' or 2 (e.g. \"R U' F2\"), separated by spaces.")
     return toks
 
 
@@ -129,7 +129,8 @@ def check_inverse(learner, ctx):
         toks = parse_answer(answer, call)
         n = len(tokens(scramble))
         if len(toks) != n:
-            raise Fail(f"{call} returned {answer!r} with {len(toks)} turns; the inverse of {n} turns has {n} turns.")
+            raise Fail(f"{call} returned {answer!r} with {count(len(toks), 'turn')}; the inverse of "
+                       f"{count(n, 'turn')} has {count(n, 'turn')}.")
         if not np.array_equal(perm(f"{scramble} {answer}"), IDENTITY):
             raise Fail(f"{call} returned {answer!r}, but {scramble!r} followed by it does not give the solved cube."
                        f"{_inverse_diagnosis(toks, tokens(scramble))}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cubenet.workshop.checks import puzzle_check
-from cubenet.workshop.checks.base import Fail, Passed, count_params, expect_params, relu_forward, show
+from cubenet.workshop.checks.base import Fail, Passed, count_params, expect_params, got, relu_forward, show
 
 
 @dataclass(frozen=True)
@@ -71,15 +71,21 @@ def as_predictor(model, data, what: str):
     if isinstance(model, Model):
         params = expect_params(model.params, f"{what}.params", n_in=n_in, n_out=n_out)
         return (lambda X: predict(model, X)), count_params(params)
+    if isinstance(model, tuple) and len(model) == 2 and isinstance(model[0], Model):
+        raise Fail(f"make_model(data) returned a pair ({type(model[0]).__name__}, {type(model[1]).__name__}): that is what "
+                   f"train() returns. Return just the model: 'model, history = train(...)', then 'return model'.",
+                   kind="shape")
     if isinstance(model, (list, tuple)):
         params = expect_params(model, what, n_in=n_in, n_out=n_out)
         return (lambda X: relu_forward(params, np.asarray(X, dtype=params[0][0].dtype)).argmax(axis=1)), \
             count_params(params)
-    raise Fail(f"{what} should be a cubenet Model (as cubenet.nn.train.train returns) or a list of (W, b) pairs, "
-               f"but it is {type(model).__name__} {show(model)}.", kind="shape")
+    raise Fail(f"{what} should be a cubenet Model (model, history = train(...); return model) or a list of (W, b) "
+               f"pairs, but it is {got(model)}.", kind="shape")
 
 
 def play(learner, ctx, course: Course, figure) -> Passed:
+    from cubenet.nn.network import Model
+
     data = training_data(course)
     what = "make_model(data)"
     model = learner.call("make_model", data, shown=what)
@@ -92,8 +98,12 @@ def play(learner, ctx, course: Course, figure) -> Passed:
     ctx.picture(lambda: figure(X, y, guess, predict, acc, size, course))
     score = f"{size} parameters (par {course.par})"
     if acc < course.floor:
+        details = ["see feedback.png: yours vs target"]
+        if not isinstance(model, Model):
+            details.append("a list of (W, b) gets the raw points; if these are model.params from train(), return "
+                           "the model itself, which keeps its input standardisation")
         raise Fail(f"your network gets {acc:.1%} of {len(y)} held-out points right; it needs at least "
-                   f"{course.floor:.0%}. It has {score}.", details=("see feedback.png: yours vs target",))
+                   f"{course.floor:.0%}. It has {score}.", details=tuple(details))
     if size > course.par:
         raise Fail(f"{acc:.1%} held-out accuracy is enough, but your network has {score}: fewer, please.",
                    details=("see feedback.png: yours vs target",))

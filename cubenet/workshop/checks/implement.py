@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from cubenet.workshop.checks import NO_ANSWER_KEY, puzzle_check
-from cubenet.workshop.checks.base import Fail, Passed, expect_array, expect_int, show, worst_entry
+from cubenet.workshop.checks.base import Fail, Passed, count, expect_array, expect_int, got, show, worst_entry
 
 TOLERANCE = {np.dtype(np.float32): (1e-4, 1e-5), np.dtype(np.float64): (1e-9, 1e-11)}  # rtol, atol
 
@@ -65,7 +65,7 @@ def kink_free_inputs(params, n: int, *, rng, margin: float = 1e-3) -> np.ndarray
 def expect_layers(value, what: str, params, n: int, dtype) -> list:
     """A list with one (n, fan_out) array of ``dtype`` per layer."""
     if not isinstance(value, (list, tuple)):
-        raise Fail(f"{what} should return a list with one array per layer, but returned {show(value)}.", kind="shape")
+        raise Fail(f"{what} should return a list with one array per layer, but returned {got(value, with_type=False)}.", kind="shape")
     if len(value) != len(params):
         raise Fail(f"{what} returned {len(value)} arrays; the network has {len(params)} layers, one array each.",
                    kind="shape")
@@ -90,7 +90,7 @@ def check_forward(learner, ctx):
             k += 1
             params = random_params(sizes, rng=k, dtype=dtype)
             X = np.random.default_rng(100 + k).standard_normal((n, sizes[0])).astype(dtype)
-            _forward_case(learner, params, X, f"network {sizes}, {n} points, {np.dtype(dtype).name}")
+            _forward_case(learner, params, X, f"network {sizes}, {count(n, 'point')}, {np.dtype(dtype).name}")
     # huge scores must not overflow the softmax
     params = random_params((3, 4, 3), rng=99, dtype=np.float64, scale=1.0)
     params[-1] = (params[-1][0] * 2000.0, params[-1][1])
@@ -145,7 +145,7 @@ def expect_like(value, what: str, like, names=("W", "b")) -> list:
     """A list of (W, b) pairs with exactly the shapes and dtypes of ``like``."""
     if not isinstance(value, (list, tuple)) or len(value) != len(like):
         raise Fail(f"{what} should be a list of {len(like)} ({', '.join(names)}) pairs, one per layer, but it is "
-                   f"{show(value)}.", kind="shape")
+                   f"{got(value, with_type=False)}.", kind="shape")
     out = []
     for i, (pair, (W, b)) in enumerate(zip(value, like)):
         if not isinstance(pair, (list, tuple)) or len(pair) != 2:
@@ -196,7 +196,7 @@ def check_sgd(learner, ctx):
             what = f"momentum_step(params, grads, velocity, lr={lr}, momentum={mu})"
             out = learner.call("momentum_step", params, grads, velocity, lr, mu, shown=what)
             if not isinstance(out, tuple) or len(out) != 2:
-                raise Fail(f"{what} should return a pair (new params, new velocity), but returned {show(out)}.",
+                raise Fail(f"{what} should return a pair (new params, new velocity), but returned {got(out, with_type=False)}.",
                            kind="shape")
             if not all(same_params(a, b) for a, b in zip((params, grads, velocity), saved)):
                 raise Fail(f"{what} changed its inputs in place; return new arrays instead.")
@@ -242,7 +242,8 @@ def _expect_loss(value, what: str) -> float:
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value[()]
     if isinstance(value, bool) or not isinstance(value, (float, np.floating)):
-        raise Fail(f"the loss from {what} should be a float (one number), but it is {show(value)}.", kind="shape")
+        raise Fail(f"the loss from {what} should be a float (one number), but it is {got(value, with_type=False)}.",
+                   kind="shape")
     return float(value)
 
 
@@ -256,7 +257,7 @@ def check_backward(learner, ctx):
         params = random_params(sizes, rng=200 + k)
         X = kink_free_inputs(params, n, rng=300 + k)
         y = np.random.default_rng(400 + k).integers(sizes[-1], size=n)
-        _backward_case(learner, params, X, y, f"network {sizes}, {n} points", exact=True)
+        _backward_case(learner, params, X, y, f"network {sizes}, {count(n, 'point')}", exact=True)
     params = random_params((3, 5, 3), rng=250, dtype=np.float32)
     X = kink_free_inputs(params, 12, rng=350).astype(np.float32)
     y = np.random.default_rng(450).integers(3, size=12)
@@ -268,7 +269,7 @@ def _backward_case(learner, params, X, y, label: str, *, exact: bool) -> None:
     what = f"loss_and_grad(params, X, y) for a {label}"
     out = learner.call("loss_and_grad", copy_params(params), X.copy(), y.copy(), shown=what)
     if not isinstance(out, (tuple, list)) or len(out) != 2:
-        raise Fail(f"{what} should return a pair (loss, grads), but returned {show(out)}.", kind="shape")
+        raise Fail(f"{what} should return a pair (loss, grads), but returned {got(out, with_type=False)}.", kind="shape")
     loss = _expect_loss(out[0], what)
     grads = expect_like(out[1], f"the grads from {what}", params, names=("dW", "db"))
     p64 = [(W.astype(np.float64), b.astype(np.float64)) for W, b in params]
@@ -308,11 +309,11 @@ JACOBIAN_SHAPES = [(3, 5), (4, 2), (2, 2), (6, 3), (1, 4)]
     forbid_modules=NO_ANSWER_KEY,
 )
 def check_jacobian(learner, ctx):
-    count = 0
+    n_checked = 0
     for k, (fan_in, fan_out) in enumerate(JACOBIAN_SHAPES):
         (W, b), = random_params((fan_in, fan_out), rng=500 + k)
         for x in kink_free_inputs([(W, b), (np.eye(fan_out), np.zeros(fan_out))], 3, rng=600 + k):
-            count += 1
+            n_checked += 1
             what = f"layer_jacobian(W, b, x) with W of shape {W.shape}"
             J = expect_array(learner.call("layer_jacobian", W.copy(), b.copy(), x.copy(), shown=what), what,
                              shape=(fan_out, fan_in), dtype=np.float64)
@@ -324,7 +325,7 @@ def check_jacobian(learner, ctx):
                             "switched off (z < 0) are zero.")
                 raise Fail(f"{what} differs from the numerical Jacobian {worst_entry(J, numeric)}.{hint}",
                            details=("J[i, j] = ∂h_i / ∂x_j : one row per output unit, one column per input",))
-    return Passed(f"{count} Jacobians of {len(JACOBIAN_SHAPES)} layer shapes match central differences")
+    return Passed(f"{n_checked} Jacobians of {len(JACOBIAN_SHAPES)} layer shapes match central differences")
 
 
 def _numerical_jacobian(W, b, x, eps: float = 1e-6) -> np.ndarray:
