@@ -353,3 +353,8 @@ def test_long_output_keeps_its_first_and_last_lines(tmp_path):
     r = check_answer(BY_ID["06-order-of-ru"], path)
     lines = r.output.splitlines()
     assert lines[0] == "debug 0" and lines[-1] == "debug 499" and "[… 488 more lines …]" in r.output
+
+
+def test_an_exactly_inverted_xor_network_is_told_to_swap_its_outputs():
+    r = check("10-xor", BY_ID["10-xor"].folder / "wrong" / "backwards.py")
+    assert r.status == "fail" and "exactly inverted. Swap its two output columns" in r.message

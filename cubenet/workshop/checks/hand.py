@@ -202,7 +202,9 @@ def check_xor(learner, ctx):
     size = count_params(params)
     if acc < 1:
         why = (" A network without a hidden layer draws one straight line, and XOR needs more."
-               if len(params) == 1 else "")
+               if len(params) == 1 else
+               " Every point is on the wrong side: your network is exactly inverted. Swap its two output columns."
+               if acc == 0 else "")
         raise Fail(f"your network classifies {acc:.1%} of {len(y)} held-out XOR points correctly; it must get every "
                    f"one.{why}", details=("see feedback.png: your decision regions vs the target",))
     if size > XOR_PAR:
