@@ -164,7 +164,8 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
     if sklearn is None:
         sklearn = has_sklearn()
     elif sklearn and not has_sklearn():
-        raise CubenetError("scikit-learn is not installed; install it with: pip install 'cubenet[bench]'")
+        raise CubenetError("scikit-learn is not installed; install it with: pip install scikit-learn (or, in a "
+                           "checkout: pip install -e \".[bench]\")")
     chosen = tasks(quick)
     if task_names:
         chosen = [t for t in chosen if any(s.lower() in t.name.lower() for s in task_names)]

@@ -62,7 +62,7 @@ def test_export_default_name_and_no_split(cli, tmp_path):
     data = tmp_path / "xor.npz"
     assert cli("scramble", "xor", "--n", "200", "-o", data, "--no-preview").exit_code == 0
     r = cli("export", data, "--no-split")
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 0 and "200 rows (train then test, no split column)" in " ".join(r.output.split()), r.output
     lines = (tmp_path / "xor.csv").read_text().splitlines()
     assert lines[0] == "x1,x2,label" and len(lines) == 201
     assert lines[1].split(",")[2] in ("x·y < 0", "x·y > 0")

@@ -99,7 +99,7 @@ def test_learn_csv_with_label_column(cli, tmp_path):
     (("{cube}", "--optimizer", "rmsprop"), "rmsprop", 2),
     (("{cube}", "--model", "{planar_model}"), "takes 2 input features but the dataset has 3", 1),
     (("{cube}", "--model", "{planar_model}", "--hidden", "4"), "either --hidden", 1),
-    (("{cube}", "--optimizer", "momentum", "--lr", "10"), "diverged.*Lower the learning rate", 1),
+    (("{cube}", "--optimizer", "momentum", "--lr", "10"), "diverged.*Lower the learning rate.*Nothing was written", 1),
     (("--label-column", "x"), "only applies to a CSV", 1),
 ])
 def test_bad_input_is_one_clean_error(cli, tmp_path, cube_file, args, match, code):

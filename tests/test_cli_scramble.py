@@ -122,3 +122,6 @@ def test_console_script_usage_error_is_one_line():
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: Invalid value for '--twists'"), r.stderr
+    r = subprocess.run([sys.executable, "-m", "cubenet", "learn", "--optimizer", "adamw"], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert r.stderr.startswith("Error: Invalid value for '--optimizer': 'adamw' is not one of 'adam'"), r.stderr

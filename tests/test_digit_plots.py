@@ -102,10 +102,14 @@ def test_tanh_layers_use_a_diverging_map(ds):
 
 
 def test_separation_figure_has_a_view_and_probe_per_layer(ds, model):
-    fig = P.digit_separation_figure(model, ds, max_points=150, probe_points=300)
+    from cubenet.viz.metrics import layer_stats
+
+    stats = layer_stats(model, ds)
+    fig = P.digit_separation_figure(model, ds, stats=stats, max_points=150)
     views = [ax for ax in fig.axes if "linear probe:" in ax.get_title()]
     assert [ax.get_title().split(" (")[0] for ax in views] == ["input", "layer 1", "layer 2", "output"]
     assert all(len(ax.collections[0].get_offsets()) == 150 for ax in views)
     probes = [float(ax.get_title().rsplit(": ", 1)[1].rstrip("%")) for ax in views]
+    assert probes == [round(100 * s.probe_accuracy, 1) for s in stats]  # the same numbers as metrics.json
     assert probes[-1] > 50  # the output separates the digit classes well
     assert any(ax.get_title() == "How separable are the colours after each layer?" for ax in fig.axes)

@@ -32,7 +32,7 @@ def test_render_all_writes_the_standard_set(cube_run):
     for p in paths:
         if p.suffix == ".png":
             assert_png(p)
-    assert [name for name, _ in seen] == ["numbers", "layers", "grid", "curve", "cube", "curves", "confusion", "animation",
+    assert [name for name, _ in seen] == ["numbers", "layers", "grid", "unscramble", "cube", "curves", "confusion", "animation",
                                           "training"]
 
 
@@ -85,7 +85,10 @@ def test_not_a_run_folder(tmp_path):
 def test_cli_render_and_errors(cli, planar_run, tmp_path):
     r = cli("render", planar_run, "--what", "confusion")
     assert r.exit_code == 0, r.output
-    assert "confusion.png" in r.output
+    assert "confusion.png" in r.output and "1 file written" in r.output
+    r = cli("render", planar_run, "--what", "training", "--format", "gif")
+    assert r.exit_code == 0, r.output
+    assert "metrics.json" in r.output and "training.gif" in r.output and "2 files written" in r.output
     r = cli("render", planar_run, "--what", "sideways")
     assert r.exit_code == 2
     r = cli("render", tmp_path / "nowhere")

@@ -71,7 +71,8 @@ def main() -> None:
             sys.exit(0)
         ctx = getattr(exc, "ctx", None)
         hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        print(f"Error: {exc.format_message()}{hint}", file=sys.stderr)
+        message = exc.format_message().replace("Value error, ", "")  # pydantic-style prefix of typer's enum check
+        print(f"Error: {message}{hint}", file=sys.stderr)
         sys.exit(getattr(exc, "exit_code", 2))
     except typer.Abort:
         print("Aborted.", file=sys.stderr)

@@ -43,7 +43,7 @@ def bench(
     use_sklearn = has_sklearn() if sklearn is None else sklearn
     out = console()
     if not use_sklearn and sklearn is None:
-        out.print("scikit-learn is not installed: timing cubenet alone (pip install 'cubenet[bench]' to compare)")
+        out.print("scikit-learn is not installed: timing cubenet alone (pip install scikit-learn to compare)")
     rows = {}
 
     def progress(result):

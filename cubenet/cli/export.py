@@ -32,7 +32,9 @@ def export(
         raise CubenetError(f"the output {str(out)!r} would overwrite the input; choose another --csv path")
     ds = load(data)
     write_csv(ds, out, split=split)
-    console().print(f"[bold]{out}[/bold]: {len(ds.y_train):,} train + {len(ds.y_test):,} test rows, "
+    rows = (f"{len(ds.y_train):,} train + {len(ds.y_test):,} test rows" if split else
+            f"{len(ds.y_train) + len(ds.y_test):,} rows (train then test, no split column)")
+    console().print(f"[bold]{out}[/bold]: {rows}, "
                     f"{ds.n_features} features, {ds.n_classes} classes ({', '.join(ds.class_names[:8])}"
                     f"{', …' if ds.n_classes > 8 else ''})")
 

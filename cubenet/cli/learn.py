@@ -98,7 +98,7 @@ def learn(
     start = _start(model, dataset, sizes_hidden)
     trained, history = _train(start, dataset, config, seed)
     if history.diverged:
-        raise CubenetError(f"training {history.stop_reason}")
+        raise CubenetError(f"training {history.stop_reason}. Nothing was written: a diverged run is not saved")
     from cubenet.nn.run import save_run
 
     cmd = _command(data, trained, config, seed, model, label_column, run_dir, no_render)

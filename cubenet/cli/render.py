@@ -16,7 +16,7 @@ class What(str, Enum):
     grid = "grid"
     animation = "animation"
     training = "training"
-    curve = "curve"
+    unscramble = "unscramble"
     cube = "cube"
     boundary = "boundary"
     curves = "curves"
@@ -34,10 +34,10 @@ class Format(str, Enum):
 
 def render(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by 'cubenet learn'.", show_default=False)],
-    what: Annotated[What, typer.Option(help="Which figure: layers, grid (warped grid), animation (forward pass), "
-                                       "training (last layer while training), curve (unscrambling curve), cube, "
-                                       "boundary (2-D decision regions), curves (loss/accuracy), confusion, "
-                                       "digits, or all that apply.")] = What.all,
+    what: Annotated[What, typer.Option(help="Which figure (named like its file): layers, grid (warped grid), "
+                                       "animation (forward pass), training (last layer while training), unscramble "
+                                       "(the unscrambling curve), cube, boundary (2-D decision regions), curves "
+                                       "(loss/accuracy), confusion, digits, or all that apply.")] = What.all,
     fmt: Annotated[Format, typer.Option("--format", help="png or svg for pictures (animations then as GIF and "
                                         "HTML); gif or html for animations only.")] = Format.png,
     max_points: Annotated[int, typer.Option(help="Draw at most this many points per figure (the numbers always "
@@ -48,14 +48,17 @@ def render(
     Example: [bold]cubenet render runs/color-cube --what animation --format html[/bold]
     """
     out = console()
+    touched = []  # figures, and metrics.json when the per-layer numbers were (re)computed
 
     def done(name, seconds, paths):
+        touched.extend(paths)
         out.print(f"  {name:<10} {seconds:5.1f} s  " + ", ".join(str(p) for p in paths))
 
     from cubenet.viz.render import render_run
 
-    paths = render_run(run_dir, what=what.value, fmt=fmt.value, max_points=max_points, callback=done)
-    out.print(f"[bold]{len(paths)} file{'s' if len(paths) != 1 else ''}[/bold] written to {run_dir}")
+    render_run(run_dir, what=what.value, fmt=fmt.value, max_points=max_points, callback=done)
+    n = len(set(touched))
+    out.print(f"[bold]{n} file{'s' if n != 1 else ''}[/bold] written to {run_dir}")
 
 
 def report(

@@ -502,8 +502,8 @@ def load_real_digits() -> tuple[np.ndarray, np.ndarray]:
     try:
         from sklearn.datasets import load_digits
     except ImportError:
-        raise CubenetError("the real-digit check needs scikit-learn: pip install 'cubenet[test]' "
-                           "(or pip install scikit-learn)") from None
+        raise CubenetError("the real-digit check needs scikit-learn (it holds the real images): pip install "
+                           "scikit-learn (or, in a checkout: pip install -e \".[bench]\")") from None
     real = load_digits()
     return real.data.astype(float), real.target.astype(np.int64)
 

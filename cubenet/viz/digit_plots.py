@@ -241,7 +241,7 @@ def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int =
 
 # --------------------------------------------------------------------------- class separation per layer
 
-def digit_separation_figure(model, ds, *, max_points: int = 1500, probe_points: int = 1000, rng=0):
+def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rng=0):
     """How well the classes separate after each layer: a 2-D PCA view and linear-probe accuracy per layer.
 
     Top row: the test images in every representation (input pixels, each hidden layer, output
@@ -250,8 +250,10 @@ def digit_separation_figure(model, ds, *, max_points: int = 1500, probe_points: 
 
     Parameters
     ----------
-    max_points : test images drawn in the projections
-    probe_points : train and test images used to fit and score each linear probe
+    stats : list of LayerStats, optional
+        The run's per-layer numbers (as in metrics.json); computed on every image when not given, so the
+        figure always shows the same probe accuracies as metrics.json and layers.png.
+    max_points : test images drawn in the projections (the numbers use every image)
     """
     from matplotlib.figure import Figure
 
@@ -264,7 +266,7 @@ def digit_separation_figure(model, ds, *, max_points: int = 1500, probe_points: 
     X, y = ds.X_test[keep], ds.y_test[keep]
     reps = representations(model, X)
     views = proj.chain(reps, k=2, max_native=2)
-    stats = layer_stats(model, ds, max_points=probe_points, rng=rng)
+    stats = layer_stats(model, ds) if stats is None else stats
     names = layer_names(model.n_layers)
     units = ["pixels"] + ["units"] * (model.n_layers - 1) + ["logits"]
     fig = Figure(figsize=(3.3 * len(reps) + 1.2, 8.4), layout="constrained")

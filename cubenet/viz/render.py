@@ -12,7 +12,7 @@ import numpy as np
 from cubenet.errors import CubenetError
 
 #: what ``--what`` can name, in rendering order
-WHAT = ("layers", "grid", "curve", "cube", "boundary", "curves", "confusion", "animation", "training", "digits")
+WHAT = ("layers", "grid", "unscramble", "cube", "boundary", "curves", "confusion", "animation", "training", "digits")
 STATIC_FORMATS = ("png", "svg")
 MOVIE_FORMATS = ("gif", "html")
 #: points drawn in animations (the figures use ``max_points``)
@@ -83,7 +83,7 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
     written = []
     with single_blas_thread():
         numbers = {}
-        if set(names) & {"layers", "grid", "curve", "training"}:
+        if set(names) & {"layers", "grid", "unscramble", "training", "digits"}:
             start = time.perf_counter()
             layer_numbers(run, numbers)
             if callback is not None:
@@ -208,24 +208,15 @@ def _training(run, numbers, *, fmt, max_points):
 
 
 def _digits(run, numbers, *, fmt, max_points):
-    """The digit views (written by cubenet.viz.digit_plots); nothing when that module is not there."""
-    import importlib
+    """The digit views: one digit through the layers, and the class separation per layer."""
+    from cubenet.viz.digit_plots import digit_layers_figure, digit_separation_figure
 
-    try:
-        digit_plots = importlib.import_module("cubenet.viz.digit_plots")
-    except ModuleNotFoundError as exc:
-        if exc.name == "cubenet.viz.digit_plots":
-            return []
-        raise
-    out = []
-    for name, builder in (("digits", "digit_layers_figure"), ("digits_separation", "digit_separation_figure")):
-        func = getattr(digit_plots, builder, None)
-        if func is not None:
-            out.append(_save(func(run.model, run.dataset), run, name, fmt))
-    return out
+    stats = layer_numbers(run, numbers)["stats"]
+    return [_save(digit_layers_figure(run.model, run.dataset), run, "digits", fmt),
+            _save(digit_separation_figure(run.model, run.dataset, stats=stats), run, "digits_separation", fmt)]
 
 
-_RENDERERS = {"layers": _layers, "grid": _grid, "curve": _curve, "cube": _cube, "boundary": _boundary,
+_RENDERERS = {"layers": _layers, "grid": _grid, "unscramble": _curve, "cube": _cube, "boundary": _boundary,
               "curves": _curves, "confusion": _confusion, "animation": _animation, "training": _training,
               "digits": _digits}
 

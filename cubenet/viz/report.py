@@ -62,7 +62,7 @@ def ensure_figures(run_dir: Path, run) -> None:
     """Render the standard figures that are missing from the run folder (and the per-layer numbers)."""
     from cubenet.viz.render import WHAT, applies, render_run
 
-    wanted = {"layers": "layers", "grid": "grid", "curve": "unscramble", "cube": "cube", "boundary": "boundary",
+    wanted = {"layers": "layers", "grid": "grid", "unscramble": "unscramble", "cube": "cube", "boundary": "boundary",
               "curves": "curves", "confusion": "confusion", "training": "training", "digits": "digits"}
     for what in WHAT:
         if applies(what, run.dataset, run.model):
@@ -76,7 +76,7 @@ def ensure_figures(run_dir: Path, run) -> None:
         elif _picture(run_dir, wanted[what]) is None:
             render_run(run_dir, what=what)
     if "layers" not in json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")):
-        render_run(run_dir, what="curve")
+        render_run(run_dir, what="unscramble")
 
 
 def write_report(run_dir) -> Path:
