@@ -45,3 +45,12 @@ def test_model_file_snippet_runs_with_numpy_alone(tmp_path, monkeypatch):
     labels = namespace["predict"](ds.X_test)
     assert list(labels) == [model.class_names[k] for k in predict(model, ds.X_test)]
     assert np.asarray(labels).dtype.kind == "U"
+
+
+def test_real_digits_example_reads_real_handwriting(capsys):
+    (block,) = [b for b in python_blocks() if "real_digit_accuracy" in b]
+    namespace = {}
+    exec(block, namespace)
+    claimed = float(re.search(r"scored ([\d.]+) % on\nthe 1,797 real optdigits", README.read_text(encoding="utf-8")).group(1))
+    assert abs(100 * namespace["real"]["accuracy"] - claimed) < 1.0  # the README's number (BLAS may differ a little)
+    assert "real handwritten digits read right" in capsys.readouterr().out
