@@ -19,7 +19,7 @@ def test_scramble_spirals_writes_data_and_preview(cli, tmp_path):
 
 @pytest.mark.parametrize("args", [
     ["moons", "--noise", "0.1", "--label-noise", "0.05"], ["circles", "--classes", "3"], ["xor"],
-    ["checker", "--classes", "6"], ["blobs", "--classes", "5"], ["moons", "--moves", "swirl(2.0) shear(0.5,0.0)"],
+    ["checker", "--cells", "6"], ["blobs", "--classes", "5"], ["moons", "--moves", "swirl(2.0) shear(0.5,0.0)"],
 ])
 def test_scramble_every_2d_dataset(cli, tmp_path, args):
     out = tmp_path / "d.npz"
@@ -31,7 +31,7 @@ def test_scramble_every_2d_dataset(cli, tmp_path, args):
 def test_scramble_refuses_parameters_that_do_not_apply(cli, tmp_path):
     r = cli("scramble", "moons", "--arms", "3", "-o", tmp_path / "m.npz")
     assert r.exit_code == 1 and "'arms' does not apply to moons" in r.output
-    r = cli("scramble", "checker", "--classes", "5", "-o", tmp_path / "c.npz")
+    r = cli("scramble", "checker", "--cells", "5", "-o", tmp_path / "c.npz")
     assert r.exit_code == 1 and "even number of cells" in r.output
     r = cli("scramble", "spirals", "--moves", "swirl(1,2)", "-o", tmp_path / "c.npz")
     assert r.exit_code == 1 and "swirl takes 1 arguments" in r.output

@@ -15,7 +15,7 @@ PLANAR = [name for name, spec in GENERATORS.items() if spec.target.startswith("c
 #: (name, extra parameters): every generator, and the multi-class variants
 CASES = [(name, {}) for name in PLANAR] + [
     ("spirals", {"arms": 3}), ("spirals", {"arms": 5}), ("circles", {"classes": 3}), ("circles", {"classes": 6}),
-    ("checker", {"classes": 6}), ("blobs", {"classes": 7}), ("spirals", {"arms": 3, "twists": 3}),
+    ("checker", {"cells": 6}), ("blobs", {"classes": 7}), ("spirals", {"arms": 3, "twists": 3}),
     ("moons", {"twists": 2}), ("circles", {"twists": 2}), ("checker", {"twists": 1}),
 ]
 
@@ -210,7 +210,7 @@ def test_label_noise_flips_exactly_that_fraction(fraction):
 
 @pytest.mark.parametrize("call, message", [
     (lambda: planar.make_spirals(100, arms=1), "arms must be between 2 and 12, got 1"),
-    (lambda: planar.make_checker(100, classes=3), "even number of cells per side"),
+    (lambda: planar.make_checker(100, cells=3), "even number of cells per side"),
     (lambda: planar.make_moons(100, label_noise=0.7), "label_noise must be a number between 0 and 0.5, got 0.7"),
     (lambda: planar.make_moons(100, noise=-1.0), "noise must be a finite number >= 0, got -1.0"),
     (lambda: planar.make_moons(3), "n_samples must be between 8"),
@@ -227,7 +227,7 @@ def test_xor_and_checker_classes_follow_the_cell_parity():
     xor = planar.make_xor(1000, rng=0)
     assert np.all((np.sign(xor.X[:, 0] * xor.X[:, 1]) > 0) == (xor.y == 1))
     for cells in (4, 6, 8):
-        board = planar.make_checker(2000, classes=cells, rng=0)
+        board = planar.make_checker(2000, cells=cells, rng=0)
         cell = np.floor((board.X + 1) / (2 / cells)).astype(int)  # (column, row) from the bottom left
         odd = np.array(board.class_names)[board.y] == "odd cells"
         assert np.array_equal(cell.sum(axis=1) % 2 == 1, odd)

@@ -48,7 +48,7 @@ The datasets (solved arrangement → signature scramble, then ``twists`` random 
   both stacks into nested lower half-rings; ``disc(3.5,0,1.3,180)`` turns the right-hand stack
   upside down (upper half-rings); ``slide(0,-3.5,0)`` slides the upper half-plane onto the lower
   one, closing the rings.
-- **checker** (``classes`` = cells per side, even) and **xor** (2×2): solved, every "even" cell
+- **checker** (``cells`` per side, even) and **xor** (2×2): solved, every "even" cell
   sits in the top half of the board and every "odd" cell in the bottom half (a horizontal line
   separates them). Flipping every odd column (``flip``, a 180° turn of that column) makes the
   rows alternate, and flipping every other row of each half then gives the checkerboard; for xor
@@ -505,18 +505,18 @@ def make_circles(n_samples: int = 2000, *, classes: int = 2, twists: int | None 
                  test_fraction=test_fraction, rng=rng, pullback=True)
 
 
-def make_checker(n_samples: int = 2000, *, classes: int = 4, twists: int | None = None, moves=None,
+def make_checker(n_samples: int = 2000, *, cells: int = 4, twists: int | None = None, moves=None,
                  noise: float = 0.0, label_noise: float = 0.0, test_fraction: float = 0.25, rng=None) -> Dataset:
-    """A checkerboard of classes × classes cells on [-1, 1]² (2 classes: even and odd cells).
+    """A checkerboard of cells × cells squares on [-1, 1]² (2 classes: even and odd squares).
 
-    ``classes`` is the number of cells per side (even, 2 to 12; the CLI's ``--classes``). The
+    ``cells`` is the number of squares per side (even, 2 to 12; the CLI's ``--cells``). The
     other parameters are those of :func:`make_spirals`. The solved board has all class-0 cells
     on top; column and row flips make the checkerboard.
     """
-    cells = check_count("classes (cells per side)", classes, minimum=2, maximum=12)
+    cells = check_count("cells (squares per side)", cells, minimum=2, maximum=12)
     if cells % 2:
-        raise CubenetError(f"checker needs an even number of cells per side (--classes), got {cells}")
-    return _board("checker", cells, params={"classes": cells}, twists=twists, moves=moves, noise=noise,
+        raise CubenetError(f"checker needs an even number of cells per side (--cells), got {cells}")
+    return _board("checker", cells, params={"cells": cells}, twists=twists, moves=moves, noise=noise,
                   label_noise=label_noise, test_fraction=test_fraction, rng=rng, n_samples=n_samples)
 
 

@@ -44,7 +44,7 @@ def _planar_specs() -> list[GeneratorSpec]:
              {"classes": "number of rings (default 2)"}),
             ("xor", "the four quadrants, class by the sign of x·y: one column of a 2×2 board flipped", {}),
             ("checker", "a checkerboard, 2 classes: columns and rows of a sorted board flipped",
-             {"classes": "cells per side, even (default 4)"}),
+             {"cells": "squares per side, even (default 4)"}),
             ("blobs", "round clusters, one class each (separable until twisted)",
              {"classes": "number of blobs (default 3)"}),
         ]
