@@ -155,3 +155,54 @@ def test_cube_view_truth_and_prediction():
     net = fig.axes[3]
     assert any(isinstance(c, PatchCollection) for c in net.collections)
     assert "of the cube surface right" in fig._suptitle.get_text()
+
+
+def test_curves_title_names_only_an_early_stop():
+    from cubenet.nn.train import History
+
+    def history(reason):
+        e = np.arange(3)
+        return History(e, np.ones(3), np.ones(3), np.ones(3), np.array([0.0, 0.5, 1.0]), stop_reason=reason)
+
+    assert plots.curves_title(history("completed 2 epochs")) == "Training: 2 epochs in 1.0 s"
+    plateau = "plateau: the training loss improved by less than 1e-4 for 5 epochs (stopped at epoch 2)"
+    assert plots.curves_title(history(plateau)).endswith("— " + plateau)
+
+
+def test_input_panel_says_scrambled_only_when_it_was():
+    model = fake_trace_model((2, 8, 2))
+    assert "the scrambled data" in data_axes(plots.layer_panels_figure(model, small_spirals(200)))[0].get_title()
+    unscrambled = _wide(2)  # no meta["scramble"], as from a CSV file
+    assert "the input data" in data_axes(plots.layer_panels_figure(model, unscrambled))[0].get_title()
+
+
+def test_3d_panels_have_few_ticks_and_wrapped_captions():
+    from cubenet.viz.cube_plots import CUBE_TICKS
+
+    ds = small_cube(600)
+    fig = plots.layer_panels_figure(fake_trace_model((3, 3, 8, 6)), ds, stats=None)
+    cube, layer = data_axes(fig)[:2]
+    assert tuple(cube.get_xticks()) == CUBE_TICKS
+    assert all(len(axis.get_ticklocs()) <= 5 for axis in (layer.xaxis, layer.yaxis, layer.zaxis))
+    lines = cube.get_title().split("\n")
+    assert all(len(line) <= max(len(lines[0]), 30) for line in lines)
+
+
+def test_unscramble_labels_sit_clear_of_the_markers(planar_model):
+    from cubenet.viz.metrics import layer_stats
+
+    ds, model, _ = planar_model
+    ax = plots.plot_unscramble_curve(layer_stats(model, ds), network_accuracy=0.9)
+    labels = [t for t in ax.texts if t.get_text().endswith("%")]
+    assert labels and all(t.get_bbox_patch() is not None and t.xyann[1] > 0 for t in labels)
+
+
+def test_preview_legends_are_outside_the_data():
+    from cubenet.viz.cube_plots import cube_preview_figure
+    from cubenet.viz.planar_plots import planar_preview_figure
+
+    cloud = cube_preview_figure(small_cube(300)).axes[0]
+    assert cloud.get_legend().get_bbox_to_anchor().bounds[0] <= cloud.bbox.bounds[0]  # left of the cube
+    left = planar_preview_figure(small_spirals(300)).axes[0]
+    legend = left.get_legend()
+    assert legend is not None and legend.get_bbox_to_anchor().x0 > left.bbox.x1  # right of the points

@@ -10,6 +10,7 @@ FACE_COLOR = dict(zip(FACES, CLASS_COLORS))
 AXES_GREY = "#bdbdbd"  # mid-grey so white stickers and white points stay visible
 # where each face sits in the unfolded net (column, row of 3×3 blocks), the usual cross
 NET_POSITION = {"U": (1, 0), "L": (0, 1), "F": (1, 1), "R": (2, 1), "B": (3, 1), "D": (1, 2)}
+CUBE_TICKS = (-1.5, 0.0, 1.5)  # faces and centre: more ticks run together on a small 3-D panel
 
 
 def sticker_colors(state) -> list[str]:
@@ -48,6 +49,7 @@ def style_3d(ax, title: str | None = None, lim: float = 1.6) -> None:
     ax.set_box_aspect((1, 1, 1))
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_pane_color((0.74, 0.74, 0.74, 1.0))
+        axis.set_ticks(CUBE_TICKS)
     ax.set_xlabel("x (→ R)")
     ax.set_ylabel("z (→ F)")
     ax.set_zlabel("y (→ U)")
@@ -136,8 +138,8 @@ def draw_points3d(ax, X, y, colors, *, class_names=None, size=5.0, title=None, l
         names = class_names if class_names is not None else [str(k) for k in range(len(colors))]
         handles = [Line2D([], [], ls="", marker="o", markersize=6, markerfacecolor=c, markeredgecolor="#333333",
                           label=n) for n, c in zip(names, colors)]
-        ax.legend(handles=handles, loc="upper left", fontsize=7, title="class (sticker colour)", title_fontsize=7,
-                  framealpha=0.9)
+        ax.legend(handles=handles, loc="upper right", bbox_to_anchor=(0.0, 1.0), fontsize=7,  # left of the cube
+                  title="class (sticker colour)", title_fontsize=7, framealpha=0.9)
     return ax
 
 
@@ -155,6 +157,7 @@ def cube_preview_figure(ds, *, max_points: int = 4000):
     state = ds.meta.get("facelets") or facelets(ds.meta.get("scramble", ""))
     scramble = ds.meta.get("scramble") or "(none)"
     fig = Figure(figsize=(13.5, 4.8), layout="constrained")
+    fig.get_layout_engine().set(wspace=0.06)  # room for each 3-D panel's z label before the next panel
     twists = len(scramble.split()) if ds.meta.get("scramble") else 0
     fig.suptitle(f"colour cube scrambled by {twists} twist{'s' if twists != 1 else ''}: {scramble}", fontsize=13,
                  weight="bold")

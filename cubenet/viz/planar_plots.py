@@ -29,8 +29,9 @@ def plot_points(X, y, *, colors, class_names=None, ax=None, size: float = 9.0, l
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_xlabel(labels[0])
     ax.set_ylabel(labels[1])
-    if legend:
-        ax.legend(title="class (points)", fontsize=8, title_fontsize=8, markerscale=1.8, loc="best", framealpha=0.85)
+    if legend:  # outside the axes, to the right: it never covers points
+        ax.legend(title="class (points)", fontsize=8, title_fontsize=8, markerscale=1.8, loc="upper left",
+                  bbox_to_anchor=(1.02, 1.0), framealpha=0.85)
     return ax
 
 

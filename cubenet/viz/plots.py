@@ -118,16 +118,25 @@ class Panel:
     part: str  # "input", "pre" or "post"
 
 
-def layer_panels(model, X) -> list[Panel]:
-    """The input, then every layer's pre- and post-activation for the points ``X`` (raw inputs)."""
+def layer_panels(model, X, *, scrambled: bool = True) -> list[Panel]:
+    """The input, then every layer's pre- and post-activation for the points ``X`` (raw inputs).
+
+    scrambled : title the input "the scrambled data" (False: "the input data", e.g. a CSV file).
+    """
     from cubenet.nn.network import forward
 
-    panels = [Panel(f"input x: the scrambled data, {X.shape[1]} feature{'s' if X.shape[1] > 1 else ''}",
+    data = "the scrambled data" if scrambled else "the input data"
+    panels = [Panel(f"input x: {data}, {X.shape[1]} feature{'s' if X.shape[1] > 1 else ''}",
                     np.asarray(X, float), 0, "input")]
     for i, t in enumerate(forward(model, X), start=1):
         panels.append(Panel(layer_equation(model, i, "pre"), t.pre, i, "pre"))
         panels.append(Panel(layer_equation(model, i, "post"), t.post, i, "post"))
     return panels
+
+
+def is_scrambled(ds) -> bool:
+    """True when the dataset records moves that scrambled it (``meta["scramble"]``, or digits' image moves)."""
+    return bool(ds.meta.get("scramble")) or len(ds.meta.get("moves") or ()) > 1
 
 
 def _is_cube(ds) -> bool:
@@ -153,6 +162,41 @@ def _panel_axes(fig, spec, view: proj.Projection):
     return fig.add_subplot(spec, projection="3d" if view.k == 3 else None)
 
 
+#: a 3-D panel's column is this much wider than a 2-D one: its cube drawing sits inside a square with margins
+WIDTH_3D = 1.3
+#: inches kept free at the right edge for a last-column 3-D panel's z label (mplot3d leaves its axis labels
+#: out of constrained layout, so nothing else reserves that room)
+LABEL_ROOM_3D = 0.35
+
+
+def columns_3d(depths_3d, ncols: int) -> list[float]:
+    """Width ratios of ``ncols`` panel columns: ``WIDTH_3D`` for columns holding a 3-D panel (by depth)."""
+    wide = {d % ncols for d in depths_3d}
+    return [WIDTH_3D if c in wide else 1.0 for c in range(ncols)]
+
+
+def layout_3d(fig, widths) -> None:
+    """Spacing for panel columns of ``widths`` (see :func:`columns_3d`): gaps, and room for a right-edge z label."""
+    right = 1 - LABEL_ROOM_3D / fig.get_figwidth() if widths[-1] > 1 else 1
+    fig.get_layout_engine().set(wspace=0.08, rect=(0, 0, right, 1))  # wspace: 3-D axis labels between panels
+
+
+def few_ticks_3d(ax, nbins: int = 3) -> None:
+    """At most about ``nbins`` ticks per axis of a 3-D Axes: more run together on a small panel."""
+    from matplotlib.ticker import MaxNLocator
+
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_major_locator(MaxNLocator(nbins=nbins))
+
+
+def _wrap_caption(caption: str, title: str) -> str:
+    """Caption lines wrapped to the title's width: a 3-D panel's title must not widen (and shrink) its column."""
+    import textwrap
+
+    width = max(len(title), 30)
+    return "\n".join(part for line in caption.split("\n") for part in textwrap.wrap(line, width) or [""])
+
+
 def draw_panel(ax, view: proj.Projection, P, y, colors, *, title: str, caption: str, input_names=None,
                size: float = 6.0, alpha: float = 1.0, cube: bool = False):
     """One layer panel: points ``P`` (already projected) with title, caption and axis labels.
@@ -170,8 +214,11 @@ def draw_panel(ax, view: proj.Projection, P, y, colors, *, title: str, caption: 
         draw_points(ax, P, y, colors, size=size, alpha=alpha)
         style_axes(ax, labels=axis_labels(view, input_names=input_names))
     if hasattr(ax, "zaxis"):  # 3-D tick labels fill the space below: caption goes under the title
-        ax.set_title(f"{title}\n{caption}", fontsize=9)
-        ax.set_box_aspect((1, 1, 1), zoom=0.85)
+        if not cube:
+            few_ticks_3d(ax)
+        ax.tick_params(labelsize=6.5, pad=0)
+        ax.set_title(f"{title}\n{_wrap_caption(caption, title)}", fontsize=9)
+        ax.set_box_aspect((1, 1, 1), zoom=1.1)  # its wider column (WIDTH_3D) leaves room for the labels
     else:
         ax.set_title(title, fontsize=9)
         ax.set_xlabel(f"{ax.get_xlabel()}\n{caption}".strip(), fontsize=7.5)
@@ -197,15 +244,16 @@ def layer_panels_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0)
     from matplotlib.figure import Figure
 
     X, y = ds.X_test, ds.y_test
-    panels = layer_panels(model, X)
+    panels = layer_panels(model, X, scrambled=is_scrambled(ds))
     views = proj.chain([p.H for p in panels])
     keep = subsample(y, max_points, rng=rng)
     probe = {s.depth: s.probe_accuracy for s in stats} if stats else {}
     ncols = min(model.n_layers + 1, 5)
     blocks = -(-(model.n_layers + 1) // ncols)
-    fig = Figure(figsize=(3.4 * ncols, 6.4 * blocks + 0.6), layout="constrained")
-    fig.get_layout_engine().set(wspace=0.08)  # room for 3-D axis labels between panels
-    grid = fig.add_gridspec(2 * blocks, ncols)
+    widths = columns_3d([p.depth for p, v in zip(panels, views) if v.k == 3], ncols)
+    fig = Figure(figsize=(3.4 * sum(widths), 6.4 * blocks + 0.6), layout="constrained")
+    layout_3d(fig, widths)
+    grid = fig.add_gridspec(2 * blocks, ncols, width_ratios=widths)
     for k, (panel, view) in enumerate(zip(panels, views)):
         col, block = panel.depth % ncols, panel.depth // ncols
         row = 2 * block + (1 if panel.part == "post" else 0)
@@ -287,10 +335,12 @@ def grid_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
     probe = {s.depth: s.probe_accuracy for s in stats} if stats else {}
     ncols = min(L + 1, 5)
     nrows = -(-(L + 1) // ncols)
-    fig = Figure(figsize=(3.6 * ncols, 3.9 * nrows + 0.9), layout="constrained")
-    fig.get_layout_engine().set(wspace=0.08)
+    widths = columns_3d([d for d, v in enumerate(views) if v.k == 3], ncols)
+    fig = Figure(figsize=(3.6 * sum(widths), 3.9 * nrows + 0.9), layout="constrained")
+    layout_3d(fig, widths)
+    grid = fig.add_gridspec(nrows, ncols, width_ratios=widths)
     for depth, (H, G, view) in enumerate(zip(reps, line_reps, views)):
-        ax = fig.add_subplot(nrows, ncols, depth + 1, projection="3d" if view.k == 3 else None)
+        ax = _panel_axes(fig, grid[depth // ncols, depth % ncols], view)
         order = [0, 2, 1] if depth == 0 and _is_cube(ds) else slice(None)  # cube view: U up
         for segment in np.split(view(G), len(lines)):
             ax.plot(*segment[:, order].T, color="#333333", lw=0.6, alpha=0.7)
@@ -326,11 +376,12 @@ def plot_unscramble_curve(stats, *, network_accuracy=None, n_classes=None, ax=No
         ax.axhline(network_accuracy, color="#111111", ls=":", lw=1.2, label=f"network test accuracy {network_accuracy:.1%}")
     if n_classes:
         ax.axhline(1 / n_classes, color="#777777", ls="-.", lw=0.9, label=f"chance ({1 / n_classes:.0%})")
-    for d, s in zip(depth, stats):
-        ax.annotate(f"{s.probe_accuracy:.0%}", (d, s.probe_accuracy), textcoords="offset points", xytext=(0, 7),
-                    ha="center", fontsize=8, color="#1f4e9c")
+    for d, s in zip(depth, stats):  # clear of the marker, boxed so the dotted network line does not cross it
+        ax.annotate(f"{s.probe_accuracy:.0%}", (d, s.probe_accuracy), textcoords="offset points", xytext=(0, 9),
+                    ha="center", va="bottom", fontsize=8, color="#1f4e9c", zorder=5,
+                    bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
     ax.set_xticks(depth, [f"{s.name}\n({s.width} wide)" for s in stats], fontsize=8)
-    ax.set_ylim(0, 1.08)
+    ax.set_ylim(0, 1.14)
     ax.set_xlabel("depth (representation after each layer)")
     ax.set_ylabel("accuracy / fraction")
     ax.set_title("How separable are the colours after each layer?", fontsize=10)
@@ -442,6 +493,13 @@ def plot_accuracy(history, *, ax=None):
     return ax
 
 
+def curves_title(history) -> str:
+    """``Training: 60 epochs in 1.0 s``, plus the stop reason when training stopped early (plateau, target, …)."""
+    title = f"Training: {int(history.epochs[-1])} epochs in {float(history.seconds[-1]):.1f} s"
+    reason = history.stop_reason or ""
+    return title if not reason or reason.startswith("completed") else f"{title} — {reason}"
+
+
 def curves_figure(history):
     """Loss and accuracy against epochs, with the reason training stopped."""
     from matplotlib.figure import Figure
@@ -450,8 +508,7 @@ def curves_figure(history):
     a, b = fig.subplots(1, 2)
     plot_loss(history, ax=a)
     plot_accuracy(history, ax=b)
-    fig.suptitle(f"Training: {int(history.epochs[-1])} epochs in {float(history.seconds[-1]):.1f} s — "
-                 f"{history.stop_reason or 'finished'}", fontsize=11, weight="bold")
+    fig.suptitle(curves_title(history), fontsize=11, weight="bold")
     return fig
 
 
