@@ -6,6 +6,7 @@ import io
 import json
 import runpy
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -358,3 +359,15 @@ def test_long_output_keeps_its_first_and_last_lines(tmp_path):
 def test_an_exactly_inverted_xor_network_is_told_to_swap_its_outputs():
     r = check("10-xor", BY_ID["10-xor"].folder / "wrong" / "backwards.py")
     assert r.status == "fail" and "exactly inverted. Swap its two output columns" in r.message
+
+
+def test_a_checkout_without_symlinks_still_finds_its_puzzles(tmp_path, monkeypatch):
+    """git on Windows may write the cubenet/_puzzles symlink as a text file; the checkout's puzzles/ is used."""
+    as_text = tmp_path / "_puzzles"
+    as_text.write_text("../puzzles")
+    monkeypatch.setattr(pz, "PUZZLES_DIR", as_text)
+    monkeypatch.setattr(pz, "CHECKOUT_PUZZLES_DIR", Path(__file__).resolve().parents[1] / "puzzles")
+    assert pz.puzzles_dir() == pz.CHECKOUT_PUZZLES_DIR and len(pz.load_puzzles()) == len(PUZZLES)
+    monkeypatch.setattr(pz, "CHECKOUT_PUZZLES_DIR", tmp_path / "nowhere")
+    with pytest.raises(CubenetError, match="the puzzle set is missing from the installation"):
+        pz.puzzles_dir()

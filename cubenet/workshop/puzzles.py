@@ -59,10 +59,17 @@ class Puzzle:
         return (self.folder / "statement.md").read_text(encoding="utf-8")
 
 
+#: a source checkout's own puzzles/ folder: used when the _puzzles symlink did not survive the checkout
+#: (git on Windows without symlink support writes it as a small text file)
+CHECKOUT_PUZZLES_DIR = Path(__file__).resolve().parent.parent.parent / "puzzles"
+
+
 def puzzles_dir() -> Path:
-    if not PUZZLES_DIR.is_dir():
-        raise CubenetError(f"the puzzle set is missing from the installation ({PUZZLES_DIR}); reinstall cubenet")
-    return PUZZLES_DIR
+    """The installed puzzle set (``cubenet/_puzzles``), or the checkout's ``puzzles/`` beside the package."""
+    for folder in (PUZZLES_DIR, CHECKOUT_PUZZLES_DIR):
+        if folder.is_dir() and (folder / "README.md").is_file():
+            return folder
+    raise CubenetError(f"the puzzle set is missing from the installation ({PUZZLES_DIR}); reinstall cubenet")
 
 
 def _meta_error(path: Path, problem: str) -> CubenetError:
