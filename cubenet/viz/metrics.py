@@ -74,6 +74,10 @@ def _check_xy(H, y, what: str) -> tuple[np.ndarray, np.ndarray]:
     return H, y.astype(np.int64)
 
 
+#: probes on at least this many numbers (points × features) use every BLAS thread
+BIG_PROBE = 400_000
+
+
 def fit_probe(H, y, *, n_classes: int | None = None, l2: float = 1e-5, max_iter: int = 100) -> Probe:
     """Fit a multinomial logistic regression (a linear probe) on standardised features.
 
@@ -95,7 +99,7 @@ def fit_probe(H, y, *, n_classes: int | None = None, l2: float = 1e-5, max_iter:
     """
     from scipy.optimize import minimize
 
-    from cubenet.nn.train import single_blas_thread
+    from cubenet.nn.train import all_blas_threads, single_blas_thread
 
     H, y = _check_xy(H, y, "fit_probe")
     k = int(n_classes if n_classes is not None else y.max() + 1)
@@ -137,7 +141,8 @@ def fit_probe(H, y, *, n_classes: int | None = None, l2: float = 1e-5, max_iter:
         R = P * (A - (P * A).sum(axis=1, keepdims=True)) / n
         return np.concatenate([(Z.T @ R + l2 * V).ravel(), R.sum(axis=0)])
 
-    with single_blas_thread():  # tiny products: a second BLAS thread only adds waiting
+    threads = all_blas_threads if n * d >= BIG_PROBE else single_blas_thread  # small products: one thread is faster
+    with threads():
         res = minimize(loss_and_grad, np.zeros(d * k + k), jac=True, hessp=hessian_times, method="Newton-CG",
                        options={"maxiter": max_iter, "xtol": 1e-6})
     return Probe(mean, scale, res.x[: d * k].reshape(d, k), res.x[d * k:])
