@@ -135,6 +135,24 @@ def test_explicit_moves_and_noise():
         make_color_cube(5)
 
 
+
+def test_sticker_gaps_keep_every_point_on_a_sticker_through_the_scramble():
+    def borders(ds):
+        """Each point's distance to the nearest edge of its sticker cell, after undoing the scramble."""
+        X = apply_moves(ds.X, ds.meta["inverse"])
+        assert (solved_labels(X) == ds.y).all()  # solved again
+        along = np.where(np.isclose(np.abs(X), 1.5), np.inf, np.abs((X + 1.5) - np.round(X + 1.5)))
+        return along.min(axis=1)
+
+    gap = 0.2
+    ds = make_color_cube(3000, moves="R U F'", gap=gap, rng=4)
+    assert ds.meta["params"]["gap"] == gap
+    assert borders(ds).min() >= gap / 2 - 1e-9  # the bare border stays bare through the twists
+    assert borders(make_color_cube(3000, moves="R U F'", rng=4)).min() < 0.01  # without a gap: edge to edge
+    with pytest.raises(CubenetError, match="gap must be at least 0 and below 1"):
+        make_color_cube(600, gap=1.0)
+
+
 def test_same_seed_same_arrays_different_seed_differs():
     a, b, c = (make_color_cube(500, twists=5, rng=s) for s in (11, 11, 12))
     for name in ("X_train", "y_train", "X_test", "y_test"):

@@ -44,6 +44,19 @@ def test_solved_cube_is_linearly_separable_and_scrambled_is_not():
     assert metrics.probe_accuracy(scrambled.X_train, scrambled.y_train, scrambled.X_test, scrambled.y_test) < 0.65
 
 
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_solved_cube_with_sticker_gaps_reads_100_percent(seed):
+    """With a bare border around every sticker (like a real cube's black plastic) the faces never touch:
+    the layer statistics' own probe (fitted on the training points) reads every test point right."""
+    from cubenet.data.cube import make_color_cube
+    from cubenet.nn.network import Model, init_params
+
+    solved = make_color_cube(6000, twists=0, gap=0.1, rng=seed)
+    model = Model(init_params((3, 4, 6), rng=0), ("relu",), class_names=solved.class_names)
+    (raw, *_) = metrics.layer_stats(model, solved)
+    assert raw.name == "input" and raw.probe_accuracy == 1.0
+
 def test_centroid_accuracy_and_dead_fraction_and_singular_values():
     X, y = blobs(spread=0.1)
     assert metrics.centroid_accuracy(X, y, X, y) == 1.0

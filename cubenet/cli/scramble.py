@@ -20,6 +20,7 @@ def scramble(
     arms: Annotated[Optional[int], typer.Option(help="Spiral arms (spirals).", show_default=False)] = None,
     classes: Annotated[Optional[int], typer.Option(help="Number of classes (blobs) or rings (circles).", show_default=False)] = None,
     cells: Annotated[Optional[int], typer.Option(help="Squares per side, even (checker).", show_default=False)] = None,
+    gap: Annotated[Optional[float], typer.Option(help="Bare border around each sticker, as a fraction of a cubie (color-cube; a real cube has about 0.1).", show_default=False)] = None,
     size: Annotated[Optional[int], typer.Option(help="Image side in pixels: 8, 16 or 28 (digits).", show_default=False)] = None,
     test_fraction: Annotated[float, typer.Option(help="Fraction held out for testing.")] = 0.25,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same file.")] = 0,
@@ -50,7 +51,7 @@ def scramble(
         from cubenet.data.registry import make_dataset
 
         given = {"twists": twists, "moves": moves, "noise": noise, "label_noise": label_noise, "arms": arms,
-                 "classes": classes, "cells": cells, "size": size}
+                 "classes": classes, "cells": cells, "gap": gap, "size": size}
         params = {k: v for k, v in given.items() if v is not None}
         ds = make_dataset(dataset, n, rng=seed_rng(seed), test_fraction=test_fraction, **params)
         ds.meta["seed"] = seed

@@ -144,11 +144,19 @@ def solved_labels(X: np.ndarray) -> np.ndarray:
     return scores.argmax(axis=1)
 
 
-def sample_surface(n_samples: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]:
-    """Points uniformly on the solved cube's surface (class-balanced) and their face labels."""
+def sample_surface(n_samples: int, *, gap: float = 0.0, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    """Points uniformly on the solved cube's stickers (class-balanced) and their face labels.
+
+    gap : width of the bare border around every sticker, as a fraction of a cubie's edge (0 <= gap < 1).
+        0 covers the whole surface; a real cube's black plastic is about 0.1. With a gap, two faces
+        never touch, so the solved cube is separable with a margin.
+    """
     rng = np.random.default_rng(rng)
     y = rng.permutation(np.arange(n_samples) % 6)
     X = rng.uniform(-1.5, 1.5, size=(n_samples, 3))
+    if gap > 0:  # squeeze each cubie's unit cell into its sticker, keeping the density uniform
+        cell = np.clip(np.floor(X + 1.5), 0, 2)
+        X = -1.5 + cell + gap / 2 + (1 - gap) * (X + 1.5 - cell)
     axes = np.array([FACE_NORMALS[f][0] for f in FACES])[y]
     signs = np.array([FACE_NORMALS[f][1] for f in FACES])[y]
     X[np.arange(n_samples), axes] = 1.5 * signs
@@ -170,6 +178,7 @@ def make_color_cube(
     twists: int | None = None,
     moves=None,
     noise: float = 0.0,
+    gap: float = 0.0,
     test_fraction: float = 0.25,
     rng=None,
 ) -> Dataset:
@@ -185,6 +194,9 @@ def make_color_cube(
         An explicit scramble such as ``"R U F'"``.
     noise : float
         Standard deviation of Gaussian jitter added after the moves.
+    gap : float
+        Bare border around every sticker, as a fraction of a cubie's edge (0 <= gap < 1; a real cube
+        has about 0.1). With a gap the colours never touch, so the solved cube is separable with a margin.
     test_fraction : float
         Fraction of points held out for testing.
     rng : None, int or numpy Generator
@@ -201,6 +213,8 @@ def make_color_cube(
         raise CubenetError("give either twists or moves, not both")
     if not (np.isfinite(noise) and noise >= 0):
         raise CubenetError(f"noise must be a finite number >= 0, got {noise}")
+    if not (np.isfinite(gap) and 0 <= gap < 1):
+        raise CubenetError(f"gap must be at least 0 and below 1 (a fraction of a cubie's edge), got {gap}")
     rng = np.random.default_rng(rng)
     scramble_rng, points_rng, noise_rng, split_rng = rng.spawn(4)
     if moves is None:
@@ -212,13 +226,14 @@ def make_color_cube(
                 raise CubenetError(f"move {str(m)!r} is not a cube move")
     from cubenet.data.moves import apply_moves
 
-    X, y = sample_surface(n_samples, rng=points_rng)
+    X, y = sample_surface(n_samples, gap=gap, rng=points_rng)
     X = apply_moves(X, scramble)
     if noise > 0:
         X = X + noise_rng.normal(scale=noise, size=X.shape)
     meta = make_meta(
         "color-cube", kind="cube", seed=seed,
-        params={"n_samples": n_samples, "twists": len(scramble), "noise": float(noise), "test_fraction": test_fraction},
+        params={"n_samples": n_samples, "twists": len(scramble), "noise": float(noise), "gap": float(gap),
+                "test_fraction": test_fraction},
         scramble=format_scramble(scramble), inverse=format_scramble(invert(scramble)),
         facelets=facelets(scramble), faces=FACES,
     )

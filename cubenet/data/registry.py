@@ -58,7 +58,8 @@ GENERATORS: dict[str, GeneratorSpec] = {
             "color-cube", "cubenet.data.cube:make_color_cube",
             "3×3×3 Rubik's cube surface points, 6 sticker-colour classes, scrambled by face turns",
             {"twists": "random face turns (default 3)", "moves": "explicit scramble, e.g. \"R U F'\"",
-             "noise": "Gaussian jitter after the moves (default 0)"},
+             "noise": "Gaussian jitter after the moves (default 0)",
+             "gap": "bare border around each sticker, fraction of a cubie (default 0; a real cube ~0.1)"},
         ),
         *_planar_specs(),
         GeneratorSpec(
