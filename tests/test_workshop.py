@@ -371,3 +371,9 @@ def test_a_checkout_without_symlinks_still_finds_its_puzzles(tmp_path, monkeypat
     monkeypatch.setattr(pz, "CHECKOUT_PUZZLES_DIR", tmp_path / "nowhere")
     with pytest.raises(CubenetError, match="the puzzle set is missing from the installation"):
         pz.puzzles_dir()
+
+
+def test_an_answer_that_eats_memory_is_stopped_with_a_friendly_message(tmp_path):
+    path = write(tmp_path, "import numpy as np\ndef order(scramble):\n    big = np.ones((40000, 40000))\n    return 4\n")
+    r = check_answer(BY_ID["06-order-of-ru"], path)
+    assert r.status == "error" and "ran out of memory" in r.message and "at line 3 of answer.py" in r.message

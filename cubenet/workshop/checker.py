@@ -216,6 +216,20 @@ def _write_where(path: str, frame) -> None:
     os.replace(tmp, path)
 
 
+def _limit_memory() -> None:
+    """Cap this child's address space (where the OS allows it), so one answer cannot exhaust a shared machine."""
+    from cubenet.workshop.checks.base import MEMORY_LIMIT
+
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limits = [MEMORY_LIMIT] + [v for v in (soft, hard) if v != resource.RLIM_INFINITY]  # never loosen one
+        resource.setrlimit(resource.RLIMIT_AS, (min(limits), hard))
+    except (ImportError, ValueError, OSError):  # Windows, or a limit we may not set: check without one
+        pass
+
+
 def _how_it_ended(returncode: int | None) -> str:
     if returncode is not None and returncode < 0:
         try:
@@ -300,6 +314,7 @@ def main(argv=None) -> int:
 
     if args.stuck_file and WHERE_SIGNAL is not None:
         signal.signal(WHERE_SIGNAL, lambda signum, frame: _write_where(args.stuck_file, frame))
+    _limit_memory()
     puzzle = find_puzzle(args.puzzle, load_puzzles())
     try:
         result = run_check(puzzle, args.file, feedback_dir=args.feedback)

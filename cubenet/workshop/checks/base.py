@@ -72,6 +72,10 @@ def learner_line(exc: BaseException, filename: str) -> tuple[int, str, str] | No
     return found
 
 
+#: address space a checked answer may use (the checker's own imports and data need about 0.4 GB)
+MEMORY_LIMIT = 2 * 2**30
+
+
 def describe_exception(exc: BaseException, filename: str, doing: str) -> str:
     """One friendly paragraph: what was being done, the error, and the learner's line that raised it."""
     name = Path(filename).name
@@ -79,6 +83,9 @@ def describe_exception(exc: BaseException, filename: str, doing: str) -> str:
         head = f"{doing} is not written yet (it raises NotImplementedError{': ' + str(exc) if str(exc) else ''})."
     elif isinstance(exc, SystemExit):
         head = f"{doing} called exit(); an answer must return its result instead."
+    elif isinstance(exc, MemoryError):
+        head = (f"{doing} ran out of memory (MemoryError: the checker allows each answer "
+                f"{MEMORY_LIMIT // 2**30} GB): is an array far bigger than it needs to be?")
     elif isinstance(exc, RecursionError):
         head = f"{doing} recursed too deeply (RecursionError): does the recursion reach its base case?"
     else:
