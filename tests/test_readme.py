@@ -54,3 +54,21 @@ def test_real_digits_example_reads_real_handwriting(capsys):
     claimed = float(re.search(r"scored ([\d.]+) % on\nthe 1,797 real optdigits", README.read_text(encoding="utf-8")).group(1))
     assert abs(100 * namespace["real"]["accuracy"] - claimed) < 1.0  # the README's number (BLAS may differ a little)
     assert "real handwritten digits read right" in capsys.readouterr().out
+
+
+def test_notebook_example_returns_figures_and_a_player():
+    from matplotlib.figure import Figure
+
+    (block,) = [b for b in python_blocks() if "layer_panels_figure" in b]
+    namespace = {}
+    exec(block, namespace)
+    assert isinstance(namespace["fig"], Figure) and isinstance(namespace["curve"], Figure)
+    assert namespace["stats"][-2].probe_accuracy > 0.9  # the last hidden layer has unscrambled the cube
+    player = namespace["player"]
+    assert "<img" in player and "https://" not in player and "http://" not in player
+    import importlib
+
+    text = README.read_text(encoding="utf-8")
+    for module, names in re.findall(r"in `(cubenet\.viz\.\w+)`: ((?:`\w+`,?\s*)+)", text):
+        for name in re.findall(r"`(\w+)`", names):
+            assert callable(getattr(importlib.import_module(module), name)), (module, name)
