@@ -89,6 +89,8 @@ def test_cli_render_and_errors(cli, planar_run, tmp_path):
     r = cli("render", planar_run, "--what", "training", "--format", "gif")
     assert r.exit_code == 0, r.output
     assert "metrics.json" in r.output and "training.gif" in r.output and "2 files written" in r.output
+    r = cli("render", planar_run, "--what", "curve")  # the design's name for --what unscramble
+    assert r.exit_code == 0 and "unscramble.png" in r.output, r.output
     r = cli("render", planar_run, "--what", "sideways")
     assert r.exit_code == 2
     r = cli("render", tmp_path / "nowhere")

@@ -17,6 +17,7 @@ class What(str, Enum):
     animation = "animation"
     training = "training"
     unscramble = "unscramble"
+    curve = "curve"  # the design's name for the unscrambling curve; same as unscramble
     cube = "cube"
     boundary = "boundary"
     curves = "curves"
@@ -36,7 +37,7 @@ def render(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by 'cubenet learn'.", show_default=False)],
     what: Annotated[What, typer.Option(help="Which figure (named like its file): layers, grid (warped grid), "
                                        "animation (forward pass), training (last layer while training), unscramble "
-                                       "(the unscrambling curve), cube, boundary (2-D decision regions), curves "
+                                       "(the unscrambling curve; also 'curve'), cube, boundary (2-D decision regions), curves "
                                        "(loss/accuracy), confusion, digits, or all that apply.")] = What.all,
     fmt: Annotated[Format, typer.Option("--format", help="png or svg for pictures (animations then as GIF and "
                                         "HTML); gif or html for animations only.")] = Format.png,
@@ -56,7 +57,8 @@ def render(
 
     from cubenet.viz.render import render_run
 
-    render_run(run_dir, what=what.value, fmt=fmt.value, max_points=max_points, callback=done)
+    name = "unscramble" if what is What.curve else what.value
+    render_run(run_dir, what=name, fmt=fmt.value, max_points=max_points, callback=done)
     n = len(set(touched))
     out.print(f"[bold]{n} file{'s' if n != 1 else ''}[/bold] written to {run_dir}")
 
