@@ -165,3 +165,11 @@ def test_write_is_atomic(tmp_path, monkeypatch):
         write_csv(ds, target)
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_write_csv_wants_a_csv_name(tmp_path):
+    from cubenet.data.planar import make_spirals
+
+    with pytest.raises(CubenetError, match=r"must end in \.csv"):
+        write_csv(make_spirals(100, rng=0), tmp_path / "spirals.npz")
+    assert list(tmp_path.iterdir()) == []

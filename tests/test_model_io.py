@@ -70,3 +70,13 @@ def test_errors(tmp_path):
         load_model(pickled)
     with pytest.raises(CubenetError, match=r"end in \.npz"):
         save_model(_model(), tmp_path / "model.bin")
+    with pytest.raises(CubenetError, match="is a folder; give the model file in it"):
+        load_model(tmp_path)
+    nan = tmp_path / "nan.npz"
+    save_model(_model(), nan)
+    with np.load(nan) as f:
+        arrays = {k: f[k] for k in f.files}
+    arrays["W0"] = np.full_like(arrays["W0"], np.nan)
+    np.savez(nan, **arrays)
+    with pytest.raises(CubenetError, match="layer 0 holds non-numeric, NaN or inf weights"):
+        load_model(nan)

@@ -206,3 +206,40 @@ def test_preview_legends_are_outside_the_data():
     left = planar_preview_figure(small_spirals(300)).axes[0]
     legend = left.get_legend()
     assert legend is not None and legend.get_bbox_to_anchor().x0 > left.bbox.x1  # right of the points
+
+
+def test_figures_refuse_a_model_and_dataset_that_do_not_belong_together():
+    from cubenet.data.planar import make_blobs
+    from cubenet.errors import CubenetError
+    from cubenet.viz.animate import forward_movie
+
+    spirals, model, _ = trained_spirals()
+    blobs = make_blobs(300, classes=3, rng=0)
+    for figure in (plots.layer_panels_figure, plots.grid_figure, plots.boundary_figure, forward_movie):
+        with pytest.raises(CubenetError, match="outputs but the dataset has 3 classes"):
+            figure(model, blobs)
+    with pytest.raises(CubenetError, match="cube_figure needs a colour-cube dataset"):
+        plots.cube_figure(model, spirals)
+    with pytest.raises(CubenetError, match="max_points must be a positive whole number"):
+        plots.layer_panels_figure(model, spirals, max_points=0)
+    with pytest.raises(CubenetError, match="fps must be a positive number"):
+        forward_movie(model, spirals, fps=0)
+
+
+def test_cube_figure_resolution_is_bounded():
+    from cubenet.errors import CubenetError
+    from cubenet.nn.network import Model, init_params
+
+    cube = small_cube(300)
+    model = Model(init_params((3, 4, 6), rng=0), ("relu",), class_names=cube.class_names)
+    for resolution in (0, 1, 2.5, 1000):
+        with pytest.raises(CubenetError, match="resolution must be a whole number"):
+            plots.cube_figure(model, cube, resolution=resolution)
+
+
+def test_unscramble_figure_wants_layer_stats():
+    from cubenet.errors import CubenetError
+
+    for stats in ([], None, "layers"):
+        with pytest.raises(CubenetError, match="needs the per-layer numbers"):
+            plots.unscramble_figure(stats)

@@ -174,3 +174,53 @@ def test_unusable_starting_model_is_refused():
                       model.input_mean, model.input_scale, model.class_names)
     with pytest.raises(CubenetError, match="starting parameters are unusable"):
         train(broken, ds, TrainConfig(epochs=2))
+
+
+def _spirals_with(**arrays):
+    from cubenet.data.planar import make_spirals
+
+    ds = make_spirals(300, rng=0)
+    parts = {"X_train": ds.X_train, "y_train": ds.y_train, "X_test": ds.X_test, "y_test": ds.y_test, **arrays}
+    return Dataset(parts["X_train"], parts["y_train"], parts["X_test"], parts["y_test"], ds.class_names,
+                   ds.class_colors)
+
+
+@pytest.mark.parametrize("arrays,match", [
+    ({"y_train": "minus one"}, "y_train has label -1 outside 0..1"),
+    ({"y_train": "halves"}, "y_train must hold integer labels"),
+    ({"X_train": "nan"}, "X_train has a non-finite value"),
+    ({"X_test": "narrow"}, "X_train has 2 features but X_test has 1"),
+    ({"X_train": "list"}, "X_train must be a numpy array, got list"),
+])
+def test_an_in_memory_dataset_is_checked_before_training(arrays, match):
+    ds = _spirals_with()
+    make = {"minus one": lambda: ds.y_train - 1, "halves": lambda: ds.y_train * 0.5,
+            "nan": lambda: np.where(np.arange(ds.X_train.size).reshape(ds.X_train.shape) == 7, np.nan, ds.X_train),
+            "narrow": lambda: ds.X_test[:, :1], "list": lambda: ds.X_train.tolist()}
+    bad = _spirals_with(**{k: make[v]() for k, v in arrays.items()})
+    with pytest.raises(CubenetError, match=match):
+        train((2, 4, 2), bad, TrainConfig(epochs=1), rng=0)
+
+
+@pytest.mark.parametrize("args,config,match", [
+    ((16,), None, r"sizes must list the layer widths"),
+    (((2, 4, 2),), TrainConfig(lr="0.01"), "lr must be a number"),
+    (((2, 4, 2),), TrainConfig(snapshot_epochs=5), "snapshot_epochs must be a list"),
+    (((2, 4, 2),), TrainConfig(standardize="no"), "standardize must be True or False"),
+    (((2, 4, 2),), TrainConfig(max_weight=0), "max_weight must be > 0"),
+    (((2, 4, 2),), "adam", "config must be a TrainConfig"),
+])
+def test_wrong_types_for_train_get_one_clear_error(args, config, match):
+    with pytest.raises(CubenetError, match=match):
+        train(*args, _spirals_with(), config, rng=0)
+    with pytest.raises(CubenetError, match="train needs a cubenet Dataset"):
+        train((2, 4, 2), (np.zeros((4, 2)), np.zeros(4)))
+
+
+def test_a_config_dict_is_accepted_and_predict_refuses_bad_points():
+    model, history = train((2, 4, 2), _spirals_with(), {"epochs": 2}, rng=0)
+    assert len(history.epochs) == 3
+    with pytest.raises(CubenetError, match="inputs must be finite: row 1"):
+        nw.predict(model, [[0.0, 0.0], [np.nan, 0.0]])
+    with pytest.raises(CubenetError, match=r"pass the points, not the whole dataset"):
+        nw.predict(model, _spirals_with())

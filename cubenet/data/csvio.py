@@ -267,6 +267,8 @@ def write_csv(dataset: Dataset, path: str | os.PathLike, *, split: bool = True) 
     if len(set(header)) != len(header):
         header = [f"x{i + 1}" for i in range(dataset.n_features)] + header[dataset.n_features:]
     path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise CubenetError(f"the CSV file's name must end in .csv, got {str(path)!r}")
     with atomic_path(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(header)

@@ -102,13 +102,19 @@ def _load_npz(path: Path) -> Dataset:
     )
 
 
-def validate(ds: Dataset, where: str = "dataset") -> None:
-    """Check shapes, dtypes, finiteness and label range; raise CubenetError naming the problem."""
+def validate(ds: Dataset, where: str = "dataset", *, quote: bool = True) -> None:
+    """Check shapes, dtypes, finiteness and label range; raise CubenetError naming the problem.
+
+    where : the file (quoted in messages) or, with ``quote=False``, a description such as "the dataset"
+    """
     def fail(msg):
-        raise CubenetError(f"{where!r}: {msg}")
+        raise CubenetError(f"{where!r}: {msg}" if quote else f"{where}: {msg}")
 
     for part in ("train", "test"):
         X, y = getattr(ds, f"X_{part}"), getattr(ds, f"y_{part}")
+        for name, value in ((f"X_{part}", X), (f"y_{part}", y)):
+            if not isinstance(value, np.ndarray):
+                fail(f"{name} must be a numpy array, got {type(value).__name__} (wrap it in np.asarray)")
         if not isinstance(X, np.ndarray) or X.ndim != 2:
             fail(f"X_{part} must be a 2-D array (n_samples, n_features), got shape {np.shape(X)}")
         if X.dtype.kind not in "fiu":

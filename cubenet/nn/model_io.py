@@ -60,6 +60,8 @@ def load_model(path: str | os.PathLike) -> Model:
     """Read a model file written by :func:`save_model`; arrays come back bit-identical. Never unpickles."""
     path = Path(path)
     where = str(path)
+    if path.is_dir():
+        raise CubenetError(f"{where!r} is a folder; give the model file in it, e.g. {str(path / 'model.npz')!r}")
     if not path.is_file():
         raise CubenetError(f"{where!r}: no such model file")
     try:
@@ -90,6 +92,9 @@ def model_from_arrays(arrays: dict, where: str = "model") -> Model:
     for i, (W, b) in enumerate(params):
         if W.ndim != 2 or b.shape != (W.shape[1],) or (i and W.shape[0] != params[i - 1][0].shape[1]):
             raise CubenetError(f"{where!r}: layer {i} has inconsistent shapes W{W.shape}, b{b.shape}")
+        if W.dtype.kind != "f" or b.dtype.kind != "f" or not (np.isfinite(W).all() and np.isfinite(b).all()):
+            raise CubenetError(f"{where!r}: layer {i} holds non-numeric, NaN or inf weights; this model is unusable, "
+                               "train it again")
     sizes = check_sizes((params[0][0].shape[0], *(W.shape[1] for W, _ in params)))
     activations = check_activations(config.get("activations", "relu"), len(sizes) - 2)
     mean, scale = arrays.get("input_mean"), arrays.get("input_scale")

@@ -63,6 +63,8 @@ class LayerTrace:
 
 def check_sizes(sizes) -> tuple[int, ...]:
     """Validate layer sizes ``(n_in, h1, …, n_out)``: at least two positive integers."""
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise CubenetError(f"sizes must list the layer widths (n_in, h1, …, n_out), e.g. (3, 16, 6), got {sizes!r}")
     sizes = tuple(sizes)
     if len(sizes) < 2:
         raise CubenetError(f"sizes needs at least an input and an output size, got {sizes}")
@@ -159,9 +161,18 @@ def softmax(z: np.ndarray) -> np.ndarray:
 
 def standardize(model: Model, X) -> np.ndarray:
     """The network's actual input ``h0``: ``(X - input_mean) / input_scale`` when the model has them."""
+    from cubenet.data.dataset import Dataset
+
+    if isinstance(X, Dataset):
+        raise CubenetError("pass the points, not the whole dataset: e.g. predict(model, ds.X_test)")
     X = np.asarray(X)
     if X.ndim != 2 or X.shape[1] != model.sizes[0]:
         raise CubenetError(f"the model expects inputs with {model.sizes[0]} features, got data of shape {X.shape}")
+    if X.dtype.kind not in "fiub":
+        raise CubenetError(f"inputs must be numbers, got an array of dtype {X.dtype}")
+    if not np.isfinite(X).all():
+        row = int(np.argwhere(~np.isfinite(X))[0][0])
+        raise CubenetError(f"inputs must be finite: row {row} holds NaN or inf")
     dtype = model.params[0][0].dtype
     if model.input_mean is None:
         return X.astype(dtype, copy=False)

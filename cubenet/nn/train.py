@@ -132,6 +132,20 @@ def check_config(config: TrainConfig) -> TrainConfig:
     def fail(msg):
         raise CubenetError(msg)
 
+    if not isinstance(config, TrainConfig):
+        fail(f"config must be a TrainConfig, e.g. TrainConfig(epochs=60, lr=0.01), got {type(config).__name__}")
+    for name in ("lr", "l2", "momentum", "beta1", "beta2", "epsilon", "tol", "max_weight", "target_accuracy"):
+        value = getattr(config, name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating))):
+            fail(f"{name} must be a number, got {value!r}")
+    for name in ("nesterov", "standardize"):
+        if not isinstance(getattr(config, name), (bool, np.bool_)):
+            fail(f"{name} must be True or False, got {getattr(config, name)!r}")
+    if config.snapshot_epochs is not None:
+        epochs = config.snapshot_epochs
+        if isinstance(epochs, (str, bytes)) or not hasattr(epochs, "__iter__") or not all(
+                isinstance(e, (int, np.integer)) and not isinstance(e, bool) and e >= 0 for e in epochs):
+            fail(f"snapshot_epochs must be a list of epoch numbers (integers >= 0), got {epochs!r}")
     if config.optimizer not in OPTIMIZERS:
         fail(f"unknown optimizer {config.optimizer!r}; choose from {', '.join(OPTIMIZERS)}")
     for name, lo, hi in (("epochs", 1, 1_000_000), ("batch_size", 1, 100_000_000), ("n_snapshots", 2, 10_000),
@@ -158,6 +172,10 @@ def check_config(config: TrainConfig) -> TrainConfig:
         fail(f"unknown initialisation {config.init!r}; choose from {', '.join(INIT_SCHEMES)}")
     if config.dtype not in ("float32", "float64"):
         fail(f"dtype must be 'float32' or 'float64', got {config.dtype!r}")
+    if not (np.isfinite(config.tol) and config.tol >= 0):
+        fail(f"tol must be a finite number >= 0, got {config.tol}")
+    if not config.max_weight > 0:
+        fail(f"max_weight must be > 0 (weights larger than it count as divergence), got {config.max_weight}")
     return config
 
 
@@ -539,7 +557,18 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
         ``model.config`` records sizes, activations and the training settings
     history : History (``history.diverged`` tells whether it blew up; ``stop_reason`` says what to change)
     """
-    config = check_config(config or TrainConfig())
+    from cubenet.data.dataset import Dataset
+    from cubenet.data.io import validate
+
+    if isinstance(config, dict):
+        config = TrainConfig(**config)
+    config = check_config(config if config is not None else TrainConfig())
+    if not isinstance(dataset, Dataset):
+        raise CubenetError(f"train needs a cubenet Dataset (e.g. from cubenet.make_color_cube or cubenet.load), "
+                           f"got {type(dataset).__name__}")
+    validate(dataset, "the training dataset", quote=False)
+    if callback is not None and not callable(callback):
+        raise CubenetError(f"callback must be a function callback(epoch, history), got {callback!r}")
     init_rng, order_rng, eval_rng = np.random.default_rng(rng).spawn(3)
     model, Xt, Xte = _prepare(model_or_sizes, dataset, config, init_rng)
     y, yte = np.asarray(dataset.y_train, dtype=np.intp), np.asarray(dataset.y_test, dtype=np.intp)

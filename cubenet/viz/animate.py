@@ -23,6 +23,7 @@ import numpy as np
 
 from cubenet.errors import CubenetError
 from cubenet.viz import projection as proj
+from cubenet.viz.metrics import check_max_points, check_pair
 from cubenet.viz.plots import EDGE, class_handles, data_title, layer_equation, style_axes, sub, subsample
 
 
@@ -246,6 +247,17 @@ class _Blitter:
         return Movie(self.frames[: len(self.captions)], tuple(self.captions), fps, int(self.fig.dpi), title)
 
 
+def check_movie_settings(**settings) -> None:
+    """Frame rate, resolution and frame counts: fps and dpi positive, counts whole numbers >= 0."""
+    for name, value in settings.items():
+        whole = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+        if name in ("fps", "dpi") and not (isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+                                           and np.isfinite(value) and value > 0):
+            raise CubenetError(f"{name} must be a positive number, got {value!r}")
+        if name not in ("fps", "dpi") and not (whole and value >= 0):
+            raise CubenetError(f"{name} must be a whole number >= 0, got {value!r}")
+
+
 def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 10, hold: int = 3, zoom: int = 8,
                   fps: int = 12, dpi: int = 80, rng=0) -> Movie:
     """The staged forward pass of (a subset of) the test points, rendered frame by frame.
@@ -260,6 +272,9 @@ def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 1
         0..1, a dot in the output layer's fixed axes). The movie has
         ``n_layers · (3·frames_per_stage + 1 + hold) + zoom`` frames.
     """
+    check_pair(model, ds, "forward_movie")
+    check_max_points(max_points)
+    check_movie_settings(fps=fps, dpi=dpi, hold=hold)
     from matplotlib.figure import Figure
 
     keep = subsample(ds.y_test, max_points, rng=rng)
@@ -321,6 +336,9 @@ def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max
     coordinates for widths <= 3) and rescaled to a common spread; ``tween`` frames blend linearly
     between consecutive snapshots and ``hold`` frames rest on each.
     """
+    check_pair(model, ds, "training_movie")
+    check_max_points(max_points)
+    check_movie_settings(fps=fps, dpi=dpi, hold=hold)
     from matplotlib.figure import Figure
 
     from cubenet.viz.metrics import representations

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cubenet.viz.metrics import check_max_points, check_pair
+
 INK = "gray_r"  #: digits as ink on paper: 0 white, full black
 UNITS = "magma"  #: activation strength of hidden units
 
@@ -163,6 +165,7 @@ def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int =
     index : int, optional
         Row of ``ds.X`` (train then test); by default a correctly read test "4" (or any test image).
     """
+    check_pair(model, ds, "digit_layers_figure")
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
@@ -255,6 +258,8 @@ def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rn
         figure always shows the same probe accuracies as metrics.json and layers.png.
     max_points : test images drawn in the projections (the numbers use every image)
     """
+    check_pair(model, ds, "digit_separation_figure")
+    check_max_points(max_points)
     from matplotlib.figure import Figure
 
     from cubenet.nn.network import predict

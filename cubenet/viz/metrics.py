@@ -178,6 +178,32 @@ def singular_values(W) -> np.ndarray:
     return np.linalg.svd(np.asarray(W, dtype=float), compute_uv=False)
 
 
+def check_pair(model, dataset, what: str) -> None:
+    """``model`` must be a cubenet Model that fits ``dataset`` (a valid Dataset): same inputs, same classes."""
+    from cubenet.data.dataset import Dataset
+    from cubenet.data.io import validate
+    from cubenet.nn.network import Model
+
+    if not isinstance(model, Model):
+        raise CubenetError(f"{what} needs a cubenet Model (from train or load_model), got {type(model).__name__}")
+    if not isinstance(dataset, Dataset):
+        raise CubenetError(f"{what} needs a cubenet Dataset, got {type(dataset).__name__}")
+    validate(dataset, "the dataset", quote=False)
+    if model.sizes[0] != dataset.n_features:
+        raise CubenetError(f"{what}: the model takes {model.sizes[0]} input features but the dataset has "
+                           f"{dataset.n_features}; use the model trained on this dataset")
+    if model.sizes[-1] != dataset.n_classes:
+        raise CubenetError(f"{what}: the model has {model.sizes[-1]} outputs but the dataset has "
+                           f"{dataset.n_classes} classes; use the model trained on this dataset")
+
+
+def check_max_points(max_points, what: str = "max_points") -> None:
+    """A drawing limit: None (all) or a positive integer."""
+    if max_points is not None and (isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer))
+                                   or max_points < 1):
+        raise CubenetError(f"{what} must be a positive whole number (or None for all), got {max_points!r}")
+
+
 def layer_names(n_layers: int) -> list[str]:
     """Names of the representations: ``input``, ``layer 1`` … ``layer L-1``, ``output``."""
     return ["input"] + [f"layer {i}" for i in range(1, n_layers)] + ["output"]
@@ -220,6 +246,8 @@ def layer_stats(model, dataset, *, max_points: int | None = None, rng=None) -> l
     -------
     list of LayerStats, one per representation (input, hidden layers, output).
     """
+    check_pair(model, dataset, "layer_stats")
+    check_max_points(max_points)
     rng = np.random.default_rng(rng)
     tr = stratified_subset(dataset.y_train, max_points, rng=rng)
     te = stratified_subset(dataset.y_test, max_points, rng=rng)
@@ -260,6 +288,8 @@ def probe_by_epoch(model, snapshots, dataset, *, max_points: int | None = 1000, 
     dict with ``epochs`` (list of int), ``layers`` (names) and ``probe_accuracy``
     (list over layers of lists over epochs) — the ``"layer_epochs"`` entry of metrics.json.
     """
+    check_pair(model, dataset, "probe_by_epoch")
+    check_max_points(max_points)
     rng = np.random.default_rng(rng)
     tr = stratified_subset(dataset.y_train, max_points, rng=rng)
     te = stratified_subset(dataset.y_test, max_points, rng=rng)

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cubenet.errors import CubenetError
 from cubenet.viz import projection as proj
 from cubenet.viz.cube_plots import AXES_GREY
+from cubenet.viz.metrics import check_max_points, check_pair
 
 EDGE = "#222222"
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -241,6 +243,8 @@ def layer_panels_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0)
     -------
     Figure with ``1 + 2·n_layers`` data panels (input, then pre/post per layer) and a legend panel.
     """
+    check_pair(model, ds, "layer_panels_figure")
+    check_max_points(max_points)
     from matplotlib.figure import Figure
 
     X, y = ds.X_test, ds.y_test
@@ -318,6 +322,8 @@ def grid_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
     Shows the input and every layer's output (hidden post-activations, then the output logits).
     Returns None when the input is not 2-D or 3-D.
     """
+    check_pair(model, ds, "grid_figure")
+    check_max_points(max_points)
     from matplotlib.figure import Figure
 
     from cubenet.nn.network import forward
@@ -444,6 +450,14 @@ def unscramble_figure(stats, layer_epochs=None, *, network_accuracy=None, n_clas
     """The unscrambling curve, the singular values and (if given) the layer × epoch heatmap in one figure."""
     from matplotlib.figure import Figure
 
+    from cubenet.viz.metrics import LayerStats
+
+    if isinstance(stats, (str, bytes)) or not hasattr(stats, "__len__") or not len(stats) or not all(
+            isinstance(s, LayerStats) for s in stats):
+        raise CubenetError("unscramble_figure needs the per-layer numbers: stats = layer_stats(model, dataset)")
+    if network_accuracy is not None and not 0 <= network_accuracy <= 1:
+        raise CubenetError(f"network_accuracy is a fraction in [0, 1] (e.g. 0.983), got {network_accuracy}")
+
     n = 3 if layer_epochs else 2
     fig = Figure(figsize=(6.2 * n, 5.0), layout="constrained")
     axes = fig.subplots(1, n, width_ratios=[1.25, 0.9, 1.1][:n])
@@ -556,6 +570,8 @@ def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
 
 def plot_decision_regions(model, ds, *, resolution: int = 250, max_points: int = 3000, ax=None, rng=0):
     """Background coloured by the predicted class over the input plane, test points on top, errors marked."""
+    check_pair(model, ds, "plot_decision_regions")
+    check_max_points(max_points)
     from matplotlib.colors import ListedColormap
 
     from cubenet.nn.network import predict
@@ -588,6 +604,8 @@ def plot_decision_regions(model, ds, *, resolution: int = 250, max_points: int =
 
 def boundary_figure(model, ds, *, max_points: int = 3000):
     """Decision regions of a network on a 2-D dataset (None for other input sizes)."""
+    check_pair(model, ds, "boundary_figure")
+    check_max_points(max_points)
     from matplotlib.figure import Figure
 
     from cubenet.nn.network import predict
@@ -693,6 +711,12 @@ def cube_figure(model, ds, *, resolution: int = 15):
     The surface is cut into ``resolution``² cells per face; each cell is coloured by the class the
     network predicts at its centre, and cells where that differs from the true sticker are hatched.
     """
+    check_pair(model, ds, "cube_figure")
+    if not _is_cube(ds):
+        raise CubenetError(f"cube_figure needs a colour-cube dataset (cubenet.make_color_cube), got {ds.name}; "
+                           "use boundary_figure for 2-D data or layer_panels_figure for any data")
+    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or not 2 <= resolution <= 60:
+        raise CubenetError(f"resolution must be a whole number of cells per face edge from 2 to 60, got {resolution!r}")
     from matplotlib.figure import Figure
 
     from cubenet.data.cube import facelets
