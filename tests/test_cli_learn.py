@@ -97,7 +97,7 @@ def test_learn_csv_with_label_column(cli, tmp_path):
     (("{cube}", "--batch-size", "0"), "batch_size must be", 1),
     (("{cube}", "--target-accuracy", "97"), "target accuracy must be in", 1),
     (("{cube}", "--optimizer", "rmsprop"), "rmsprop", 2),
-    (("{cube}", "--model", "{planar_model}"), "takes 2 input features but the dataset has 3", 1),
+    (("{cube}", "--model", "{planar_model}"), "expects inputs with 2 features but the dataset has 3", 1),
     (("{cube}", "--model", "{planar_model}", "--hidden", "4"), "either --hidden", 1),
     (("{cube}", "--optimizer", "momentum", "--lr", "10"), "diverged.*Lower the learning rate.*Nothing was written", 1),
     (("--label-column", "x"), "only applies to a CSV", 1),

@@ -140,16 +140,11 @@ def _start(model_path: Path | None, dataset, hidden: tuple):
     """A saved Model to continue (checked against the data), or the layer sizes of a new network."""
     if model_path is None:
         return (dataset.n_features, *hidden, dataset.n_classes)
-    from cubenet.errors import CubenetError
     from cubenet.nn.model_io import load_model
+    from cubenet.nn.network import check_fits
 
     start = load_model(model_path)
-    if start.sizes[0] != dataset.n_features:
-        raise CubenetError(f"model {str(model_path)!r} takes {start.sizes[0]} input features but the dataset has "
-                           f"{dataset.n_features}; train a new network (drop --model)")
-    if start.sizes[-1] != dataset.n_classes:
-        raise CubenetError(f"model {str(model_path)!r} has {start.sizes[-1]} outputs but the dataset has "
-                           f"{dataset.n_classes} classes; train a new network (drop --model)")
+    check_fits(start, dataset, what=f"model {str(model_path)!r}", advice="train a new network (drop --model)")
     return start
 
 

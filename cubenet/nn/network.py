@@ -159,6 +159,17 @@ def softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
+def check_fits(model: Model, dataset, *, what: str = "the model",
+               advice: str = "use the model trained on this dataset") -> None:
+    """``model`` must take the dataset's features and give its classes; else one error ending in ``advice``."""
+    if model.sizes[0] != dataset.n_features:
+        raise CubenetError(f"{what} expects inputs with {model.sizes[0]} features but the dataset has "
+                           f"{dataset.n_features}; {advice}")
+    if model.sizes[-1] != dataset.n_classes:
+        raise CubenetError(f"{what} has {model.sizes[-1]} outputs but the dataset has {dataset.n_classes} classes; "
+                           f"{advice}")
+
+
 def standardize(model: Model, X) -> np.ndarray:
     """The network's actual input ``h0``: ``(X - input_mean) / input_scale`` when the model has them."""
     from cubenet.data.dataset import Dataset

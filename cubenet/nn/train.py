@@ -29,7 +29,7 @@ import numpy as np
 
 from cubenet.errors import CubenetError
 from cubenet.nn.network import (
-    INIT_SCHEMES, LEAKY_SLOPE, Model, check_activations, check_sizes, init_params, pack, unpack,
+    INIT_SCHEMES, LEAKY_SLOPE, Model, check_activations, check_fits, check_sizes, init_params, pack, unpack,
 )
 
 OPTIMIZERS = ("adam", "sgd", "momentum", "lbfgs")
@@ -427,11 +427,7 @@ def _prepare(model_or_sizes, dataset, config: TrainConfig, rng):
     Xtr, Xte = np.asarray(dataset.X_train, dtype=np.float64), np.asarray(dataset.X_test, dtype=np.float64)
     if isinstance(model_or_sizes, Model):
         model = model_or_sizes
-        if model.sizes[0] != dataset.n_features:
-            raise CubenetError(f"the model expects inputs with {model.sizes[0]} features but the dataset has "
-                               f"{dataset.n_features}; train a new model for this dataset")
-        if model.sizes[-1] != dataset.n_classes:
-            raise CubenetError(f"the model has {model.sizes[-1]} outputs but the dataset has {dataset.n_classes} classes")
+        check_fits(model, dataset, advice="train a new model for this dataset")
         params = [(W.astype(dtype), b.astype(dtype)) for W, b in model.params]
         model = dataclasses.replace(model, params=params)
     else:

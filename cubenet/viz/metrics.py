@@ -182,19 +182,14 @@ def check_pair(model, dataset, what: str) -> None:
     """``model`` must be a cubenet Model that fits ``dataset`` (a valid Dataset): same inputs, same classes."""
     from cubenet.data.dataset import Dataset
     from cubenet.data.io import validate
-    from cubenet.nn.network import Model
+    from cubenet.nn.network import Model, check_fits
 
     if not isinstance(model, Model):
         raise CubenetError(f"{what} needs a cubenet Model (from train or load_model), got {type(model).__name__}")
     if not isinstance(dataset, Dataset):
         raise CubenetError(f"{what} needs a cubenet Dataset, got {type(dataset).__name__}")
     validate(dataset, "the dataset", quote=False)
-    if model.sizes[0] != dataset.n_features:
-        raise CubenetError(f"{what}: the model takes {model.sizes[0]} input features but the dataset has "
-                           f"{dataset.n_features}; use the model trained on this dataset")
-    if model.sizes[-1] != dataset.n_classes:
-        raise CubenetError(f"{what}: the model has {model.sizes[-1]} outputs but the dataset has "
-                           f"{dataset.n_classes} classes; use the model trained on this dataset")
+    check_fits(model, dataset, what=f"{what}: the model")
 
 
 def check_max_points(max_points, what: str = "max_points") -> None:
