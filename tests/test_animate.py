@@ -55,7 +55,7 @@ def test_forward_movie_frames_captions_and_fixed_axes():
     assert sum("step 2 of 3" in c for c in first) == 10
     assert sum("ReLU" in c for c in first) == 10 + 2
     assert "softmax" in movie.captions[-6]
-    assert movie.captions[-1] == "layer 3: the result, zoomed in: class probabilities"
+    assert movie.captions[-1] == "layer 3: the result, zoomed in: the class probabilities, in the view above"
     frames = movie.frames
     assert frames.dtype == np.uint8 and frames.std() > 5
     # within a layer only the points move: the tick-label margin on the left stays pixel-identical

@@ -76,6 +76,10 @@ def test_check_a_file_for_the_instructor(tmp_path, cli):
     path.write_text(solution(6))
     r = cli("puzzles", "check", "6", "--file", path)
     assert r.exit_code == 0 and "passed" in r.output
+    wrong = find_puzzle(10, PUZZLES).folder / "wrong" / "backwards.py"
+    (tmp_path / "xor.py").write_text(wrong.read_text())
+    r = cli("puzzles", "check", "10", "--file", tmp_path / "xor.py")
+    assert r.exit_code == 1 and (tmp_path / "feedback.png").is_file()  # a wrong answer to project
     r = cli("puzzles", "check", "--file", path)
     assert r.exit_code == 2
 
@@ -173,6 +177,12 @@ def test_status_and_solution_only_after_a_pass(ws, cli):
     assert r.exit_code == 0 and "Warning" not in r.output and "math.lcm" in r.output
     r = cli("puzzles", "status", "--dir", ws)
     assert r.exit_code == 0 and f"1 of {len(PUZZLES)} puzzles passed" in r.output and "peeked" in r.output
+    assert "Tried, not passed" not in r.output
+    cli("puzzles", "check", "9", "--dir", ws)
+    cli("puzzles", "check", "9", "--dir", ws)
+    cli("puzzles", "hint", "9", "--dir", ws)
+    r = cli("puzzles", "status", "--dir", ws)
+    assert "✗ 09 Fold the V flat: 2 checks, 1 hint" in r.output  # who is stuck where, at a glance
 
 
 def test_errors_are_one_line(tmp_path, cli, ws):

@@ -41,8 +41,8 @@ def test_report_text(cube_report):
                     "The unscrambling curve", "The numbers", "The network, layer by layer"):
         assert f"<h2>{heading}</h2>" in html
     assert "cubenet learn (test run)" in html  # the command
-    assert "layer 1: relu(W₁·h₀ + b₁), 3 → 8" in html and "W₁ has shape 3 × 8" in html
-    assert "output: softmax(W₃·h₂ + b₃), 8 → 6" in html
+    assert "<b>layer 1</b>, 3 → 8: h₁ = relu(W₁·h₀ + b₁)" in html and "3 × 8 array applied to all n points" in html
+    assert "<b>output</b>, 8 → 6: h₃ = softmax(W₃·h₂ + b₃)" in html
     assert "linear probe (test)" in html
     scramble = re.search(r"<th>scramble</th><td><code>([^<]+)</code>", html)
     assert scramble and scramble.group(1).strip()

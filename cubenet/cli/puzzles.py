@@ -179,7 +179,8 @@ def check(
     number: Number = None,
     all_: Annotated[bool, typer.Option("--all", help="Check every puzzle (exit 0 only if all pass).")] = False,
     file: Annotated[Optional[Path], typer.Option("--file", help="Check this file instead of the workspace's answer.py "
-                                                 "(progress is not changed); needs a puzzle number.",
+                                                 "(progress is not changed; a data puzzle's feedback.png is written "
+                                                 "beside it); needs a puzzle number.",
                                                  show_default=False)] = None,
     folder: Dir = None,
 ):
@@ -199,7 +200,7 @@ def check(
         from cubenet.workshop.checker import check_answer
 
         puzzle = find_puzzle(number, load_puzzles())
-        result = check_answer(puzzle, file, feedback_dir=None)
+        result = check_answer(puzzle, file, feedback_dir=file.resolve().parent)  # feedback.png beside the file
         _print_result(result, puzzle)
         raise typer.Exit(0 if result.passed else 1)
     if all_ and number is not None:
@@ -255,9 +256,7 @@ def watch(
 ):
     """Re-check a puzzle every time you save its answer.py. Ctrl-C stops.
 
-    With no number, and not inside a puzzle's folder, it starts at the first puzzle not yet passed and moves on
-    to the next after each pass. Name a puzzle (or run it inside that puzzle's folder) to stay with it after a
-    pass, e.g. to keep improving a golf score.
+    Without a number it walks the unpassed puzzles in order; name one (or start it in its folder) to stay on it.
 
     Example: [bold]cubenet puzzles watch[/bold]   or   [bold]cubenet puzzles watch 16[/bold]
     """
@@ -336,10 +335,17 @@ def status(folder: Dir = None):
     hints = sum(entry(progress, p)["hints_shown"] for p in puzzles)
     checks = sum(entry(progress, p)["checks"] for p in puzzles)
     out.print(f"Checks run: {checks}; hints used: {hints}")
+    stuck = [p for p in puzzles if entry(progress, p)["status"] == "tried"]
+    if stuck:
+        out.print("Tried, not passed yet:")
+        for p in stuck:
+            e = entry(progress, p)
+            out.print(f"  ✗ {_label(p)}: {e['checks']} check{'s' if e['checks'] != 1 else ''}, "
+                      f"{e['hints_shown']} hint{'s' if e['hints_shown'] != 1 else ''}")
     for p in puzzles:
         e = entry(progress, p)
         if e["best_score"] is not None:
-            out.print(f"{_label(p)}:{_best(e['best_score'], p.par)}")
+            out.print(f"{_label(p)}{_best(e['best_score'], p.par)}")
     peeked = [f"{p.number:02d}" for p in puzzles if entry(progress, p)["peeked"]]
     if peeked:
         out.print(f"Solutions peeked at before passing: {', '.join(peeked)}")

@@ -11,7 +11,7 @@ from cubenet.errors import CubenetError
 #: colours for datasets that bring none (colour-blind friendly, distinct on a light grey background)
 DEFAULT_COLORS = (
     "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#f0e442", "#000000",
-    "#8c564b", "#7f7f7f",
+    "#8c564b", "#6a3d9a",  # the tenth is purple: a grey would vanish on the grey panels
 )
 
 

@@ -142,7 +142,8 @@ def stage_caption(model, layer: int, stage: str) -> str:
     if stage == "start":
         return f"start: the points as they enter layer {i} (h{sub(i - 1)})"
     if stage == "result":
-        return "the result, zoomed in: " + ("class probabilities" if i == model.n_layers else f"h{sub(i)}")
+        return "the result, zoomed in: " + ("the class probabilities, in the view above" if i == model.n_layers
+                                            else f"h{sub(i)}")
     if stage == "linear":
         return f"step 1 of 3: the linear map W{sub(i)} comes in (t = 0: unchanged, t = 1: multiplied by W{sub(i)})"
     if stage == "bias":
@@ -302,7 +303,8 @@ def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 1
         ax = fig.add_subplot(projection="3d" if view.k == 3 else None, label=f"scene {len(panels)}")
         _set_limits(ax, np.concatenate(extent))
         style_axes(ax, labels=_view_labels(view))
-        ax.set_title(f"{layer_equation(model, i, 'post')}\n{_view_caption(view, i, note)}", fontsize=9)
+        ax.set_title(f"{layer_equation(model, i, 'post')}\n{_view_caption(view, i, note, model.params[i - 1][0].shape)}",
+                     fontsize=9)
         panels.append((i, ax, _scatter_setup(ax, colors, len(y)), coords, steps))
     blit = _Blitter(fig, sum(len(p[4]) for p in panels))
     for i, ax, scatter, coords, steps in panels:
@@ -312,7 +314,7 @@ def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 1
         for j, (stage, idx) in enumerate(steps):
             if j == 0 or stage != steps[j - 1][0]:
                 text = stage_caption(model, i, stage)
-                caption.set_text(f"{data_title(ds)} — layer {i} of {len(per_layer)}\n{text}")
+                caption.set_text(f"{data_title(ds, max_chars=54)} — layer {i} of {len(per_layer)}\n{text}")
                 blit.new_scene()
             _set_points(scatter, coords[idx], jitter)
             t = "" if stage in ("start", "result") else f"t = {frames[idx].t:.2f}"
@@ -321,10 +323,14 @@ def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 1
     return blit.movie(fps, f"{data_title(ds)}: the forward pass, layer by layer")
 
 
-def _view_caption(view: proj.Projection, layer: int, note: str) -> str:
+def _view_caption(view: proj.Projection, layer: int, note: str, sizes=None) -> str:
+    """The view of one layer's scene; ``sizes`` (fan_in, fan_out) says when the narrower side was zero-padded."""
     if view.native:
         return f"own coordinates ({view.n_dims}-D; {note})"
-    return f"PCA of the {view.n_dims}-D embedding, keeps {view.variance_kept:.0%} of the variance; {note}"
+    space = f"{view.n_dims}-D"
+    if sizes is not None and sizes[0] != sizes[1]:
+        space += f" ({sizes[0]} → {sizes[1]}, zero-padded)"
+    return f"PCA of {space}, keeps {view.variance_kept:.0%} of the variance; {note}"
 
 
 def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max_points: int = 800,

@@ -65,6 +65,11 @@ def style_axes(ax, *, labels=("", ""), grey: bool = True) -> None:
                 axis.set_pane_color((0.74, 0.74, 0.74, 1.0))
         else:
             ax.set_facecolor(AXES_GREY)
+    if not is3d:  # at most 5 ticks per axis, so labels such as -0.75 and -0.50 never run together
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.yaxis.set_major_locator(MaxNLocator(6))
     ax.tick_params(labelsize=7)
     for setter, label in zip((ax.set_xlabel, ax.set_ylabel, getattr(ax, "set_zlabel", None)), labels):
         if setter is not None and label:
@@ -281,9 +286,16 @@ def layer_panels_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0)
     return fig
 
 
-def data_title(ds) -> str:
+def data_title(ds, *, max_chars: int | None = None) -> str:
+    """``spirals scrambled by swirl(9.4248)``; with ``max_chars`` a long scramble is cut with "…"
+    (2-D scrambles with many parameters would run off a small frame)."""
     scramble = ds.meta.get("scramble")
-    return f"{ds.name} scrambled by {scramble}" if scramble else ds.name
+    if not scramble:
+        return ds.name
+    if max_chars is not None and len(scramble) > max(12, max_chars - len(ds.name) - 14):
+        keep = max(12, max_chars - len(ds.name) - 14)
+        scramble = scramble[:keep].rsplit(" ", 1)[0] + " …"
+    return f"{ds.name} scrambled by {scramble}"
 
 
 # --------------------------------------------------------------------------- warped grid
@@ -440,7 +452,9 @@ def plot_probe_heatmap(layer_epochs: dict, *, ax=None):
     ax.set_xlabel("training epoch (saved snapshots)")
     ax.set_ylabel("representation")
     points = layer_epochs.get("points", {}).get("train")
-    ax.set_title("Linear-probe accuracy while training" + (f" ({points:,} training points per probe)" if points else ""),
+    ax.set_title("Linear-probe accuracy while training" + (f"\n({points:,} training points per probe, so the last "
+                                                           f"column can differ a little from the curve)"
+                                                           if points else ""),
                  fontsize=10)
     ax.figure.colorbar(im, ax=ax, label="probe accuracy (test)", shrink=0.85)
     return ax
@@ -598,7 +612,7 @@ def plot_decision_regions(model, ds, *, resolution: int = 250, max_points: int =
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.legend(handles=class_handles(ds.class_names, ds.class_colors) + [ax.collections[-1]], fontsize=8,
-              loc="best", framealpha=0.85)
+              loc="upper left", bbox_to_anchor=(1.02, 1.0), framealpha=0.85)  # beside the axes: covers nothing
     return ax
 
 
@@ -612,7 +626,7 @@ def boundary_figure(model, ds, *, max_points: int = 3000):
 
     if ds.n_features != 2:
         return None
-    fig = Figure(figsize=(7.2, 6.2), layout="constrained")
+    fig = Figure(figsize=(8.6, 6.2), layout="constrained")
     ax = plot_decision_regions(model, ds, max_points=max_points, ax=fig.add_subplot())
     acc = float(np.mean(predict(model, ds.X_test) == ds.y_test))
     ax.set_title(f"{data_title(ds)}\ndecision regions: background = the network's answer, dots = test points "

@@ -23,10 +23,13 @@ h1{font-size:1.7em;margin-bottom:.2em} h2{margin-top:1.6em;border-bottom:2px sol
 code,pre{font-family:'DejaVu Sans Mono',monospace;font-size:.92em}
 pre{background:#272822;color:#f8f8f2;padding:10px 14px;border-radius:6px;overflow-x:auto;white-space:pre-wrap}
 table{border-collapse:collapse;margin:.6em 0} td,th{border:1px solid #ccc;padding:4px 10px;text-align:left}
-th{background:#eee} figure{margin:1em 0 2em 0} figure img{max-width:100%;border:1px solid #ddd;background:white}
-figcaption{max-width:900px;margin-top:.5em} .swatch{display:inline-block;width:.9em;height:.9em;
+th{background:#eee}
+figure{margin:1em 0 2em 0;width:min(96vw,2100px);position:relative;left:50%;transform:translateX(-50%)}
+figure img{display:block;margin:0 auto;max-width:100%;border:1px solid #ddd;background:white}
+figcaption{max-width:1120px;margin:.5em auto 0} .swatch{display:inline-block;width:.9em;height:.9em;
 border:1px solid #333;vertical-align:middle;margin-right:.3em} .muted{color:#666;font-size:.9em}
 .animation{background:white;border:1px solid #ddd;padding:8px}
+.animation img{width:min(100%,800px);height:auto}
 """
 
 
@@ -140,8 +143,9 @@ def _header(run) -> str:
                      f"{escape(ds.meta.get('inverse') or '')}</code>"))
     rows += [("network", escape(" → ".join(str(s) for s in run.model.sizes)) +
               f" ({escape(', '.join(run.model.activations) or 'no hidden layer')}, softmax output)"),
-             ("training", escape(f"{m.get('epochs_run', '?')} epochs in {m.get('train_seconds', 0):.1f} s — "
-                                 f"{m.get('stop_reason', '')}")),
+             ("training", escape(f"{m.get('epochs_run', '?')} epochs in {m.get('train_seconds', 0):.1f} s"
+                                 + ("" if str(m.get("stop_reason", "completed")).startswith("completed")
+                                    else f" — {m.get('stop_reason')}"))),
              ("test accuracy", f"<b>{m.get('test_accuracy', float('nan')):.2%}</b> "
               f"(train {m.get('train_accuracy', float('nan')):.2%})"),
              ("made", escape(f"{info.get('created', '')}, cubenet {info.get('versions', {}).get('cubenet', '?')}, "
@@ -178,7 +182,7 @@ def _numbers(run) -> str:
 
 
 def _equations(run) -> str:
-    from cubenet.viz.plots import layer_equation, sub
+    from cubenet.viz.plots import sub
 
     model = run.model
     items = []
@@ -188,11 +192,13 @@ def _equations(run) -> str:
     for i, (W, b) in enumerate(model.params, start=1):
         fan_in, fan_out = W.shape
         act = "softmax" if i == model.n_layers else model.activations[i - 1]
+        name = "output" if i == model.n_layers else f"layer {i}"
         items.append(
-            f"<li><b>{escape(layer_equation(model, i, 'post'))}</b>: h{sub(i)} = {act}(W{sub(i)}·h{sub(i - 1)} + "
-            f"b{sub(i)}) — W{sub(i)} has shape {fan_in} × {fan_out} (in the code: <code>h @ W + b</code>), "
-            f"b{sub(i)} has {fan_out} entries, h{sub(i)} has shape n × {fan_out}"
-            + (" (the class probabilities)" if i == model.n_layers else "") + "</li>")
+            f"<li><b>{name}</b>, {fan_in} → {fan_out}: h{sub(i)} = {act}(W{sub(i)}·h{sub(i - 1)} + b{sub(i)}). "
+            f"W{sub(i)} turns each point's {fan_in} numbers into {fan_out} (in the code it is a {fan_in} × {fan_out} "
+            f"array applied to all n points at once as <code>h @ W + b</code>); b{sub(i)} has {fan_out} entries; "
+            f"h{sub(i)} has shape n × {fan_out}" + (", the class probabilities" if i == model.n_layers else "")
+            + ".</li>")
     n_params = sum(W.size + b.size for W, b in model.params)
     return (f"<h2>The network, layer by layer</h2>\n<ul>{''.join(items)}</ul>\n"
             f"<p>{n_params:,} numbers in all (weights and biases). The predicted class is the largest probability.</p>")
