@@ -499,6 +499,11 @@ def _frames_html_writer(movie: Movie, quality: int):
     return writer
 
 
+#: the sentence above the player in a standalone page
+HOW_TO_WATCH = ("Press ▶ to play, or drag the slider to step through the frames; the caption above the picture "
+                "says what each frame shows.")
+
+
 def save_html(movie: Movie, path):
     """Write the movie as a standalone offline HTML page with the player; returns the path."""
     from html import escape
@@ -506,7 +511,9 @@ def save_html(movie: Movie, path):
     from cubenet.files import write_text
 
     title = escape(movie.title)
+    style = ("body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:900px;margin:0 auto;"
+             "padding:18px;line-height:1.5;background:#fafafa} .animation img{width:820px;max-width:100%;height:auto}")
     page = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
-            f"<style>{PLAYER_CSS}</style></head>\n<body style=\"font-family:sans-serif\">\n<h1>{title}</h1>\n"
+            f"<style>{style}{PLAYER_CSS}</style></head>\n<body>\n<h1>{title}</h1>\n<p>{escape(HOW_TO_WATCH)}</p>\n"
             f"{PLAYER_START}\n{to_html(movie)}\n{PLAYER_END}\n</body></html>\n")
     return write_text(path, page)

@@ -29,7 +29,7 @@ figure img{display:block;margin:0 auto;max-width:100%;border:1px solid #ddd;back
 figcaption{max-width:1120px;margin:.5em auto 0} .swatch{display:inline-block;width:.9em;height:.9em;
 border:1px solid #333;vertical-align:middle;margin-right:.3em} .muted{color:#666;font-size:.9em}
 .animation{background:white;border:1px solid #ddd;padding:8px}
-.animation img{width:min(100%,800px);height:auto}
+.animation img{width:800px;max-width:100%;height:auto}
 """
 
 
