@@ -11,7 +11,7 @@ from cubenet.data.cube import make_color_cube
 from cubenet.data.io import save
 from cubenet.errors import CubenetError
 from cubenet.nn.network import predict
-from cubenet.nn.run import FILES, load_run
+from cubenet.run.folder import FILES, load_run
 
 FAST = ("--hidden", "8", "--epochs", "3", "--no-render")
 

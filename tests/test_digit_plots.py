@@ -102,7 +102,7 @@ def test_tanh_layers_use_a_diverging_map(ds):
 
 
 def test_separation_figure_has_a_view_and_probe_per_layer(ds, model):
-    from cubenet.viz.metrics import layer_stats
+    from cubenet.run.metrics import layer_stats
 
     stats = layer_stats(model, ds)
     fig = P.digit_separation_figure(model, ds, stats=stats, max_points=150)

@@ -1,4 +1,4 @@
-"""Imports only run downwards: data knows nothing of nn, nn nothing of viz, none of them of cli."""
+"""Imports only run downwards: data knows nothing of nn, nn nothing of run, run nothing of viz, none of them of cli."""
 
 import ast
 from pathlib import Path
@@ -7,8 +7,9 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cubenet"
 FORBIDDEN = {
-    "data": ("cubenet.nn", "cubenet.viz", "cubenet.cli", "cubenet.workshop", "cubenet.bench"),
-    "nn": ("cubenet.viz", "cubenet.cli", "cubenet.workshop", "cubenet.bench"),
+    "data": ("cubenet.nn", "cubenet.run", "cubenet.viz", "cubenet.cli", "cubenet.workshop", "cubenet.bench"),
+    "nn": ("cubenet.run", "cubenet.viz", "cubenet.cli", "cubenet.workshop", "cubenet.bench"),
+    "run": ("cubenet.viz", "cubenet.cli", "cubenet.workshop", "cubenet.bench"),
     "viz": ("cubenet.cli", "cubenet.workshop", "cubenet.bench"),
 }
 

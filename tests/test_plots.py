@@ -108,7 +108,7 @@ def planar_model():
 
 
 def test_unscramble_figure(planar_model):
-    from cubenet.viz.metrics import layer_stats, probe_by_epoch
+    from cubenet.run.metrics import layer_stats, probe_by_epoch
 
     ds, model, history = planar_model
     stats = layer_stats(model, ds)
@@ -189,7 +189,7 @@ def test_3d_panels_have_few_ticks_and_wrapped_captions():
 
 
 def test_unscramble_labels_sit_clear_of_the_markers(planar_model):
-    from cubenet.viz.metrics import layer_stats
+    from cubenet.run.metrics import layer_stats
 
     ds, model, _ = planar_model
     ax = plots.plot_unscramble_curve(layer_stats(model, ds), network_accuracy=0.9)

@@ -34,7 +34,7 @@ def trained_spirals(n_samples: int = 600, epochs: int = 30):
 
 def saved_run(folder, ds, hidden=(8, 8), epochs: int = 40):
     """A run folder as ``cubenet learn --no-render`` writes it."""
-    from cubenet.nn.run import save_run
+    from cubenet.run.folder import save_run
 
     model, history = trained(ds, hidden, epochs)
     return save_run(folder, ds, model, history, command="cubenet learn (test run)", seed=0)

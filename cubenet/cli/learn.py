@@ -78,7 +78,7 @@ def learn(
     Example: [bold]cubenet learn cube.npz --hidden 16,16,16 --epochs 60 -o runs/cube[/bold]
     """
     from cubenet.errors import CubenetError
-    from cubenet.nn.run import check_run_target
+    from cubenet.run.folder import check_run_target
     from cubenet.nn.train import TrainConfig, check_config
 
     opt = optimizer.value
@@ -99,7 +99,7 @@ def learn(
     trained, history = _train(start, dataset, config, seed)
     if history.diverged:
         raise CubenetError(f"training {history.stop_reason}. Nothing was written: a diverged run is not saved")
-    from cubenet.nn.run import save_run
+    from cubenet.run.folder import save_run
 
     cmd = _command(data, trained, config, seed, model, label_column, run_dir, no_render)
     save_run(run_dir, dataset, trained, history, command=cmd, seed=seed, config=trained.config, source=source)

@@ -1,4 +1,4 @@
-"""Networks that learn: ReLU MLPs as lists of (W, b), their forward trace, training, model files and run folders.
+"""Networks that learn: ReLU MLPs as lists of (W, b), their forward trace, training, and model files.
 
 Train with ``from cubenet.nn.train import train`` (the function is not re-exported here, so that
 ``cubenet.nn.train`` keeps naming the module).
@@ -9,10 +9,8 @@ from cubenet.nn.network import (
 )
 from cubenet.nn.train import OPTIMIZERS, History, TrainConfig
 from cubenet.nn.model_io import load_model, save_model
-from cubenet.nn.run import Run, load_run, save_run
 
 __all__ = [
     "ACTIVATIONS", "LayerTrace", "Model", "forward", "init_params", "loss_and_grad", "predict", "predict_proba",
-    "standardize", "OPTIMIZERS", "History", "TrainConfig", "load_model", "save_model", "Run", "load_run",
-    "save_run",
+    "standardize", "OPTIMIZERS", "History", "TrainConfig", "load_model", "save_model",
 ]

@@ -23,7 +23,7 @@ import numpy as np
 
 from cubenet.errors import CubenetError
 from cubenet.viz import projection as proj
-from cubenet.viz.metrics import check_max_points, check_pair
+from cubenet.run.metrics import check_max_points, check_pair
 from cubenet.viz.plots import EDGE, class_handles, data_title, layer_equation, style_axes, sub, subsample
 
 
@@ -347,7 +347,7 @@ def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max
     check_movie_settings(fps=fps, dpi=dpi, hold=hold)
     from matplotlib.figure import Figure
 
-    from cubenet.viz.metrics import representations
+    from cubenet.run.metrics import representations
 
     if not snapshots:
         raise CubenetError("the run has no parameter snapshots; train again to get a training animation")

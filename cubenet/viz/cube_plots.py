@@ -150,7 +150,7 @@ def cube_preview_figure(ds, *, max_points: int = 4000):
     from cubenet.data.cube import facelets
 
     X, y = ds.X, ds.y
-    from cubenet.viz.metrics import stratified_subset
+    from cubenet.run.metrics import stratified_subset
 
     keep = stratified_subset(y, max_points, rng=0)  # subsample for drawing only
     X, y = X[keep], y[keep]

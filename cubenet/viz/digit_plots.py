@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from cubenet.viz.metrics import check_max_points, check_pair
+from cubenet.run.metrics import check_max_points, check_pair
 
 INK = "gray_r"  #: digits as ink on paper: 0 white, full black
 UNITS = "magma"  #: activation strength of hidden units
@@ -264,7 +264,7 @@ def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rn
 
     from cubenet.nn.network import predict
     from cubenet.viz import projection as proj
-    from cubenet.viz.metrics import layer_names, layer_stats, representations
+    from cubenet.run.metrics import layer_names, layer_stats, representations
     from cubenet.viz.plots import class_handles, draw_points, plot_unscramble_curve, style_axes, subsample
 
     keep = subsample(ds.y_test, max_points, rng=rng)

@@ -39,7 +39,7 @@ def draw_linear_regions(ax, X, y, *, colors, n_classes: int):
     """Shade the regions of a linear classifier fitted to ``(X, y)``; returns its accuracy on X."""
     from matplotlib.colors import ListedColormap
 
-    from cubenet.viz.metrics import fit_probe
+    from cubenet.run.metrics import fit_probe
 
     probe = fit_probe(X, y, n_classes=n_classes, l2=1e-6, max_iter=500)
     accuracy = float(np.mean(probe.predict(X) == y))
@@ -81,7 +81,7 @@ def planar_preview_figure(ds, *, max_points: int = 3000):
     from cubenet.data.moves import apply_moves
 
     X, y = ds.X, ds.y
-    from cubenet.viz.metrics import stratified_subset
+    from cubenet.run.metrics import stratified_subset
 
     keep = stratified_subset(y, max_points, rng=0)  # subsample for drawing only
     X, y = X[keep], y[keep]

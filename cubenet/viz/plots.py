@@ -15,7 +15,7 @@ import numpy as np
 from cubenet.errors import CubenetError
 from cubenet.viz import projection as proj
 from cubenet.viz.cube_plots import AXES_GREY
-from cubenet.viz.metrics import check_max_points, check_pair
+from cubenet.run.metrics import check_max_points, check_pair
 
 EDGE = "#222222"
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -51,7 +51,7 @@ def class_handles(class_names, class_colors):
 
 def subsample(y, max_points: int | None, *, rng=None) -> np.ndarray:
     """Indices of at most ``max_points`` points for drawing (random, sorted); all when it fits."""
-    from cubenet.viz.metrics import stratified_subset
+    from cubenet.run.metrics import stratified_subset
 
     return stratified_subset(y, max_points, rng=rng)
 
@@ -464,7 +464,7 @@ def unscramble_figure(stats, layer_epochs=None, *, network_accuracy=None, n_clas
     """The unscrambling curve, the singular values and (if given) the layer × epoch heatmap in one figure."""
     from matplotlib.figure import Figure
 
-    from cubenet.viz.metrics import LayerStats
+    from cubenet.run.metrics import LayerStats
 
     if isinstance(stats, (str, bytes)) or not hasattr(stats, "__len__") or not len(stats) or not all(
             isinstance(s, LayerStats) for s in stats):

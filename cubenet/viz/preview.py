@@ -28,7 +28,7 @@ def table_preview_figure(ds, *, max_points: int = 4000):
     from matplotlib.figure import Figure
 
     X, y = ds.X, ds.y
-    from cubenet.viz.metrics import stratified_subset
+    from cubenet.run.metrics import stratified_subset
 
     keep = stratified_subset(y, max_points, rng=0)  # subsample for drawing only
     X, y = X[keep], y[keep]

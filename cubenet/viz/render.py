@@ -68,7 +68,7 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
     accuracy, dead units and singular values per representation) and ``"layer_epochs"``
     (probe accuracy per layer and snapshot).
     """
-    from cubenet.nn.run import load_run
+    from cubenet.run.folder import load_run
     from cubenet.nn.train import single_blas_thread
 
     check_options(what, fmt, max_points)
@@ -104,7 +104,7 @@ def layer_numbers(run, numbers: dict) -> dict:
         return numbers
     from cubenet.files import write_text
     from cubenet.viz.animate import pick_snapshots
-    from cubenet.viz.metrics import layer_stats, probe_by_epoch
+    from cubenet.run.metrics import layer_stats, probe_by_epoch
 
     stats = layer_stats(run.model, run.dataset)
     snaps = [run.history.snapshots[i] for i in pick_snapshots(len(run.history.snapshots), HEATMAP_SNAPSHOTS)]

@@ -85,7 +85,7 @@ def ensure_figures(run_dir: Path, run) -> None:
 def write_report(run_dir) -> Path:
     """Write ``report.html`` into the run folder (rendering any missing figure first); returns its path."""
     from cubenet.files import write_text
-    from cubenet.nn.run import load_run
+    from cubenet.run.folder import load_run
 
     run_dir = Path(run_dir)
     run = load_run(run_dir)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from cubenet.errors import CubenetError
-from cubenet.viz import metrics
+from cubenet.run import metrics
 from vizrun import small_cube, trained
 
 
