@@ -109,3 +109,16 @@ def test_probe_by_epoch_table(cube_run):
     assert A.shape == (5, 2)
     assert A[0, 0] == A[0, 1]  # the input does not train
     assert A[3, 1] > A[3, 0]  # training made the last hidden layer more readable
+
+
+def test_display_fidelity_is_drawn_probe_over_full_probe():
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(4), 100)
+    H = rng.normal(size=(400, 6)) * 0.3
+    H[np.arange(400), 2 + y] += 3.0          # the classes live in coordinates 2..5, not 0..1
+    full = metrics.probe_accuracy(H[::2], y[::2], H[1::2], y[1::2])
+    assert full > 0.95
+    shadow = metrics.display_fidelity(H[::2, :2], y[::2], H[1::2, :2], y[1::2], full)
+    assert shadow < 0.5                       # a view of the wrong two coordinates hides the classes
+    kept = metrics.display_fidelity(H[::2, 2:5], y[::2], H[1::2, 2:5], y[1::2], full)
+    assert kept > 0.9                          # three of the four class directions show three classes and the rest
