@@ -1,0 +1,160 @@
+"""Running a sweep's cells: in this process, on a local process pool, or on a Dask cluster — the same function.
+
+:func:`run_cell` is the unit of work: plain settings in, one result row out, one BLAS thread, and
+never an exception (a failed cell is a row with ``status="failed"`` and its reason). :func:`run_sweep`
+feeds the cells that are not yet in ``results.csv`` to an engine and appends each row as it arrives.
+The engines are the standard library's ``concurrent.futures`` process pool and, past one machine,
+``dask.distributed`` (the optional extra ``cubenet[dask]``); there is no home-made scheduler.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from typing import Callable
+
+from cubenet.errors import CubenetError
+from cubenet.sweep.grid import Cell
+from cubenet.sweep.results import ResultsFile
+
+#: environment that caps every BLAS library at one thread in pool workers (set before numpy loads)
+ONE_THREAD_ENV = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                                         "BLIS_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
+
+
+def cell_from_settings(settings: dict) -> Cell:
+    return Cell(data=settings["data"], data_params=tuple(sorted(settings["data_params"].items())),
+                n_samples=settings["n_samples"], hidden=tuple(settings["hidden"]),
+                training=tuple(sorted(settings["training"].items())), seed=settings["seed"])
+
+
+def run_cell(settings: dict) -> dict:
+    """Train one cell and return its row; failures (bad values, divergence, a dead network) become rows too."""
+    from cubenet import __version__
+    from cubenet.nn.train import single_blas_thread
+
+    cell = cell_from_settings(settings)
+    row = {"key": cell.key, "data": cell.data, "data_params": dict(cell.data_params), "n_samples": cell.n_samples,
+           "hidden": list(cell.hidden), "depth": len(cell.hidden), "width": cell.hidden[0] if cell.hidden else 0,
+           "training": dict(cell.training), "seed": cell.seed, "cubenet_version": __version__,
+           "command": cell.command()}
+    start = time.perf_counter()
+    try:
+        with single_blas_thread():
+            row.update(_train_and_measure(cell))
+    except CubenetError as exc:
+        row.update(status="failed", reason=str(exc))
+    except MemoryError:
+        row.update(status="failed", reason="ran out of memory")
+    except Exception as exc:  # noqa: BLE001 - a sweep records every failure and goes on
+        row.update(status="failed", reason=f"{type(exc).__name__}: {exc}")
+    row["seconds"] = round(time.perf_counter() - start, 3)
+    return row
+
+
+def _train_and_measure(cell: Cell) -> dict:
+    """The cell as an ordinary run: the library's run stage, without writing a run folder."""
+    import numpy as np
+
+    from cubenet.data.registry import make_dataset
+    from cubenet.nn.train import TrainConfig, train
+    from cubenet.run.folder import compute_metrics
+    from cubenet.run.metrics import layer_stats
+
+    data_rng, train_rng = np.random.SeedSequence(cell.seed).spawn(2)
+    dataset = make_dataset(cell.data, cell.n_samples, rng=np.random.default_rng(data_rng), **dict(cell.data_params))
+    sizes = (dataset.n_features, *cell.hidden, dataset.n_classes)
+    model, history = train(sizes, dataset, TrainConfig(**dict(cell.training)), rng=np.random.default_rng(train_rng))
+    metrics = compute_metrics(model, dataset, history)
+    status, reason = "ok", ""
+    if history.diverged:
+        status, reason = "failed", history.stop_reason
+    layers = [] if history.diverged else layer_stats(model, dataset)
+    return {"status": status, "reason": reason, "test_accuracy": metrics["test_accuracy"],
+            "train_accuracy": metrics["train_accuracy"],
+            "probe_accuracy": [round(s.probe_accuracy, 6) for s in layers],
+            "params": int(sum(W.size + b.size for W, b in model.params)), "epochs_run": metrics["epochs_run"]}
+
+
+def pending(cells: list[Cell], results: ResultsFile) -> list[Cell]:
+    """The cells whose key is not yet in the table."""
+    done = results.keys()
+    return [c for c in cells if c.key not in done]
+
+
+def run_sweep(cells: list[Cell], results: ResultsFile, *, workers: int = 1, scheduler: str | None = None,
+              callback: Callable[[dict], None] | None = None) -> list[dict]:
+    """Run every pending cell and append its row as it arrives; returns the new rows.
+
+    ``workers=1`` runs in this process; ``workers>1`` on a local process pool with one BLAS thread
+    per worker; ``scheduler="tcp://host:port"`` submits the cells to a Dask distributed scheduler.
+    """
+    todo = pending(cells, results)
+    new = []
+
+    def arrived(row):
+        results.append(row)
+        new.append(row)
+        if callback is not None:
+            callback(row)
+
+    if scheduler is not None:
+        _run_dask(todo, scheduler, arrived)
+    elif workers == 1:
+        for cell in todo:
+            arrived(run_cell(cell.settings()))
+    else:
+        _run_pool(todo, workers, arrived)
+    return new
+
+
+def _run_pool(cells: list[Cell], workers: int, arrived) -> None:
+    import multiprocessing
+
+    saved = {name: os.environ.get(name) for name in ONE_THREAD_ENV}
+    os.environ.update(ONE_THREAD_ENV)  # inherited by the spawned workers before they import numpy
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(run_cell, cell.settings()) for cell in cells]
+            try:
+                for future in as_completed(futures):
+                    arrived(future.result())
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def connect(scheduler: str, *, timeout: float = 8.0):
+    """A ``dask.distributed.Client`` for ``scheduler``, or one clear line when it cannot be reached."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise CubenetError("--scheduler needs Dask's distributed scheduler: pip install 'cubenet-geometry[dask]' "
+                           "(from a checkout: pip install -e '.[dask]')") from None
+    if not scheduler.startswith(("tcp://", "tls://", "inproc://", "ws://", "wss://")):
+        raise CubenetError(f"--scheduler must be an address like tcp://HOST:8786, got {scheduler!r}")
+    try:
+        return Client(scheduler, timeout=timeout)
+    except (OSError, TimeoutError) as exc:
+        raise CubenetError(f"cannot reach the Dask scheduler at {scheduler} within {timeout:g} s ({exc}); "
+                           f"start one with 'dask scheduler' or check the address") from None
+
+
+def _run_dask(cells: list[Cell], scheduler: str, arrived) -> None:
+    from distributed import as_completed as dask_completed
+
+    client = connect(scheduler)
+    try:
+        futures = client.map(run_cell, [cell.settings() for cell in cells], pure=False)
+        for future in dask_completed(futures):
+            arrived(future.result())
+    finally:
+        client.close()
