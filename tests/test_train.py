@@ -224,3 +224,18 @@ def test_a_config_dict_is_accepted_and_predict_refuses_bad_points():
         nw.predict(model, [[0.0, 0.0], [np.nan, 0.0]])
     with pytest.raises(CubenetError, match=r"pass the points, not the whole dataset"):
         nw.predict(model, _spirals_with())
+
+
+def test_a_callback_that_returns_true_stops_training():
+    import cubenet
+
+    ds = cubenet.make_spirals(300, rng=0)
+    seen = []
+
+    def callback(epoch, history):
+        seen.append(epoch)
+        return epoch == 3
+
+    model, history = tr.train((2, 8, 2), ds, tr.TrainConfig(epochs=50), rng=0, callback=callback)
+    assert seen == [0, 1, 2, 3]
+    assert history.epochs[-1] == 3 and history.stop_reason.startswith("stopped at epoch 3")

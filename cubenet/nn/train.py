@@ -509,8 +509,9 @@ class _Recorder:
                 if self.stale >= cfg.patience:
                     self.stop_reason = (f"plateau: the training loss improved by less than {cfg.tol:g} "
                                         f"for {cfg.patience} epochs (stopped at epoch {epoch})")
-        if self.callback is not None:
-            self.callback(epoch, self.history(self.stop_reason or ""))
+        if self.callback is not None and self.callback(epoch, self.history(self.stop_reason or "")) is True \
+                and self.stop_reason is None:
+            self.stop_reason = f"stopped at epoch {epoch}: the callback asked to stop"
         return self.stop_reason is not None
 
     def history(self, stop_reason: str) -> History:
@@ -545,7 +546,8 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
     dataset : cubenet Dataset
     config : TrainConfig
     rng : None, int or numpy Generator (initial weights, minibatch order, evaluation subsets)
-    callback : called as ``callback(epoch, history)`` after every epoch (epoch 0 included)
+    callback : called as ``callback(epoch, history)`` after every epoch (epoch 0 included); returning
+        True stops training there (the model of that epoch is returned, as with any other stop)
 
     Returns
     -------
