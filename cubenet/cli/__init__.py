@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 
 #: command modules; each defines ``register(app)``
-COMMAND_MODULES = ("scramble", "learn", "render", "export", "sweep", "bench", "puzzles")
+COMMAND_MODULES = ("scramble", "learn", "render", "export", "sweep", "play", "bench", "puzzles")
 
 
 def _version(value: bool):
