@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -38,8 +39,9 @@ def atomic_path(path: str | os.PathLike):
     """
     path = Path(path)
     check_writable_dir(path.parent if str(path.parent) else ".")
+    remove_stale_temps(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.{os.getpid()}.tmp-", suffix=path.suffix, dir=path.parent)
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     os.close(fd)
@@ -53,6 +55,30 @@ def atomic_path(path: str | os.PathLike):
         if isinstance(exc, OSError):  # disk full, folder vanished, target is a folder, ...
             raise _cannot_write(path, exc) from None
         raise
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete temporary files for ``path`` that a killed process left (its pid is in their name)."""
+    pattern = re.compile(rf"^\.{re.escape(path.stem)}\.(\d+)\.tmp-.*{re.escape(path.suffix)}$")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent if str(path.parent) else "."):
+            match = pattern.match(entry.name)
+            if match and not pid_alive(int(match.group(1))):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def pid_alive(pid: int) -> bool:
+    """True while process ``pid`` exists (this process always counts as alive)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _cannot_write(path: Path, exc: OSError) -> CubenetError:

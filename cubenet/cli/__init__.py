@@ -57,12 +57,25 @@ def _register_all() -> None:
 _register_all()
 
 
+def _interrupt_on_termination() -> None:
+    """SIGTERM and SIGHUP end a command like Ctrl-C: its clean-up runs, no temporary file is left behind."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
+
+
 def main() -> None:
     """Console-script entry point: usage errors become one ``Error:`` line and exit 2."""
     import sys
 
     from cubenet.cli.common import usage_error_types
 
+    _interrupt_on_termination()
     try:
         code = app(standalone_mode=False)
     except usage_error_types() as exc:

@@ -94,16 +94,18 @@ def learn(
         check_run_target(output)
     dataset, source = _dataset(data, label_column, seed)
     run_dir = output or _default_run_dir(dataset)
-    check_run_target(run_dir)
-    start = _start(model, dataset, sizes_hidden)
-    trained, history = _train(start, dataset, config, seed)
-    if history.diverged:
-        raise CubenetError(f"training {history.stop_reason}. Nothing was written: a diverged run is not saved")
     from cubenet.run.folder import save_run
+    from cubenet.run.replace import run_lock
 
-    cmd = _command(data, trained, config, seed, model, label_column, run_dir, no_render)
-    save_run(run_dir, dataset, trained, history, command=cmd, seed=seed, config=trained.config, source=source)
-    figures = [] if no_render else _render(run_dir)
+    with run_lock(run_dir):  # one writer per run folder: a second 'learn -o' there is told, not mixed in
+        check_run_target(run_dir)
+        start = _start(model, dataset, sizes_hidden)
+        trained, history = _train(start, dataset, config, seed)
+        if history.diverged:
+            raise CubenetError(f"training {history.stop_reason}. Nothing was written: a diverged run is not saved")
+        cmd = _command(data, trained, config, seed, model, label_column, run_dir, no_render)
+        save_run(run_dir, dataset, trained, history, command=cmd, seed=seed, config=trained.config, source=source)
+        figures = [] if no_render else _render(run_dir)
     _summary(run_dir, dataset, trained, history, figures, no_render)
 
 

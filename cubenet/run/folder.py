@@ -25,6 +25,7 @@ from cubenet.errors import CubenetError
 from cubenet.nn.model_io import load_model, save_model
 from cubenet.nn.network import Model, predict
 from cubenet.nn.train import History
+from cubenet.run.replace import check_replaceable, record_files, recover, replace_dir, temp_dir
 
 FILES = ("data.npz", "model.npz", "snapshots.npz", "history.csv", "metrics.json", "run.json")
 HISTORY_COLUMNS = ("epoch", "loss", "train_accuracy", "test_accuracy", "seconds")
@@ -79,18 +80,16 @@ def versions() -> dict:
 
 
 def check_run_target(run_dir: str | os.PathLike) -> Path:
-    """Make sure ``run_dir`` can become a run folder, before any work is done; create nothing.
+    """Make sure ``run_dir`` can become a run folder, before any work is done.
 
-    It may not exist yet, or be an empty folder or an earlier run (which will be replaced); its
-    nearest existing parent must be a writable folder.
+    It may not exist yet, or be an empty folder, or an earlier cubenet run holding only files cubenet
+    wrote (which will be replaced; see :mod:`cubenet.run.replace`); its nearest existing parent must be
+    a writable folder. A replacement that a killed process left half done is finished first.
     """
     run_dir = Path(run_dir)
     where = str(run_dir)
-    if run_dir.exists():
-        if not run_dir.is_dir():
-            raise CubenetError(f"output {where!r} is a file, not a folder; choose another -o")
-        if any(run_dir.iterdir()) and not (run_dir / "run.json").is_file():
-            raise CubenetError(f"output folder {where!r} is not empty and not a cubenet run; choose another -o")
+    recover(run_dir)
+    check_replaceable(run_dir)
     parent = run_dir.absolute().parent
     while not parent.exists():
         parent = parent.parent
@@ -121,7 +120,7 @@ def save_run(run_dir: str | os.PathLike, dataset, model: Model, history: History
 
     run_dir = check_run_target(run_dir)
     check_writable_dir(run_dir.absolute().parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{run_dir.name}-", dir=run_dir.absolute().parent))
+    tmp = temp_dir(run_dir.absolute(), "new")
     try:
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a run folder is an ordinary folder
         save_dataset(dataset, tmp / "data.npz")
@@ -132,7 +131,8 @@ def save_run(run_dir: str | os.PathLike, dataset, model: Model, history: History
         write_text(tmp / "metrics.json", json.dumps(metrics, indent=2) + "\n")
         write_text(tmp / "run.json", json.dumps(run_info(dataset, tmp / "data.npz", command=command, seed=seed,
                                                          config=config, source=source), indent=2) + "\n")
-        _replace_dir(tmp, run_dir)
+        record_files(tmp, FILES)
+        replace_dir(tmp, run_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -143,23 +143,6 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-def _replace_dir(new: Path, target: Path) -> None:
-    """Move the finished folder ``new`` onto ``target`` (an earlier run there is removed afterwards)."""
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.absolute().parent))
-        os.replace(target, old / "run")
-    try:
-        os.replace(new, target)
-    except OSError:
-        if old is not None:
-            os.replace(old / "run", target)
-        raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
 
 
 def run_info(dataset, data_file: Path, *, command: str, seed, config: dict | None, source) -> dict:
@@ -203,6 +186,7 @@ def load_run(run_dir: str | os.PathLike) -> Run:
 
     run_dir = Path(run_dir)
     where = str(run_dir)
+    recover(run_dir)
     if not run_dir.is_dir():
         raise CubenetError(f"{where!r} is not a folder; give a run folder written by 'cubenet learn'")
     missing = [f for f in FILES if not (run_dir / f).is_file()]

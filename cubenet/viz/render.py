@@ -68,8 +68,9 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
     accuracy, dead units and singular values per representation) and ``"layer_epochs"``
     (probe accuracy per layer and snapshot).
     """
-    from cubenet.run.folder import load_run
     from cubenet.nn.train import single_blas_thread
+    from cubenet.run.folder import load_run
+    from cubenet.run.replace import record_files
 
     check_options(what, fmt, max_points)
     run = load_run(run_dir)
@@ -93,6 +94,7 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
             paths = _RENDERERS[name](run, numbers, fmt=fmt, max_points=max_points)
             paths = [p for p in paths if p is not None]
             written += paths
+            record_files(run.path, paths)
             if callback is not None:
                 callback(name, time.perf_counter() - start, paths)
     return written

@@ -96,7 +96,11 @@ def write_report(run_dir) -> Path:
     if found:
         raise CubenetError(f"the report would refer to a web address near {html[found.start():found.start() + 60]!r}; "
                            "it must work offline")
-    return write_text(run_dir / "report.html", html)
+    from cubenet.run.replace import record_files
+
+    path = write_text(run_dir / "report.html", html)
+    record_files(run_dir, [path])
+    return path
 
 
 def report_html(run, run_dir: Path) -> str:
