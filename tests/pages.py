@@ -3,6 +3,7 @@
 import contextlib
 import os
 import shutil
+import tempfile
 
 import pytest
 
@@ -22,8 +23,19 @@ def chromium_paths():
     pytest.skip("no Chromium/ChromeDriver (apt-get install chromium chromium-driver); these tests run in CI")
 
 
+def short_tmp() -> str:
+    """A temporary folder with a short path: Chromium's singleton socket must fit in 108 characters, and the
+    suite runs under a long TMPDIR on purpose."""
+    base = "/tmp" if os.path.isdir("/tmp") else tempfile.gettempdir()
+    return tempfile.mkdtemp(prefix="cubenet-chromium-", dir=base)
+
+
+def browser_env() -> dict:
+    return {**os.environ, "TMPDIR": short_tmp()}
+
+
 @contextlib.contextmanager
-def browser(profile_dir):
+def browser(profile_dir=None):
     """A headless Chromium with a fresh profile; its console log is readable with ``get_log('browser')``."""
     chromium, driver_path = chromium_paths()
     from selenium import webdriver
@@ -33,10 +45,12 @@ def browser(profile_dir):
     options.binary_location = chromium
     for flag in FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile_dir / 'chromium-profile'}")
+    profile = short_tmp()
+    options.add_argument(f"--user-data-dir={profile}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver = webdriver.Chrome(service=Service(driver_path, env=browser_env()), options=options)
     try:
         yield driver
     finally:
         driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

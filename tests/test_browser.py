@@ -34,8 +34,10 @@ def report(tmp_path_factory):
 
 
 def run_chromium(chromium, profile, *args):
-    result = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
-                            capture_output=True, text=True, timeout=180)
+    from pages import browser_env, short_tmp
+
+    result = subprocess.run([chromium, *CHROMIUM_FLAGS, f"--user-data-dir={short_tmp()}", *args],
+                            capture_output=True, text=True, timeout=180, env=browser_env())
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 
