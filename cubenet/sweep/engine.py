@@ -89,6 +89,8 @@ def run_sweep(cells: list[Cell], results: ResultsFile, *, workers: int = 1, sche
 
     ``workers=1`` runs in this process; ``workers>1`` on a local process pool with one BLAS thread
     per worker; ``scheduler="tcp://host:port"`` submits the cells to a Dask distributed scheduler.
+    The pool starts its workers with 'spawn', so a script that calls this with ``workers > 1`` needs the
+    usual ``if __name__ == "__main__":`` guard (notebooks and the CLI do not).
     """
     todo = pending(cells, results)
     new = []
