@@ -125,3 +125,13 @@ def test_console_script_usage_error_is_one_line():
     r = subprocess.run([sys.executable, "-m", "cubenet", "learn", "--optimizer", "adamw"], capture_output=True, text=True)
     assert r.returncode == 2
     assert r.stderr.startswith("Error: Invalid value for '--optimizer': 'adamw' is not one of 'adam'"), r.stderr
+
+
+def test_paths_are_never_wrapped(cli, tmp_path):
+    """A path longer than the terminal is printed on one line, so it can be copied or clicked."""
+    deep = tmp_path / ("a-long-folder-name-" * 8) / ("and-another-" * 6)
+    deep.mkdir(parents=True)
+    out = deep / "cube.npz"
+    r = cli("scramble", "color-cube", "--n", "300", "-o", out)
+    assert r.exit_code == 0, r.output
+    assert len(str(out)) > 200 and str(out) in r.output

@@ -53,9 +53,11 @@ def usage_error_types() -> tuple[type, ...]:
 
 
 def console(stderr: bool = False):
+    """The CLI's rich console. ``soft_wrap``: rich never breaks a line itself, so a path, command or URL
+    stays whole and can be copied or clicked (tables and Markdown still lay out to the terminal width)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
 def seed_rng(seed: int | None):
