@@ -94,19 +94,16 @@ def learn(
         check_run_target(output)
     dataset, source = _dataset(data, label_column, seed)
     run_dir = output or _default_run_dir(dataset)
-    from cubenet.run.folder import save_run
     from cubenet.run.replace import run_lock
 
     with run_lock(run_dir):  # one writer per run folder: a second 'learn -o' there is told, not mixed in
         check_run_target(run_dir)
         start = _start(model, dataset, sizes_hidden)
-        trained, history = _train(start, dataset, config, seed)
-        if history.diverged:
-            raise CubenetError(f"training {history.stop_reason}. Nothing was written: a diverged run is not saved")
-        cmd = _command(data, trained, config, seed, model, label_column, run_dir, no_render)
-        save_run(run_dir, dataset, trained, history, command=cmd, seed=seed, config=trained.config, source=source)
+        sizes = start.sizes if hasattr(start, "sizes") else start
+        cmd = _command(data, sizes, config, seed, model, label_column, run_dir, no_render)
+        result = _train(start, dataset, config, seed, run_dir, cmd, source)
         figures = [] if no_render else _render(run_dir)
-    _summary(run_dir, dataset, trained, history, figures, no_render)
+    _summary(run_dir, dataset, result, figures)
 
 
 def _dataset(data: Path | None, label_column: str | None, seed: int):
@@ -118,7 +115,10 @@ def _dataset(data: Path | None, label_column: str | None, seed: int):
             raise CubenetError("--label-column only applies to a CSV file given as DATA")
         from cubenet.data.cube import make_color_cube
 
-        ds = make_color_cube(DEFAULT_CUBE["n_samples"], twists=DEFAULT_CUBE["twists"], rng=seed)
+        from cubenet.run.experiment import Seeds
+
+        ds = make_color_cube(DEFAULT_CUBE["n_samples"], twists=DEFAULT_CUBE["twists"], rng=Seeds(seed).rng("data"))
+        ds.meta["seed"] = seed  # the same file as 'cubenet scramble color-cube --twists 3 --n 10000 --seed SEED'
         return ds, None
     from cubenet.data.io import load
 
@@ -150,12 +150,11 @@ def _start(model_path: Path | None, dataset, hidden: tuple):
     return start
 
 
-def _train(start, dataset, config, seed: int):
-    """Train with a rich progress bar (loss and accuracies)."""
+def _train(start, dataset, config, seed: int, run_dir, cmd: str, source):
+    """The run stage (train, measure, save) with a rich progress bar (loss and accuracies)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from cubenet.cli.common import seed_rng
-    from cubenet.nn.train import train
+    from cubenet.run.experiment import run_experiment
 
     unit = "iteration" if config.optimizer == "lbfgs" else "epoch"
     columns = (TextColumn(f"[bold]training[/bold] {unit}"), MofNCompleteColumn(), BarColumn(),
@@ -167,13 +166,13 @@ def _train(start, dataset, config, seed: int):
             progress.update(task, completed=epoch, info=f"loss {history.loss[-1]:.4f}  "
                             f"train {history.train_accuracy[-1]:.1%}  test {history.test_accuracy[-1]:.1%}")
 
-        trained, history = train(start, dataset, config, rng=seed_rng(seed), callback=callback)
-        if not history.diverged:
-            progress.update(task, total=max(int(history.epochs[-1]), 1))
-    return trained, history
+        result = run_experiment(dataset, start, config, seed=seed, run_dir=run_dir, command=cmd, source=source,
+                                callback=callback)
+        progress.update(task, total=max(int(result.history.epochs[-1]), 1))
+    return result
 
 
-def _command(data, trained, config, seed, model_path, label_column, run_dir, no_render) -> str:
+def _command(data, sizes, config, seed, model_path, label_column, run_dir, no_render) -> str:
     """The exact command that reproduces this run (every setting explicit)."""
     parts = ["cubenet", "learn"]
     if data is not None:
@@ -181,7 +180,7 @@ def _command(data, trained, config, seed, model_path, label_column, run_dir, no_
     if model_path is not None:
         parts += ["--model", str(model_path)]
     else:
-        parts += ["--hidden", ",".join(str(s) for s in trained.sizes[1:-1]) or "none",
+        parts += ["--hidden", ",".join(str(s) for s in sizes[1:-1]) or "none",
                   "--activation", config.activation if isinstance(config.activation, str) else config.activation[0],
                   "--init", config.init]
     parts += ["--optimizer", config.optimizer, "--epochs", str(config.epochs)]
@@ -222,12 +221,10 @@ def _render(run_dir: Path) -> list:
     return figures
 
 
-def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
-    import json
-
+def _summary(run_dir, dataset, result, figures) -> None:
     from rich.table import Table
 
-    metrics = json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))
+    model, history, metrics = result.model, result.history, result.metrics
     table = Table(title=f"cubenet learn: {dataset.name}", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
@@ -238,7 +235,7 @@ def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
     table.add_row("network", f"{arch}  ({', '.join(model.activations) or 'linear'}, softmax output)")
     training = model.config["training"]
     unit = "iterations" if training["optimizer"] == "lbfgs" else "epochs"
-    table.add_row("training", f"{training['optimizer']}, {metrics['epochs_run']} {unit}, {metrics['train_seconds']:.2f} s"
+    table.add_row("training", f"{training['optimizer']}, {metrics['epochs_run']} {unit}, {history.seconds[-1]:.2f} s"
                   f"\n{metrics['stop_reason']}")
     table.add_row("accuracy", f"train {metrics['train_accuracy']:.2%}   [bold]test {metrics['test_accuracy']:.2%}[/bold]")
     per_class = ", ".join(f"{name} {acc:.0%}" for name, acc in metrics["per_class_accuracy"].items() if acc is not None)
@@ -246,6 +243,8 @@ def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
     if figures:
         table.add_row("figures", ", ".join(Path(f).name for f in figures))
     console().print(table)
+    for warning in result.warnings:
+        console(stderr=True).print(f"[bold yellow]Warning:[/bold yellow] {warning}", highlight=False)
     typer.echo(f"run folder: {run_dir}")
     if figures:
         typer.echo(f"report: open {Path(run_dir) / 'report.html'} in a browser")

@@ -545,7 +545,9 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
     model_or_sizes : Model (continue training it) or sequence of int ``(n_in, h1, …, n_out)``
     dataset : cubenet Dataset
     config : TrainConfig
-    rng : None, int or numpy Generator (initial weights, minibatch order, evaluation subsets)
+    rng : None, int or numpy Generator, split into the initial weights, the minibatch order and the evaluation
+        subsets; or a mapping ``{"init": …, "batches": …, "evaluation": …}`` of three independent streams
+        (as :class:`cubenet.run.experiment.Seeds` gives, so that each is recorded and can vary alone)
     callback : called as ``callback(epoch, history)`` after every epoch (epoch 0 included); returning
         True stops training there (the model of that epoch is returned, as with any other stop)
 
@@ -567,7 +569,7 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
     validate(dataset, "the training dataset", quote=False)
     if callback is not None and not callable(callback):
         raise CubenetError(f"callback must be a function callback(epoch, history), got {callback!r}")
-    init_rng, order_rng, eval_rng = np.random.default_rng(rng).spawn(3)
+    init_rng, order_rng, eval_rng = training_streams(rng)
     model, Xt, Xte = _prepare(model_or_sizes, dataset, config, init_rng)
     y, yte = np.asarray(dataset.y_train, dtype=np.intp), np.asarray(dataset.y_test, dtype=np.intp)
     k = _Kernels(model.sizes, model.activations, config.dtype)
@@ -589,6 +591,20 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
         "sizes": list(model.sizes), "activations": list(model.activations), "training": settings,
         "epochs_run": int(history.epochs[-1]), "stop_reason": history.stop_reason})
     return trained, history
+
+
+TRAINING_STREAMS = ("init", "batches", "evaluation")
+
+
+def training_streams(rng) -> tuple[np.random.Generator, ...]:
+    """The trainer's three random streams (initial weights, minibatch order, evaluation subsets)."""
+    if isinstance(rng, dict):
+        missing = [name for name in TRAINING_STREAMS if name not in rng]
+        if missing:
+            raise CubenetError(f"rng mapping lacks the stream(s) {', '.join(missing)}; give all of "
+                               f"{', '.join(TRAINING_STREAMS)}")
+        return tuple(np.random.default_rng(rng[name]) for name in TRAINING_STREAMS)
+    return tuple(np.random.default_rng(rng).spawn(3))
 
 
 def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder) -> None:
@@ -616,6 +632,7 @@ def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder)
             for op in plan:
                 op()
             step()
+        flush_subnormal(*step.state)  # once per epoch: cheap, and keeps late epochs as fast as early ones
         if rec.record(epoch):
             return
 
@@ -646,6 +663,7 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
             add_l2()
             np.multiply(g, rate["lr"], out=tmp)
             np.subtract(theta, tmp, out=theta)
+        step.state = (theta,)
         return step
     if config.optimizer == "momentum":
         vel = np.zeros_like(theta)
@@ -662,6 +680,7 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
                 np.add(theta, g, out=theta)
             else:
                 np.add(theta, vel, out=theta)
+        step.state = (theta, vel)
         return step
     # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) stored as the rows of one array and
     # updated together from the rows (g, g²) of ``k.grad2``: the same update in fewer calls
@@ -689,7 +708,25 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
         np.divide(moments[0], tmp, out=tmp)
         np.multiply(tmp, lr_t, out=tmp)
         np.subtract(theta, tmp, out=theta)
+    step.state = (theta, moments)
     return step
+
+
+def flush_subnormal(*arrays) -> int:
+    """Set entries smaller than :data:`FLUSH_BELOW` in magnitude to zero, in place; return how many were set.
+
+    With L2, dead units' weights and their optimiser moments decay geometrically towards subnormal
+    floats, which x86 CPUs handle tens of times slower; zero is what they are heading to anyway.
+    """
+    flushed = 0
+    for a in arrays:
+        tiny = np.abs(a) < FLUSH_BELOW
+        tiny &= a != 0
+        count = int(np.count_nonzero(tiny))
+        if count:
+            a[tiny] = 0
+            flushed += count
+    return flushed
 
 
 def _run_lbfgs(k: _Kernels, Xt, y, config: TrainConfig, rec: _Recorder) -> None:

@@ -1,4 +1,10 @@
-"""Render a saved run's figures and animations into its folder, and add the per-layer numbers to metrics.json."""
+"""Render a saved run's figures and animations into its folder.
+
+Figures only read the run: the per-layer numbers come from metrics.json, written once by
+``cubenet learn`` (:mod:`cubenet.run.experiment`). ``recompute=True`` (``cubenet render --recompute``)
+measures them again and rewrites metrics.json; a 0.1 run folder without them gets them measured in
+memory, and its metrics.json is left as it is.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +23,6 @@ STATIC_FORMATS = ("png", "svg")
 MOVIE_FORMATS = ("gif", "html")
 #: points drawn in animations (the figures use ``max_points``)
 ANIMATION_POINTS = 800
-#: snapshots in the layer × epoch probe table (each costs one probe per layer)
-HEATMAP_SNAPSHOTS = 8
 
 
 def check_options(what: str, fmt: str, max_points: int) -> None:
@@ -51,7 +55,7 @@ def applies(name: str, ds, model=None) -> str | None:
 
 
 def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int = 3000,
-               callback: Callable | None = None) -> list[Path]:
+               callback: Callable | None = None, recompute: bool = False) -> list[Path]:
     """Write the run's figures into its folder and return their paths.
 
     Parameters
@@ -62,11 +66,8 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
         "gif" or "html" to write only the animations, in that format
     max_points : at most this many points are drawn per figure (metrics always use every point)
     callback : called as ``callback(name, seconds, paths)`` after each figure is written (and after
-        the per-layer numbers, as "numbers", when a figure needs them)
-
-    Also stores the per-layer numbers in metrics.json: ``"layers"`` (probe and centroid
-    accuracy, dead units and singular values per representation) and ``"layer_epochs"``
-    (probe accuracy per layer and snapshot).
+        the per-layer numbers, as "numbers", when they had to be measured)
+    recompute : measure the per-layer numbers again and rewrite metrics.json with them
     """
     from cubenet.nn.train import single_blas_thread
     from cubenet.run.folder import load_run
@@ -84,11 +85,12 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
     written = []
     with single_blas_thread():
         numbers = {}
-        if set(names) & {"layers", "grid", "unscramble", "training", "digits"}:
+        if recompute or "layers" not in run.metrics:
             start = time.perf_counter()
-            layer_numbers(run, numbers)
+            layer_numbers(run, numbers, recompute=recompute)
             if callback is not None:
-                callback("numbers", time.perf_counter() - start, [Path(run.path) / "metrics.json"])
+                callback("numbers", time.perf_counter() - start,
+                         [Path(run.path) / "metrics.json"] if recompute else [])
         for name in names:
             start = time.perf_counter()
             paths = _RENDERERS[name](run, numbers, fmt=fmt, max_points=max_points)
@@ -100,23 +102,35 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
     return written
 
 
-def layer_numbers(run, numbers: dict) -> dict:
-    """The per-layer statistics and the layer × epoch table, computed once and saved in metrics.json."""
+def run_seeds(run):
+    """The run's :class:`~cubenet.run.experiment.Seeds`, from run.json."""
+    from cubenet.run.experiment import Seeds
+
+    seed = run.info.get("seed")
+    return Seeds(seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 0)
+
+
+def layer_numbers(run, numbers: dict, *, recompute: bool = False) -> dict:
+    """The per-layer statistics and the layer × epoch table: read from metrics.json (measured when it has
+    none, or when ``recompute``; only ``recompute`` writes metrics.json)."""
     if numbers:
         return numbers
-    from cubenet.files import write_text
-    from cubenet.viz.animate import pick_snapshots
-    from cubenet.run.metrics import layer_stats, probe_by_epoch
+    from cubenet.run.metrics import LayerStats
 
-    stats = layer_stats(run.model, run.dataset)
-    snaps = [run.history.snapshots[i] for i in pick_snapshots(len(run.history.snapshots), HEATMAP_SNAPSHOTS)]
-    by_epoch = probe_by_epoch(run.model, snaps, run.dataset) if snaps else None
-    numbers.update(stats=stats, layer_epochs=by_epoch)
-    path = Path(run.path) / "metrics.json"
-    metrics = json.loads(path.read_text(encoding="utf-8"))
-    metrics["layers"] = [s.as_dict() for s in stats]
-    metrics["layer_epochs"] = by_epoch
-    write_text(path, json.dumps(metrics, indent=2) + "\n")
+    metrics = run.metrics
+    if recompute:
+        from cubenet.files import write_text
+        from cubenet.run.experiment import measure
+
+        metrics = measure(run.model, run.dataset, run.history, run_seeds(run))
+        write_text(Path(run.path) / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+    elif "layers" not in metrics:
+        from cubenet.run.experiment import layer_numbers as measure_layers
+
+        metrics = {**metrics, **measure_layers(run.model, run.dataset, run.history, run_seeds(run))}
+    stats = [LayerStats(**{**s, "singular_values": None if s.get("singular_values") is None
+                           else tuple(s["singular_values"])}) for s in metrics["layers"]]
+    numbers.update(stats=stats, layer_epochs=metrics.get("layer_epochs"))
     return numbers
 
 

@@ -147,7 +147,8 @@ def _header(run) -> str:
                      f"{escape(ds.meta.get('inverse') or '')}</code>"))
     rows += [("network", escape(" → ".join(str(s) for s in run.model.sizes)) +
               f" ({escape(', '.join(run.model.activations) or 'no hidden layer')}, softmax output)"),
-             ("training", escape(f"{m.get('epochs_run', '?')} epochs in {m.get('train_seconds', 0):.1f} s"
+             ("training", escape(f"{m.get('epochs_run', '?')} epochs in "
+                                 f"{(info.get('timing') or {}).get('train_seconds', m.get('train_seconds', 0)):.1f} s"
                                  + ("" if str(m.get("stop_reason", "completed")).startswith("completed")
                                     else f" — {m.get('stop_reason')}"))),
              ("test accuracy", f"<b>{m.get('test_accuracy', float('nan')):.2%}</b> "
