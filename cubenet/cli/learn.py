@@ -14,7 +14,7 @@ from cubenet.cli.common import command, console, parse_int_list
 #: the zero-configuration first run: a 3-twist cube that a (16, 16, 16) ReLU net learns to ~98% in ~1-2 s
 DEFAULT_CUBE = {"n_samples": 10_000, "twists": 3}
 DEFAULT_HIDDEN = "16,16,16"
-DEFAULT_EPOCHS = {"adam": 60, "sgd": 60, "momentum": 60, "lbfgs": 300}
+from cubenet.nn.train import DEFAULT_EPOCHS  # noqa: E402  (60 epochs; lbfgs: 300 iterations)
 
 
 class Optimizer(str, Enum):

@@ -36,6 +36,8 @@ OPTIMIZERS = ("adam", "sgd", "momentum", "lbfgs")
 SCHEDULES = ("constant", "cosine")
 #: learning rate used when ``TrainConfig.lr`` is None
 DEFAULT_LR = {"adam": 0.01, "sgd": 0.1, "momentum": 0.05, "lbfgs": None}
+#: epochs when none are given (L-BFGS: iterations); what ``cubenet learn`` uses
+DEFAULT_EPOCHS = {"adam": 60, "sgd": 60, "momentum": 60, "lbfgs": 300}
 MAX_LR = 10.0
 #: rows per chunk for full-batch passes (evaluation, L-BFGS): keeps buffers small and cache-friendly
 CHUNK = 2048
