@@ -14,7 +14,6 @@ from cubenet.cli.common import command, console, parse_int_list
 #: the zero-configuration first run: a 3-twist cube that a (16, 16, 16) ReLU net learns to ~98% in ~1-2 s
 DEFAULT_CUBE = {"n_samples": 10_000, "twists": 3}
 DEFAULT_HIDDEN = "16,16,16"
-from cubenet.nn.train import DEFAULT_EPOCHS  # noqa: E402  (60 epochs; lbfgs: 300 iterations)
 
 
 class Optimizer(str, Enum):
@@ -79,7 +78,7 @@ def learn(
     """
     from cubenet.errors import CubenetError
     from cubenet.run.folder import check_run_target
-    from cubenet.nn.train import TrainConfig, check_config
+    from cubenet.nn.train import DEFAULT_EPOCHS, TrainConfig, check_config
 
     opt = optimizer.value
     if model is not None and hidden is not None:

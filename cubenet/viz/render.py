@@ -91,15 +91,59 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
             if callback is not None:
                 callback("numbers", time.perf_counter() - start,
                          [Path(run.path) / "metrics.json"] if recompute else [])
-        for name in names:
-            start = time.perf_counter()
-            paths = _RENDERERS[name](run, numbers, fmt=fmt, max_points=max_points)
-            paths = [p for p in paths if p is not None]
+        layer_numbers(run, numbers)
+        for name, seconds, paths in _draw_all(run, numbers, names, fmt=fmt, max_points=max_points):
             written += paths
             record_files(run.path, paths)
             if callback is not None:
-                callback(name, time.perf_counter() - start, paths)
+                callback(name, seconds, paths)
     return written
+
+
+#: rough drawing cost of each figure (seconds on the default run), to share them fairly between two processes
+COST = {"animation": 4.0, "training": 1.6, "layers": 1.5, "grid": 0.7, "unscramble": 0.6, "cube": 0.5,
+        "digits": 1.5, "boundary": 0.6, "confusion": 0.3, "curves": 0.2}
+
+
+def _draw(run, numbers, names, *, fmt, max_points) -> list:
+    """Draw ``names`` in this process: [(name, seconds, paths)]."""
+    out = []
+    for name in names:
+        start = time.perf_counter()
+        paths = [p for p in _RENDERERS[name](run, numbers, fmt=fmt, max_points=max_points) if p is not None]
+        out.append((name, time.perf_counter() - start, paths))
+    return out
+
+
+def _split(names: list[str]) -> tuple[list[str], list[str]]:
+    """Two shares of about equal drawing cost (greedy, most expensive first)."""
+    shares, load = ([], []), [0.0, 0.0]
+    for name in sorted(names, key=lambda n: -COST.get(n, 1.0)):
+        i = 0 if load[0] <= load[1] else 1
+        shares[i].append(name)
+        load[i] += COST.get(name, 1.0)
+    return shares
+
+
+def _draw_all(run, numbers, names, *, fmt, max_points):
+    """Yield (name, seconds, paths) for every figure; on a machine with two or more cores the figures are
+    shared between this process and one forked child (each draws its own figures once; no figure is
+    drawn twice and the files are the same as when drawn in one process)."""
+    import multiprocessing
+    import os
+
+    two = (len(names) > 1 and (os.cpu_count() or 1) > 1 and os.environ.get("CUBENET_RENDER_PROCESSES") != "1"
+           and "fork" in multiprocessing.get_all_start_methods())
+    if not two:
+        yield from _draw(run, numbers, names, fmt=fmt, max_points=max_points)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    mine, theirs = _split(names)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(_draw, run, numbers, theirs, fmt=fmt, max_points=max_points)
+        yield from _draw(run, numbers, mine, fmt=fmt, max_points=max_points)
+        yield from future.result()
 
 
 def run_seeds(run):
