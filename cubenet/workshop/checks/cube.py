@@ -76,7 +76,7 @@ def _one_turn_only(args, kwargs):
 # ---------------------------------------------------------------- 01 apply a scramble
 
 @puzzle_check(
-    "01-apply-scramble",
+    "apply-scramble",
     expects={"apply_scramble": "a function apply_scramble(state: str, scramble: str) -> str"},
     forbid_calls={
         "cubenet.data.cube.facelets": "it computes the whole answer; apply the turns one at a time",
@@ -114,7 +114,7 @@ def _apply_diagnosis(yours: str, state: str, scramble: str) -> str:
 # ---------------------------------------------------------------- 02 undo a scramble
 
 @puzzle_check(
-    "02-undo-it",
+    "undo-it",
     expects={"inverse": "a function inverse(scramble: str) -> str"},
     forbid_calls={
         "cubenet.data.moves.invert": "it is the answer itself",
@@ -150,7 +150,7 @@ def _inverse_diagnosis(yours: list[str], toks: list[str]) -> str:
 # ---------------------------------------------------------------- 03 a twist as a 3x3 rotation
 
 @puzzle_check(
-    "03-twist-matrix",
+    "twist-matrix",
     expects={"rotation": "a function rotation(move: str) -> ndarray of shape (3, 3), dtype float64"},
     forbid_calls={
         "cubenet.data.cube.turn_matrix": "it is the answer itself",
@@ -181,7 +181,7 @@ def _vec(v) -> str:
 # ---------------------------------------------------------------- 05 a twist as a 54x54 permutation
 
 @puzzle_check(
-    "05-sticker-permutation",
+    "sticker-permutation",
     expects={"permutation_matrix":
              "a function permutation_matrix(scramble: str) -> ndarray of shape (54, 54), dtype float64"},
     forbid_calls={
@@ -234,7 +234,7 @@ def true_order(scramble: str) -> int:
     return order
 
 
-@puzzle_check("06-order-of-ru", expects={"order": "a function order(scramble: str) -> int"})
+@puzzle_check("order-of-ru", expects={"order": "a function order(scramble: str) -> int"})
 def check_order(learner, ctx):
     cases = ["R", "R2", "", "R U", "R U R' U'", "R U2 D' B D'", "F2 U", "R U'"] + random_scrambles((3, 5), (0, 1))
     for scramble in cases:
@@ -266,7 +266,7 @@ def honesty_problem(toks: list[str]) -> str | None:
 
 
 @puzzle_check(
-    "11-honest-scrambler",
+    "honest-scrambler",
     expects={"scramble": "a function scramble(n: int, *, rng=None) -> str"},
     forbid_calls={"cubenet.data.cube.random_scramble": "it is the answer itself"},
 )
@@ -352,7 +352,7 @@ def optimal_length(scramble: str) -> int:
     return best
 
 
-@puzzle_check("15-shortest-unscramble", expects={"solve": "a function solve(scramble: str) -> str"})
+@puzzle_check("shortest-unscramble", expects={"solve": "a function solve(scramble: str) -> str"})
 def check_shortest(learner, ctx):
     cases = ["", "R", "R2", "R R", "R U U' R'", "R L R'", "U R", "F2 B' L"] + random_scrambles((3, 4), (0, 1, 2))
     for scramble in cases:

@@ -42,7 +42,7 @@ def rotated_band(n: int, *, rng=None):
 
 
 @puzzle_check(
-    "04-rotate-back",
+    "rotate-back",
     expects={"W": "an array W of shape (2, 2), dtype float64", "b": "an array b of shape (2,), dtype float64"},
     forbid_modules=NO_FITTING,
 )
@@ -121,7 +121,7 @@ def best_line(H: np.ndarray, y: np.ndarray):
 
 
 @puzzle_check(
-    "09-fold",
+    "fold",
     expects={"W": "an array W of shape (2, 2), dtype float64 (at most 2 units)",
              "b": "an array b of shape (2,), dtype float64"},
     forbid_modules=NO_FITTING,
@@ -184,7 +184,7 @@ def xor_set(n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]:
 
 
 @puzzle_check(
-    "10-xor",
+    "xor",
     expects={"PARAMS": "a list of (W, b) pairs: [(W1, b1), (W2, b2)], float64, ReLU between them"},
     forbid_modules=NO_FITTING,
 )

@@ -79,7 +79,7 @@ FORWARD_CASES = [((3, 2), 5), ((2, 8, 3), 7), ((5, 4, 4, 2), 1), ((1, 6, 6, 6, 4
 
 
 @puzzle_check(
-    "07-dense-forward",
+    "dense-forward",
     expects={"forward": "a function forward(params, X) -> list of arrays, one per layer"},
     forbid_modules=NO_ANSWER_KEY,
 )
@@ -164,7 +164,7 @@ def _compare_params(yours, target, what: str, hint: str = "") -> None:
 
 
 @puzzle_check(
-    "08-sgd-step",
+    "sgd-step",
     expects={"sgd_step": "a function sgd_step(params, grads, lr) -> new params",
              "momentum_step":
                  "a function momentum_step(params, grads, velocity, lr, momentum) -> (new params, new velocity)"},
@@ -248,7 +248,7 @@ def _expect_loss(value, what: str) -> float:
 
 
 @puzzle_check(
-    "12-backward",
+    "backward",
     expects={"loss_and_grad": "a function loss_and_grad(params, X, y) -> (loss, grads)"},
     forbid_modules=NO_ANSWER_KEY,
 )
@@ -304,7 +304,7 @@ JACOBIAN_SHAPES = [(3, 5), (4, 2), (2, 2), (6, 3), (1, 4)]
 
 
 @puzzle_check(
-    "13-layer-jacobian",
+    "layer-jacobian",
     expects={"layer_jacobian": "a function layer_jacobian(W, b, x) -> ndarray of shape (fan_out, fan_in)"},
     forbid_modules=NO_ANSWER_KEY,
 )
@@ -392,7 +392,7 @@ def piece_cases() -> list[tuple[str, list, float, float]]:
     return cases
 
 
-@puzzle_check("14-count-pieces", expects={"count_pieces": "a function count_pieces(params, lo, hi) -> int"})
+@puzzle_check("count-pieces", expects={"count_pieces": "a function count_pieces(params, lo, hi) -> int"})
 def check_pieces(learner, ctx):
     cases = piece_cases()
     for label, params, lo, hi in cases:
