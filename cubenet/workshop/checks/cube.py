@@ -73,7 +73,7 @@ def _one_turn_only(args, kwargs):
     return None
 
 
-# ---------------------------------------------------------------- 01 apply a scramble
+# ---------------------------------------------------------------- apply a scramble
 
 @puzzle_check(
     "apply-scramble",
@@ -111,7 +111,7 @@ def _apply_diagnosis(yours: str, state: str, scramble: str) -> str:
     return ""
 
 
-# ---------------------------------------------------------------- 02 undo a scramble
+# ---------------------------------------------------------------- undo a scramble
 
 @puzzle_check(
     "undo-it",
@@ -147,7 +147,7 @@ def _inverse_diagnosis(yours: list[str], toks: list[str]) -> str:
     return ""
 
 
-# ---------------------------------------------------------------- 03 a twist as a 3x3 rotation
+# ---------------------------------------------------------------- a twist as a 3x3 rotation
 
 @puzzle_check(
     "twist-matrix",
@@ -178,7 +178,7 @@ def _vec(v) -> str:
     return "(" + ", ".join(f"{x:g}" for x in np.round(v, 6) + 0.0) + ")"
 
 
-# ---------------------------------------------------------------- 05 a twist as a 54x54 permutation
+# ---------------------------------------------------------------- a twist as a 54x54 permutation
 
 @puzzle_check(
     "sticker-permutation",
@@ -216,7 +216,7 @@ def _matrix_diagnosis(P: np.ndarray, scramble: str) -> str:
     return ""
 
 
-# ---------------------------------------------------------------- 06 the order of a sequence
+# ---------------------------------------------------------------- the order of a sequence
 
 def true_order(scramble: str) -> int:
     """Smallest k > 0 with scramble^k = identity: the lcm of the permutation's cycle lengths."""
@@ -248,7 +248,7 @@ def check_order(learner, ctx):
     return Passed(f"all {len(cases)} orders are right (R U: 105, R U2 D' B D': 1260)")
 
 
-# ---------------------------------------------------------------- 11 an honest scrambler
+# ---------------------------------------------------------------- an honest scrambler
 
 AXIS = {"R": 0, "L": 0, "U": 1, "D": 1, "F": 2, "B": 2}
 
@@ -317,7 +317,7 @@ def _check_spread(toks: list[str]) -> Passed:
     return Passed("honest, reproducible and evenly spread over all 18 face turns")
 
 
-# ---------------------------------------------------------------- 15 the shortest way back
+# ---------------------------------------------------------------- the shortest way back
 
 def _turn_perms() -> dict[str, np.ndarray]:
     return {t: perm(t) for t in FACE_TURNS}

@@ -16,7 +16,7 @@ from cubenet.workshop.checks.base import (
 HIDDEN_SEEDS = (101, 202, 303)  #: the checker's held-out samples (the statement's picture uses seed 0)
 
 
-# ---------------------------------------------------------------- 04 rotate it back
+# ---------------------------------------------------------------- rotate it back
 
 ANGLE_DEG = 120.0
 SHIFT = np.array([2.0, -1.0])
@@ -82,7 +82,7 @@ def _rotate_figure(X, yours, target, y):
                          title="Rotate it back: yours vs target")
 
 
-# ---------------------------------------------------------------- 09 fold the V flat
+# ---------------------------------------------------------------- fold the V flat
 
 V_TIP = np.array([0.3, 0.5])
 V_SLOPE = 0.8
@@ -167,7 +167,7 @@ FOLD_W = np.array([[V_SLOPE, -V_SLOPE], [-1.0, -1.0]])
 FOLD_B = np.array([V_TIP[1] - V_SLOPE * V_TIP[0], V_TIP[1] + V_SLOPE * V_TIP[0]])
 
 
-# ---------------------------------------------------------------- 10 the smallest XOR network
+# ---------------------------------------------------------------- the smallest XOR network
 
 XOR_PAR = 12  #: 2 inputs -> 2 ReLU units -> 2 outputs
 
