@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 
 from cubenet.data.dataset import Dataset, make_meta, train_test_split
+from cubenet.data.io import MAX_CLASSES
 from cubenet.errors import CubenetError
 
-MAX_CLASSES = 50
 SPLIT_COLUMN = "split"
 #: rows converted to floats in one go
 BLOCK = 65536
@@ -144,9 +144,9 @@ def read_csv(path: str | os.PathLike, *, label_column: str | None = None, test_f
         ``X_*`` of shape (n, n_features) float, ``y_*`` int in 0..n_classes-1, ``class_names``
         the sorted labels, ``meta["feature_names"]`` the feature columns' names.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise CubenetError(f"{str(path)!r}: no such file" if not path.exists() else f"{str(path)!r} is not a file")
+    from cubenet.data.npz import check_regular_file
+
+    path = check_regular_file(path, "CSV file")
     seed = rng if isinstance(rng, (int, np.integer)) else None
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:

@@ -388,7 +388,8 @@ class _Kernels:
     def evaluate(self, Xt, y) -> tuple[float, float]:
         """Mean cross-entropy (without L2) and accuracy of the current parameters on a whole set, in chunks.
 
-        A sample counts as correct when its true class has the largest logit (shifted logit 0).
+        A sample counts as correct when its true class is the prediction, ``argmax`` of the logits (the first
+        of tied classes, as :func:`~cubenet.nn.network.predict` does); a tie is not a win for every class.
         """
         total, correct, n = 0.0, 0, len(y)
         for start in range(0, n, CHUNK):
@@ -396,7 +397,7 @@ class _Kernels:
             m = len(yc)
             z = self.forward(Xt[:, start: start + m], m)
             zy = np.take(z, yc * m + np.arange(m))  # each sample's shifted logit of its true class
-            correct += int(np.count_nonzero(zy >= 0))
+            correct += int(np.count_nonzero(z.argmax(axis=0) == yc))
             S = self.buffers(m)[5]
             np.exp(z, out=z)
             np.add.reduce(z, axis=0, keepdims=True, out=S)

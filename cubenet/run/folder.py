@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import tempfile
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -228,15 +227,17 @@ def _read_history(run_dir: Path, stop_reason: str, epoch_seconds=None) -> Histor
         raise CubenetError(f"{str(path)!r} is not a readable history ({exc})") from None
     spath = run_dir / "snapshots.npz"
     snapshots = []
+    from cubenet.data.npz import read_npz
+
+    f = read_npz(spath, what="snapshot file")  # sizes checked before reading, never a pickle
     try:
-        with np.load(spath, allow_pickle=False) as f:
-            for k, epoch in enumerate(f["epochs"]):
-                params, i = [], 0
-                while f"s{k}_W{i}" in f.files:
-                    params.append((f[f"s{k}_W{i}"], f[f"s{k}_b{i}"]))
-                    i += 1
-                snapshots.append((int(epoch), params))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
+        for k, epoch in enumerate(f["epochs"]):
+            params, i = [], 0
+            while f"s{k}_W{i}" in f:
+                params.append((f[f"s{k}_W{i}"], f[f"s{k}_b{i}"]))
+                i += 1
+            snapshots.append((int(epoch), params))
+    except (ValueError, KeyError, TypeError) as exc:
         raise CubenetError(f"{str(spath)!r} is not a readable snapshot file ({exc})") from None
     return History(epochs=cols[0].astype(int), loss=cols[1], train_accuracy=cols[2], test_accuracy=cols[3],
                    seconds=cols[4], snapshots=tuple(snapshots), stop_reason=stop_reason)

@@ -1,0 +1,196 @@
+"""Regression tests written as the attacks of the hostile audit (issue #18) and the newcomer's walk (#17).
+
+Each test reproduces one attack as it was reported and asserts the designed answer: a refusal with one
+clear line, a warning, or an honest number.
+"""
+
+import json
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+from cubenet.data.dataset import Dataset, default_colors
+from cubenet.errors import CubenetError
+from cubenet.nn.train import TrainConfig, train
+
+
+def _dataset(X, y, n_classes=2, meta=None):
+    X, y = np.asarray(X, float), np.asarray(y, np.int64)
+    return Dataset(X, y, X.copy(), y.copy(), tuple(f"c{i}" for i in range(n_classes)), default_colors(n_classes),
+                   dict(meta or {"generator": "t", "kind": "table"}))
+
+
+# --- Wrong results reported as right: ties count as correct ------------------------------------------
+
+def test_a_constant_predictor_is_not_scored_as_always_right():
+    """Zero weights give every class the same logit: the audit saw 100 % for it (``zy >= 0``)."""
+    from cubenet.nn.network import Model, init_params
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 2))
+    y = (np.arange(400) % 4 == 0).astype(int)  # a quarter class 1
+    params = [(np.zeros_like(W), np.zeros_like(b)) for W, b in init_params((2, 4, 2), rng=0)]
+    model = Model(params, ("relu",), None, None, ("c0", "c1"))
+    _, history = train(model, _dataset(X, y), TrainConfig(epochs=1, lr=1e-9, schedule="constant"), rng=0)
+    assert history.train_accuracy[0] == pytest.approx(0.75)  # argmax of a tie is class 0, as predict says
+
+
+def test_duplicated_points_with_two_labels_do_not_reach_a_target_accuracy(cli, tmp_path):
+    """The audit's CSV of duplicated points with two labels 'reached the target 97 % at epoch 1' at 50 %."""
+    csv = tmp_path / "dup.csv"
+    csv.write_text("x1,x2,label\n" + "".join(f"1.5,-2,{c}\n" for c in "ab" * 100))
+    r = cli("learn", csv, "--hidden", "4", "--epochs", "3", "--target-accuracy", "0.97", "--no-render",
+            "-o", tmp_path / "run")
+    assert r.exit_code == 0, r.output
+    history = (tmp_path / "run" / "history.csv").read_text().splitlines()[1:]
+    assert all(float(row.split(",")[2]) <= 0.5 for row in history), history
+    assert "reached the target" not in r.output
+
+
+# --- Resource limits: zip bombs, forged headers, pickles, FIFOs, class counts --------------------------
+
+def _cube_arrays(n=200):
+    from cubenet.data.cube import make_color_cube
+
+    ds = make_color_cube(n, twists=1, rng=0)
+    return {"X_train": ds.X_train, "y_train": ds.y_train, "X_test": ds.X_test, "y_test": ds.y_test,
+            "class_names": np.array(ds.class_names), "class_colors": np.array(ds.class_colors),
+            "meta": np.array(json.dumps(ds.meta))}
+
+
+def _no_np_load(monkeypatch):
+    """Fail the test if any array is decompressed: the refusal must come from the headers alone."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("np.load was called before the sizes were checked")
+    monkeypatch.setattr(np, "load", refuse)
+
+
+def test_a_zip_bomb_npz_is_refused_from_its_headers(tmp_path, monkeypatch):
+    """The audit's 3.9 MB bomb took 3.95 GB before it was refused; here the cap is lowered to keep the test small."""
+    from cubenet.data import io, npz
+
+    arrays = _cube_arrays()
+    arrays["X_train"] = np.zeros((2_000_000, 3))  # 48 MB of zeros, about 50 kB compressed
+    arrays["y_train"] = np.zeros(2_000_000, dtype=np.int64)
+    bomb = tmp_path / "bomb.npz"
+    np.savez_compressed(bomb, **arrays)
+    assert bomb.stat().st_size < 1_000_000
+    monkeypatch.setattr(npz, "MAX_BYTES", 20_000_000)
+    _no_np_load(monkeypatch)
+    with pytest.raises(CubenetError, match=r"bomb.npz.*more than .* of memory, above cubenet's limit of 20.0 MB"):
+        io.load(bomb)
+
+
+def _forged(path, name, header_shape, data: bytes, others):
+    import io as bytes_io
+
+    buf = bytes_io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": "<f8", "fortran_order": False, "shape": header_shape})
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{name}.npy", buf.getvalue() + data)
+        for key, value in others.items():
+            member = bytes_io.BytesIO()
+            np.save(member, value)
+            zf.writestr(f"{key}.npy", member.getvalue())
+
+
+def test_a_forged_npy_header_is_named_not_allocated(tmp_path, monkeypatch):
+    from cubenet.data.io import load
+
+    arrays = _cube_arrays()
+    X = arrays.pop("X_train")
+    path = tmp_path / "forged.npz"
+    _forged(path, "X_train", (10 ** 9, 3), X.tobytes(), arrays)
+    _no_np_load(monkeypatch)
+    with pytest.raises(CubenetError, match=r"forged.npz.*'X_train' declares shape \(1000000000, 3\).*forged"):
+        load(path)
+    broken = tmp_path / "broken.npz"
+    with zipfile.ZipFile(broken, "w") as zf:
+        zf.writestr("X_train.npy", b"\x93NUMPY\x01\x00\x10\x00{'descr': <f8  }")
+    with pytest.raises(CubenetError, match="forged or corrupt .npy header"):
+        load(broken)
+
+
+@pytest.mark.parametrize("route", ["dataset", "model", "snapshots"])
+def test_no_route_loads_a_pickle(tmp_path, route):
+    from cubenet.data.io import load
+    from cubenet.data.npz import read_npz
+    from cubenet.nn.model_io import load_model
+
+    path = tmp_path / "evil.npz"
+    np.savez(path, X_train=np.array([{"a": 1}], dtype=object), W0=np.array([None], dtype=object),
+             epochs=np.array([object()], dtype=object), config=np.array("{}"))
+    reader = {"dataset": load, "model": load_model, "snapshots": read_npz}[route]
+    with pytest.raises(CubenetError, match="Python objects|pickled"):
+        reader(path)
+
+
+def test_foreign_npz_files_are_named(tmp_path, cli):
+    """A model or snapshot file given as data, and a dataset given as --model, say what they are."""
+    from cubenet.data.io import load, save
+    from cubenet.nn.model_io import load_model
+
+    run = tmp_path / "run"
+    data = tmp_path / "cube.npz"
+    from cubenet.data.cube import make_color_cube
+
+    save(make_color_cube(300, twists=1, rng=0), data)
+    r = cli("learn", data, "--hidden", "4", "--epochs", "1", "--no-render", "-o", run)
+    assert r.exit_code == 0, r.output
+    with pytest.raises(CubenetError, match="is a model file .*not a dataset; give the data file"):
+        load(run / "model.npz")
+    with pytest.raises(CubenetError, match="snapshots file .*not a dataset"):
+        load(run / "snapshots.npz")
+    with pytest.raises(CubenetError, match="is a dataset file, not a model"):
+        load_model(data)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX feature")
+@pytest.mark.parametrize("name", ["data.npz", "data.csv"])
+def test_learn_on_a_fifo_is_refused_instead_of_hanging(tmp_path, cli, name):
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    r = cli("learn", fifo, "--no-render", "-o", tmp_path / "run")
+    assert r.exit_code == 1
+    assert "is a FIFO (named pipe), not a regular file" in r.output
+    r = cli("scramble", "--from", fifo) if name.endswith(".csv") else cli("export", fifo, "--csv", tmp_path / "x.csv")
+    assert r.exit_code == 1 and "FIFO" in r.output, r.output
+
+
+def test_a_10000_class_npz_is_refused_like_a_csv(tmp_path):
+    """The audit's 10,000-class .npz was accepted (CSV stops at 50) and wrote a 900 MB metrics.json."""
+    from cubenet.data.io import MAX_CLASSES, load
+
+    k = 10_000
+    rng = np.random.default_rng(0)
+    arrays = {"X_train": rng.normal(size=(k, 2)), "y_train": np.arange(k), "X_test": rng.normal(size=(k, 2)),
+              "y_test": np.arange(k), "class_names": np.array([f"c{i}" for i in range(k)]),
+              "class_colors": np.array(["#000000"] * k), "meta": np.array('{"kind": "table"}')}
+    np.savez(tmp_path / "many.npz", **arrays)
+    with pytest.raises(CubenetError, match=f"10,000 classes; cubenet handles at most {MAX_CLASSES}"):
+        load(tmp_path / "many.npz")
+    X = rng.normal(size=(100, 2))
+    with pytest.raises(CubenetError, match="at most 50"):
+        train((2, 4, 60), _dataset(X, np.arange(100) % 60, n_classes=60), TrainConfig(epochs=1))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda a: a.update(class_colors=np.array(["#zzzzzz"] * 6)), "class colour '#zzzzzz' is not a colour"),
+    (lambda a: a.update(meta=np.array('{"kind": "sphere"}')), "meta kind must be one of"),
+    (lambda a: a.update(meta=np.array('{"kind": "cube", "scramble": 3}')), "meta 'scramble' must be text"),
+    (lambda a: a.update(meta=np.array('{"kind": "cube", "facelets": "XYZ"}')), "54 letters"),
+    (lambda a: a.update(meta=np.array('{"kind": "digits", "image_shape": [8, 8]}')), "image_shape"),
+    (lambda a: a.update(class_names=np.arange(6)), "class_names must be text"),
+    (lambda a: a.update(meta=np.array(['{}', '{}'])), "one JSON string"),
+])
+def test_tampered_metadata_is_refused_on_load_before_any_work(tmp_path, change, message):
+    """class_colors and the meta kind were checked only after training, so rendering failed half-way."""
+    from cubenet.data.io import load
+
+    arrays = _cube_arrays()
+    change(arrays)
+    np.savez(tmp_path / "t.npz", **arrays)
+    with pytest.raises(CubenetError, match=message):
+        load(tmp_path / "t.npz")
