@@ -88,3 +88,61 @@ def test_mismatched_shapes_are_refused(edit, match):
 def test_step_states_needs_a_step_model():
     with pytest.raises(CubenetError, match="step_states needs a step network"):
         st.step_states(nw.Model(nw.init_params((3, 4))), np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize("l2", [0.0, 0.05])
+def test_training_kernels_equal_the_reference_gradient(l2):
+    from cubenet.nn import step_train
+    from cubenet.nn import train as tr
+
+    params = _params()
+    rng = np.random.default_rng(4)
+    X, y = rng.normal(size=(9, 3)), rng.integers(0, 4, size=9)
+    loss, grads = st.loss_and_grad(params, X, y, l2)
+    k = step_train.StepKernels(3, 3, 5, 4, "float64")
+    k.set_params(params)
+    Xt = tr._columns(X, np.float64)
+    for op in k.forward_ops(Xt, 9) + k.backward_ops(Xt, tr._one_hot_columns(y, 4, np.float64) / 9, 9, 1 / 9):
+        op()
+    np.testing.assert_allclose(k.grad + l2 * k.wmask * k.theta, nw.pack(grads), rtol=1e-10, atol=1e-12)
+    train_loss, _ = k.evaluate(Xt, y)
+    assert train_loss + k.l2_term(l2) == pytest.approx(loss, rel=1e-10)
+    assert [(M.shape, v.shape) for M, v in k.params()] == [(M.shape, v.shape) for M, v in params]
+
+
+@pytest.fixture(scope="module")
+def cube1():
+    from cubenet.data.cube import make_color_cube
+
+    return make_color_cube(4000, twists=1, rng=0)
+
+
+def test_one_twist_cube_is_learned_by_steps(cube1):
+    from cubenet.nn.train import TrainConfig, train
+
+    model, history = train(st.StepSpec(6, 32), cube1, TrainConfig(epochs=60), rng=0)
+    assert isinstance(model, st.StepModel) and model.n_steps == 6 and model.inner == 32
+    assert history.test_accuracy[-1] >= 0.97, history.test_accuracy[-1]
+    assert np.mean(nw.predict(model, cube1.X_test) == cube1.y_test) == pytest.approx(history.test_accuracy[-1])
+    assert len(history.snapshots) > 2 and all(len(p) == 13 for _, p in history.snapshots)
+    again, _ = train(st.StepSpec(6, 32), cube1, TrainConfig(epochs=60), rng=0)
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(model.params, again.params))  # same seed, same net
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "lbfgs"])
+def test_every_optimizer_trains_a_step_network(cube1, optimizer):
+    from cubenet.nn.train import TrainConfig, train
+
+    model, history = train(st.StepSpec(3, 8), cube1, TrainConfig(optimizer=optimizer, epochs=15), rng=0)
+    assert not history.diverged and history.loss[-1] < 0.8 * history.loss[0]
+    more, _ = train(model, cube1, TrainConfig(optimizer=optimizer, epochs=2), rng=1)  # continue a StepModel
+    assert isinstance(more, st.StepModel) and more.n_steps == 3
+
+
+def test_steps_refuse_another_activation(cube1):
+    from cubenet.nn.train import TrainConfig, train
+
+    with pytest.raises(CubenetError, match="uses ReLU inside every step"):
+        train(st.StepSpec(2, 4), cube1, TrainConfig(epochs=1, activation="tanh"), rng=0)
+    with pytest.raises(CubenetError, match="n_steps must be an integer"):
+        st.StepSpec(0, 4)

@@ -145,7 +145,7 @@ def check_step_params(params, where: str = "the model") -> None:
         fail(f"a step network needs two (matrix, bias) pairs per step and one for the head, got {len(params)} pairs")
     if any(np.ndim(M) != 2 or np.ndim(v) != 1 for M, v in params):
         fail("every weight must be a matrix and every bias a vector")
-    d, k, n_classes = params[-1][0].shape[0], params[0][0].shape[1], params[-1][0].shape[1]
+    d, k, n_classes = params[0][0].shape[0], params[0][0].shape[1], params[-1][0].shape[1]
     for j, (M, v) in enumerate(params):
         if j == len(params) - 1:
             name, want = "the head's W, b", (d, n_classes)
