@@ -15,6 +15,8 @@ from cubenet.cli.common import command, console, parse_int_list
 DEFAULT_CUBE = {"n_samples": 10_000, "twists": 3}
 DEFAULT_HIDDEN = "16,16,16"
 DEFAULT_EPOCHS = {"adam": 60, "sgd": 60, "momentum": 60, "lbfgs": 300}
+#: the inner width of each step of a step network (--steps N)
+DEFAULT_INNER = 32
 
 
 class Optimizer(str, Enum):
@@ -47,6 +49,12 @@ def learn(
                                                    show_default=False)] = None,
     hidden: Annotated[Optional[str], typer.Option(help=f"Hidden layer widths, comma-separated (default {DEFAULT_HIDDEN}).",
                                                   show_default=False)] = None,
+    steps: Annotated[Optional[int], typer.Option(help="Instead of --hidden: a step network of N steps that moves the "
+                                                 "points in the data's own 2-D or 3-D space, then one flat cut.",
+                                                 show_default=False)] = None,
+    inner: Annotated[Optional[int], typer.Option(help=f"With --steps: the inner width of each step, "
+                                                 f"h + relu(h·W + b)·V + c (default {DEFAULT_INNER}).",
+                                                 show_default=False)] = None,
     activation: Annotated[Activation, typer.Option(help="Hidden-layer activation.")] = Activation.relu,
     init: Annotated[Init, typer.Option(help="Initial weights: he (He-normal) or glorot (scikit-learn's uniform).")] = Init.he,
     optimizer: Annotated[Optimizer, typer.Option(help="adam, sgd, momentum (minibatch) or lbfgs (full batch).")] = Optimizer.adam,
@@ -85,6 +93,7 @@ def learn(
     if model is not None and hidden is not None:
         raise CubenetError("give either --hidden (a new network) or --model (continue one), not both")
     sizes_hidden = parse_int_list(hidden or DEFAULT_HIDDEN, "--hidden")
+    spec = _step_spec(steps, inner, hidden, model, activation.value)
     config = check_config(TrainConfig(
         optimizer=opt, epochs=DEFAULT_EPOCHS[opt] if epochs is None else epochs, batch_size=batch_size,
         lr=lr, schedule=schedule.value, l2=l2, nesterov=nesterov,
@@ -93,13 +102,16 @@ def learn(
     if output is not None:
         check_run_target(output)
     dataset, source = _dataset(data, label_column, seed)
+    if spec is not None and dataset.n_features not in (2, 3):
+        raise CubenetError(f"a step network keeps the data's own dimension, and its pictures need 2 or 3 features; "
+                           f"this data has {dataset.n_features}, so use --hidden for it")
     run_dir = output or _default_run_dir(dataset)
     from cubenet.run.folder import save_run
     from cubenet.run.replace import run_lock
 
     with run_lock(run_dir):  # one writer per run folder: a second 'learn -o' there is told, not mixed in
         check_run_target(run_dir)
-        start = _start(model, dataset, sizes_hidden)
+        start = spec or _start(model, dataset, sizes_hidden)
         trained, history = _train(start, dataset, config, seed)
         if history.diverged:
             raise CubenetError(f"training {history.stop_reason}. Nothing was written: a diverged run is not saved")
@@ -136,6 +148,25 @@ def _default_run_dir(dataset) -> Path:
     while path.exists():
         path, k = base.with_name(f"{base.name}-{k}"), k + 1
     return path
+
+
+def _step_spec(steps, inner, hidden, model, activation):
+    """The StepSpec of ``--steps N [--inner K]``, or None for a wide network; conflicting options are refused."""
+    from cubenet.errors import CubenetError
+
+    if steps is None:
+        if inner is not None:
+            raise CubenetError("--inner is the width inside each step; give it with --steps N")
+        return None
+    if hidden is not None or model is not None:
+        raise CubenetError(f"give either --steps (a step network) or {'--hidden' if hidden else '--model'}, not both")
+    if activation != "relu":
+        raise CubenetError(f"a step network uses ReLU inside every step; drop --activation {activation}")
+    from cubenet.nn.steps import MAX_INNER, MAX_STEPS, StepSpec
+    from cubenet.validate import check_int
+
+    return StepSpec(check_int("--steps", steps, minimum=1, maximum=MAX_STEPS),
+                    check_int("--inner", DEFAULT_INNER if inner is None else inner, minimum=1, maximum=MAX_INNER))
 
 
 def _start(model_path: Path | None, dataset, hidden: tuple):
@@ -180,6 +211,8 @@ def _command(data, trained, config, seed, model_path, label_column, run_dir, no_
         parts.append(str(data))
     if model_path is not None:
         parts += ["--model", str(model_path)]
+    elif getattr(trained, "kind", "dense") == "steps":
+        parts += ["--steps", str(trained.n_steps), "--inner", str(trained.inner), "--init", config.init]
     else:
         parts += ["--hidden", ",".join(str(s) for s in trained.sizes[1:-1]) or "none",
                   "--activation", config.activation if isinstance(config.activation, str) else config.activation[0],
@@ -235,7 +268,12 @@ def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
     table.add_row("data", f"{dataset.name}, {len(dataset.y_train):,} train + {len(dataset.y_test):,} test, "
                   f"{dataset.n_features} features, {dataset.n_classes} classes" + (f"\nscramble: {scramble}" if scramble else ""))
     arch = " → ".join(str(s) for s in model.sizes)
-    table.add_row("network", f"{arch}  ({', '.join(model.activations) or 'linear'}, softmax output)")
+    arch += f"  ({', '.join(model.activations) or 'linear'}, softmax output)"
+    if getattr(model, "kind", "dense") == "steps":
+        d = model.dim
+        arch = (f"{model.n_steps} steps in {d}-D, each {d} → {model.inner} → {d}: h + relu(h·W + b)·V + c; "
+                f"then one flat cut → {model.sizes[-1]} classes (softmax)")
+    table.add_row("network", arch)
     training = model.config["training"]
     unit = "iterations" if training["optimizer"] == "lbfgs" else "epochs"
     table.add_row("training", f"{training['optimizer']}, {metrics['epochs_run']} {unit}, {metrics['train_seconds']:.2f} s"
