@@ -545,7 +545,8 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
 
     Parameters
     ----------
-    model_or_sizes : Model (continue training it) or sequence of int ``(n_in, h1, …, n_out)``
+    model_or_sizes : Model (continue training it) or sequence of int ``(n_in, h1, …, n_out)``; or a step
+        network: ``cubenet.nn.steps.StepSpec(n_steps, inner)`` for a new one, a StepModel to continue
     dataset : cubenet Dataset
     config : TrainConfig
     rng : None, int or numpy Generator, split into the initial weights, the minibatch order and the evaluation
@@ -573,10 +574,8 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
     if callback is not None and not callable(callback):
         raise CubenetError(f"callback must be a function callback(epoch, history), got {callback!r}")
     init_rng, order_rng, eval_rng = training_streams(rng)
-    model, Xt, Xte = _prepare(model_or_sizes, dataset, config, init_rng)
+    model, Xt, Xte, k = _setup(model_or_sizes, dataset, config, init_rng)
     y, yte = np.asarray(dataset.y_train, dtype=np.intp), np.asarray(dataset.y_test, dtype=np.intp)
-    k = _Kernels(model.sizes, model.activations, config.dtype)
-    k.set_params(model.params)
     if config.optimizer == "lbfgs":
         import scipy.optimize  # noqa: F401  (loads scipy's own OpenBLAS now, so that it is limited too)
     with np.errstate(all="ignore"), single_blas_thread():
@@ -608,6 +607,23 @@ def training_streams(rng) -> tuple[np.random.Generator, ...]:
                                f"{', '.join(TRAINING_STREAMS)}")
         return tuple(np.random.default_rng(rng[name]) for name in TRAINING_STREAMS)
     return tuple(np.random.default_rng(rng).spawn(3))
+
+
+def _setup(model_or_sizes, dataset, config: TrainConfig, rng):
+    """The starting model, the standardised data as columns, and kernels holding the model's parameters.
+
+    A step network (a ``StepSpec`` or ``StepModel``, see :mod:`cubenet.nn.steps`) has its own kernels
+    with the same interface (:mod:`cubenet.nn.step_train`).
+    """
+    from cubenet.nn import step_train
+
+    if step_train.wants_steps(model_or_sizes):
+        model, Xt, Xte = step_train.prepare(model_or_sizes, dataset, config, rng)
+        return model, Xt, Xte, step_train.kernels(model, config.dtype)
+    model, Xt, Xte = _prepare(model_or_sizes, dataset, config, rng)
+    k = _Kernels(model.sizes, model.activations, config.dtype)
+    k.set_params(model.params)
+    return model, Xt, Xte, k
 
 
 def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder) -> None:
