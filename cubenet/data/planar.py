@@ -73,7 +73,8 @@ import numpy as np
 from cubenet.data.cube import check_count
 from cubenet.data.dataset import Dataset, make_meta, train_test_split
 from cubenet.data.moves import (
-    Move, MoveKind, apply_moves, as_moves, format_scramble, invert, parse_float, register_move,
+    Move, MoveKind, Notation, apply_moves, as_moves, format_scramble, invert, parse_float, parse_parametric,
+    register_move, register_notation,
 )
 from cubenet.errors import CubenetError
 
@@ -244,6 +245,8 @@ PLANAR_MOVES = {
 for _name, (_apply, _invert, _args, _check, _doc) in PLANAR_MOVES.items():
     register_move(MoveKind(name=_name, dim=2, apply=_apply, invert=_invert, fmt=_fmt(_name),
                            parse=_parser(_name, _args, _check), doc=f"{_name}({','.join(_args)}): {_doc}"))
+register_notation(Notation("planar", parse_parametric,
+                           f"one of {', '.join(sorted(PLANAR_MOVES))} with arguments, e.g. swirl(1.5)"))
 
 
 def move(name: str, *params) -> Move:
