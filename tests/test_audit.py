@@ -194,3 +194,77 @@ def test_tampered_metadata_is_refused_on_load_before_any_work(tmp_path, change, 
     np.savez(tmp_path / "t.npz", **arrays)
     with pytest.raises(CubenetError, match=message):
         load(tmp_path / "t.npz")
+
+
+# --- Data loss: a name cubenet chose never replaces a file it did not write for that purpose ----------
+
+def test_export_does_not_overwrite_the_csv_a_dataset_was_imported_from(cli, tmp_path, monkeypatch):
+    """'scramble --from my.csv' then 'export my.npz' re-split and reordered the user's my.csv, silently."""
+    monkeypatch.chdir(tmp_path)
+    assert cli("scramble", "spirals", "--n", "400", "-o", "sp.npz", "--no-preview").exit_code == 0
+    assert cli("export", "sp.npz", "--csv", "my.csv").exit_code == 0
+    before = (tmp_path / "my.csv").read_bytes()
+    r = cli("scramble", "--from", "my.csv", "--no-preview")
+    assert r.exit_code == 0, r.output
+    r = cli("export", "my.npz")
+    assert r.exit_code == 1
+    assert "'my.csv' exists and 'my.npz' was imported from it" in r.output and "--csv my.csv to replace it" in r.output
+    assert (tmp_path / "my.csv").read_bytes() == before
+    r = cli("export", "sp.npz")  # sp.csv does not exist: the default name is free
+    assert r.exit_code == 0, r.output
+    r = cli("export", "sp.npz")  # now it does, and a CSV cannot say who wrote it
+    assert r.exit_code == 1 and "'sp.csv' exists and may be your own file" in r.output
+    assert cli("export", "my.npz", "--csv", "my.csv").exit_code == 0  # named: replaced as asked
+
+
+def test_scramble_from_csv_does_not_overwrite_another_dataset_file(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert cli("scramble", "spirals", "--n", "400", "-o", "sp.npz").exit_code == 0
+    assert cli("export", "sp.npz").exit_code == 0
+    before = (tmp_path / "sp.npz").read_bytes()
+    r = cli("scramble", "--from", "sp.csv")
+    assert r.exit_code == 1
+    assert "'sp.npz' exists and holds another dataset (spirals, not imported from 'sp.csv')" in r.output
+    assert (tmp_path / "sp.npz").read_bytes() == before
+    assert cli("scramble", "--from", "sp.csv", "-o", "sp.npz").exit_code == 0  # named: replaced as asked
+    r = cli("scramble", "--from", "sp.csv")  # the same import made again may replace its own output
+    assert r.exit_code == 0, r.output
+
+
+def test_the_preview_does_not_overwrite_an_unrelated_png(cli, tmp_path):
+    """'-o photo.npz' overwrote the user's photo.png with the implicit preview."""
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n my holiday")
+    r = cli("scramble", "moons", "--n", "200", "-o", tmp_path / "photo.npz")
+    assert r.exit_code == 1
+    assert "photo.png' exists and is not a preview cubenet drew" in r.output and "--no-preview" in r.output
+    assert photo.read_bytes() == b"\x89PNG\r\n\x1a\n my holiday"
+    assert not (tmp_path / "photo.npz").exists()  # refused before any work
+    assert cli("scramble", "moons", "--n", "200", "-o", tmp_path / "photo.npz", "--no-preview").exit_code == 0
+    out = tmp_path / "m.npz"
+    for _ in range(2):  # cubenet's own preview is redrawn
+        r = cli("scramble", "moons", "--n", "200", "-o", out)
+        assert r.exit_code == 0, r.output
+
+
+def test_scramble_twice_without_o_replaces_only_the_same_dataset(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for seed in ("1", "2"):
+        r = cli("scramble", "xor", "--n", "200", "--seed", seed)
+        assert r.exit_code == 0, r.output
+    (tmp_path / "moons.npz").write_bytes(b"my own file")
+    r = cli("scramble", "moons", "--n", "200")
+    assert r.exit_code == 1 and "'moons.npz' exists and is not a cubenet dataset file" in r.output
+    assert (tmp_path / "moons.npz").read_bytes() == b"my own file"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX feature")
+def test_a_fifo_or_folder_is_never_replaced_by_an_output(cli, tmp_path):
+    fifo = tmp_path / "out.npz"
+    os.mkfifo(fifo)
+    r = cli("scramble", "xor", "--n", "100", "-o", fifo, "--no-preview")
+    assert r.exit_code == 1 and "it is a FIFO (named pipe), not a regular file" in r.output
+    assert fifo.is_fifo()
+    (tmp_path / "x.npz").mkdir()
+    r = cli("scramble", "xor", "--n", "100", "-o", tmp_path / "x.npz", "--no-preview")
+    assert r.exit_code == 1 and "it is a folder" in r.output
