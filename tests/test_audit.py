@@ -268,3 +268,62 @@ def test_a_fifo_or_folder_is_never_replaced_by_an_output(cli, tmp_path):
     (tmp_path / "x.npz").mkdir()
     r = cli("scramble", "xor", "--n", "100", "-o", tmp_path / "x.npz", "--no-preview")
     assert r.exit_code == 1 and "it is a folder" in r.output
+
+
+# --- Wrong results reported as right: CSV parsing is strict ---------------------------------------------
+
+@pytest.mark.parametrize("body, message", [
+    # an unclosed quote swallowed the rest of the file into one label: rows lost, a class gained
+    ('1,2,a\n3,4,"b\n5,6,a\n7,8,b\n9,9,a\n', r"line 3: a quoted value .* is a closing quote missing"),
+    ('1,2,a\n3,4,"b\n5,6,a\n7,8,"b"\n9,9,a\n', r"line 3: a quoted value .* is a closing quote missing"),
+    ('1,"2\n3",a\n5,6,b\n', r"line 2: a quoted value"),
+    # numbers Python's float() takes but a CSV reader must not
+    ("1_000,2,a\n3,4,b\n5,6,a\n7,8,b\n", r"line 2: column 'x1' must be numeric, got '1_000'"),
+    ("\u0661,2,a\n3,4,b\n5,6,a\n7,8,b\n", r"line 2: column 'x1' must be numeric, got '\u0661'"),
+    ("1,\uff12,a\n3,4,b\n5,6,a\n7,8,b\n", r"line 2: column 'x2' must be numeric, got '\uff12'"),
+    # labels that parse to inf or nan, and labels that are the same number
+    ("1,2,inf\n3,4,1\n5,6,inf\n7,8,1\n", r"line 2: the label 'inf' is not a class"),
+    ("1,2,nan\n3,4,b\n5,6,a\n7,8,b\n", r"line 2: the label 'nan' is not a class"),
+    ("1,2,1\n3,4,1.0\n5,6,1\n7,8,1.00\n", r"single class \('1'\) \('1', '1.0', '1.00' are the same number\)"),
+    ("1,2,a\x00\n3,4,b\n", r"line 2: the label holds a NUL byte"),
+    # the rest of the checklist: ragged rows, non-numeric and non-finite cells, one class, too few rows
+    ("1,2,a\n3,4\n", r"line 3: has 2 values but the header has 3 columns"),
+    ("1,2,a\n3,4,b,5\n", r"line 3: has 4 values"),
+    ("1,x,a\n3,4,b\n", r"line 2: column 'x2' must be numeric, got 'x'"),
+    ("1,nan,a\n3,4,b\n", r"line 2: column 'x2' holds 'nan'; values must be finite"),
+    ("1,-inf,a\n3,4,b\n", r"line 2: column 'x2' holds '-inf'"),
+    ("1,1e400,a\n3,4,b\n", r"line 2: column 'x2' holds '1e400'"),
+    ("1,2,a\n3,4,a\n", r"single class \('a'\)"),
+    ("1,2,a\n3,4,b\n", r"data.csv': too few samples \(2\) to split"),
+])
+def test_a_csv_is_parsed_strictly(tmp_path, body, message):
+    from cubenet.data.csvio import read_csv
+
+    path = tmp_path / "data.csv"
+    path.write_text("x1,x2,label\n" + body, encoding="utf-8")
+    with pytest.raises(CubenetError, match=message):
+        read_csv(path, rng=0)
+
+
+@pytest.mark.parametrize("header, message", [
+    ("x,x,label", "duplicate column name"), ("x,,label", "column 2 of the header has no name"),
+    ("1,2,3", "must be a header"), ("", "the file is empty"),
+])
+def test_a_csv_header_is_checked(tmp_path, header, message):
+    from cubenet.data.csvio import read_csv
+
+    path = tmp_path / "data.csv"
+    path.write_text(header + ("\n1,2,a\n3,4,b\n" if header else ""), encoding="utf-8")
+    with pytest.raises(CubenetError, match=message):
+        read_csv(path)
+
+
+def test_a_byte_order_mark_and_many_classes(tmp_path):
+    from cubenet.data.csvio import read_csv
+
+    path = tmp_path / "bom.csv"
+    path.write_text("\ufeffx1,x2,label\n" + "1,2,a\n3,4,b\n" * 4, encoding="utf-8")
+    assert read_csv(path, rng=0).meta["feature_names"] == ["x1", "x2"]
+    path.write_text("x1,label\n" + "".join(f"{i},c{i}\n" for i in range(60)), encoding="utf-8")
+    with pytest.raises(CubenetError, match="line 52: the label column 'label' has more than 50 different values"):
+        read_csv(path)
