@@ -327,3 +327,109 @@ def test_a_byte_order_mark_and_many_classes(tmp_path):
     path.write_text("x1,label\n" + "".join(f"{i},c{i}\n" for i in range(60)), encoding="utf-8")
     with pytest.raises(CubenetError, match="line 52: the label column 'label' has more than 50 different values"):
         read_csv(path)
+
+
+# --- Wrong results reported as right: unbounded parameters, infinite scales, L-BFGS, collapse ------------
+
+@pytest.mark.parametrize("args, message", [
+    (["color-cube", "--noise", "1e200"], r"noise must be a finite number between 0 and 1, got 1e\+200"),
+    (["spirals", "--noise", "5"], r"noise must be a finite number between 0 and 1"),
+    (["spirals", "--moves", "shear(1e200,0)"], r"move argument '1e200' must be between -1,000 and 1,000"),
+    (["color-cube", "--seed", "-1"], r"--seed must be an integer >= 0, got -1"),
+])
+def test_every_scramble_parameter_is_bounded(cli, tmp_path, args, message):
+    r = cli("scramble", *args, "--n", "200", "-o", tmp_path / "t.npz", "--no-preview")
+    assert r.exit_code == 1, r.output
+    assert len(r.output.strip().splitlines()) == 1 and "unexpected" not in r.output
+    assert __import__("re").search(message, r.output), r.output
+
+
+def test_features_near_1e300_are_refused_instead_of_an_infinite_input_scale(tmp_path, cli):
+    """The audit's CSV with features near 1e300 wrote input_scale = [inf …] and a constant predictor, exit 0."""
+    csv = tmp_path / "huge.csv"
+    csv.write_text("x1,x2,label\n" + "".join(f"{(-1) ** i * 1e300:.3e},{i},{'ab'[i % 2]}\n" for i in range(40)))
+    r = cli("learn", csv, "--epochs", "1", "--no-render", "-o", tmp_path / "run")
+    assert r.exit_code == 1
+    assert "the features are too large to standardise (|x| up to 1e+300)" in r.output
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_model_file_with_an_infinite_input_scale_is_refused(tmp_path):
+    from cubenet.nn.model_io import load_model, model_arrays
+    from cubenet.nn.network import Model, init_params
+
+    model = Model(init_params((2, 3, 2), rng=0), ("relu",), np.zeros(2), np.array([np.inf, 1.0]), ("a", "b"))
+    np.savez(tmp_path / "m.npz", **model_arrays(model))
+    with pytest.raises(CubenetError, match="input_mean and input_scale must be finite"):
+        load_model(tmp_path / "m.npz")
+
+
+def test_l_bfgs_abnormal_termination_is_not_reported_as_convergence():
+    """'--l2 1e300' ended 'ABNORMAL' and was saved as 'L-BFGS converged after 0 iterations (ABNORMAL: )'."""
+    from types import SimpleNamespace
+
+    from cubenet.cli.verdict import training_warnings
+    from cubenet.nn.train import History, check_config, lbfgs_stop_reason
+
+    with pytest.raises(CubenetError, match=r"l2 must be a number between 0 and 10, got 1e\+300"):
+        check_config(TrainConfig(optimizer="lbfgs", l2=1e300))
+    reason = lbfgs_stop_reason(SimpleNamespace(status=2, message="ABNORMAL: "), 0)
+    assert "converged" not in reason.replace("without converging", "")
+    assert reason.startswith("L-BFGS stopped without converging after 0 iterations (ABNORMAL)")
+    assert lbfgs_stop_reason(SimpleNamespace(status=0, message="CONVERGENCE: REL_REDUCTION"), 9).startswith(
+        "L-BFGS converged after 9 iterations")
+    X = np.random.default_rng(0).normal(size=(100, 2))
+    y = (X[:, 0] > 0).astype(int)
+    model, _ = train((2, 4, 2), _dataset(X, y), TrainConfig(optimizer="lbfgs", epochs=30), rng=0)
+    history = History(*(np.zeros(1) for _ in range(5)), stop_reason=reason)
+    assert any("L-BFGS did not converge" in line for line in training_warnings(model, _dataset(X, y), history))
+
+
+@pytest.mark.parametrize("optimizer, lr", [("adam", "10"), ("sgd", "10")])
+def test_a_collapsed_network_is_warned_about_at_the_end_of_training(cli, tmp_path, optimizer, lr):
+    """adam --lr 10 ended at chance with no warning (exit 0, 'completed 60 epochs')."""
+    assert cli("scramble", "spirals", "--n", "600", "-o", tmp_path / "sp.npz", "--no-preview").exit_code == 0
+    r = cli("learn", tmp_path / "sp.npz", "--optimizer", optimizer, "--lr", lr, "--epochs", "10", "--no-render",
+            "-o", tmp_path / "run")
+    if "diverged" in r.output:  # sgd may blow up instead, which is refused, also with one line
+        assert r.exit_code == 1
+        return
+    assert r.exit_code == 0, r.output
+    assert "Warning: the network ended at chance" in r.output and "lower the learning rate (it was 10" in r.output
+    r = cli("learn", tmp_path / "sp.npz", "--epochs", "20", "--no-render", "-o", tmp_path / "fine")
+    assert r.exit_code == 0 and "Warning" not in r.output, r.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--hidden", ""], "--hidden: is empty; give sizes such as 16,16 or 'none'"),
+    (["--hidden", "\u00b2"], "each size must be a positive integer, got '\u00b2'"),
+    (["--hidden", "100000000"], "each size must be at most 4,096"),
+    (["--optimizer", "adam", "--nesterov"], "nesterov applies only to optimizer 'momentum', not 'adam'"),
+    (["--optimizer", "lbfgs", "--lr", "0.5"], "L-BFGS takes no learning rate"),
+    (["--seed", "-1"], "--seed must be an integer >= 0, got -1"),
+])
+def test_options_are_never_silently_dropped_or_reinterpreted(tmp_path, capsys, args, message):
+    """'--hidden ""' meant the default network; --nesterov with adam and --lr with lbfgs were dropped silently."""
+    code, out = _main(capsys, "learn", *args, "--epochs", "1", "--no-render", "-o", tmp_path / "run")
+    assert code in (1, 2) and message in out and len(out.strip().splitlines()) == 1, out
+    assert "unexpected" not in out and not (tmp_path / "run").exists()
+
+
+def _main(capsys, *args):
+    """Run the real console entry point (as the shell does): exit code and everything it printed."""
+    import signal
+    import sys
+
+    from cubenet.cli import main
+
+    argv, handlers = sys.argv, {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    sys.argv = ["cubenet", *map(str, args)]
+    try:
+        with pytest.raises(SystemExit) as exit_info:
+            main()
+    finally:
+        sys.argv = argv
+        for s, handler in handlers.items():
+            signal.signal(s, handler)
+    captured = capsys.readouterr()
+    return exit_info.value.code, captured.out + captured.err
