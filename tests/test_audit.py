@@ -433,3 +433,43 @@ def _main(capsys, *args):
             signal.signal(s, handler)
     captured = capsys.readouterr()
     return exit_info.value.code, captured.out + captured.err
+
+
+# --- Unclear answers: every failure is one designed line ------------------------------------------------
+
+@pytest.mark.parametrize("error, message", [
+    (MemoryError(), "not enough memory for this command; use a smaller data set"),
+    (OSError(28, "No space left on device", "out.npz"), "cannot access 'out.npz': No space left on device; free some disk"),
+    (PermissionError(13, "Permission denied", "/x"), "cannot access '/x': Permission denied; check the path"),
+    (RuntimeError(""), r"cubenet failed unexpectedly \(RuntimeError: no message\)\. This is a bug"),
+    (KeyError("W0"), r"cubenet failed unexpectedly \(KeyError: 'W0'\)"),
+])
+def test_an_unexpected_error_is_one_designed_line(monkeypatch, cli, error, message):
+    """About 30 audit cases printed 'Error: unexpected <Type>: …', once with an empty message."""
+    import re
+
+    import cubenet.data.registry as registry
+
+    def boom(*args, **kwargs):
+        raise error
+    monkeypatch.setattr(registry, "make_dataset", boom)
+    r = cli("scramble", "xor", "--no-preview", "-o", "unused.npz")
+    assert r.exit_code == 1
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "Error: unexpected" not in lines[0], r.output
+    assert re.search(message, lines[0]), lines[0]
+
+
+def test_a_non_utf8_console_does_not_fail_after_the_work_is_done(tmp_path):
+    """With an ASCII console the file was written, then a UnicodeEncodeError ended the command with exit 1."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "ascii"}
+    out = tmp_path / "c.npz"
+    run = subprocess.run([sys.executable, "-c", "from cubenet.cli import main; main()", "learn", "--hidden", "4",
+                          "--epochs", "1", "--no-render", "-o", tmp_path / "run"],
+                         capture_output=True, env=env, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr.decode("ascii", "replace")
+    assert b"2 ? 4 ? 6" in run.stdout or b"3 ? 4 ? 6" in run.stdout  # the arrows, replaced
+    assert not out.exists() and (tmp_path / "run" / "model.npz").exists()

@@ -34,10 +34,32 @@ def command(app: typer.Typer, func, **kwargs) -> None:
         except Exception as exc:
             if STATE["debug"] or isinstance(exc, usage_error_types()):
                 raise
-            typer.echo(f"Error: unexpected {type(exc).__name__}: {exc} (run 'cubenet --debug …' for the traceback)", err=True)
+            typer.echo(f"Error: {unexpected_message(exc)}", err=True)
             raise typer.Exit(1) from None
 
     app.command(**kwargs)(wrapper)
+
+
+def unexpected_message(exc: BaseException) -> str:
+    """One designed line for an error no check anticipated: what happened and what to do, never a traceback."""
+    import errno
+
+    if isinstance(exc, MemoryError):
+        return ("not enough memory for this command; use a smaller data set (--n) or network (--hidden), "
+                "or allow more memory (a low 'ulimit -v' causes this too)")
+    if isinstance(exc, UnicodeEncodeError):
+        return (f"this terminal cannot show cubenet's output (encoding {exc.encoding}); "
+                "set PYTHONIOENCODING=utf-8 or use a UTF-8 locale (e.g. LC_ALL=C.UTF-8)")
+    if isinstance(exc, OSError):
+        where = f" {exc.filename!r}" if exc.filename else ""
+        advice = ("free some disk space" if exc.errno == errno.ENOSPC else
+                  "check the path and its permissions" if exc.errno in (errno.EACCES, errno.EPERM, errno.ENOENT,
+                                                                        errno.EROFS, errno.EISDIR, errno.ENOTDIR)
+                  else "check the files involved and try again")
+        return f"cannot access{where}: {exc.strerror or exc}; {advice}"
+    detail = str(exc).strip() or "no message"
+    return (f"cubenet failed unexpectedly ({type(exc).__name__}: {detail}). This is a bug in cubenet: please "
+            "report it with the command you ran and the output of 'cubenet --debug' followed by that command")
 
 
 def usage_error_types() -> tuple[type, ...]:
