@@ -18,6 +18,7 @@ from cubenet.data.moves import (
     Move, MoveKind, Notation, apply_moves, as_moves, format_scramble, invert, register_move, register_notation,
 )
 from cubenet.errors import CubenetError
+from cubenet.validate import check_number
 
 FACES = "URFDLB"  #: class order = facelet order
 FACE_NORMALS = {
@@ -224,8 +225,8 @@ def make_color_cube(
     n_samples = check_count("n_samples", n_samples, minimum=12, maximum=10_000_000)
     if moves is not None and twists is not None:
         raise CubenetError("give either twists or moves, not both")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise CubenetError(f"noise must be a finite number >= 0, got {noise}")
+    noise = check_number("noise", noise, minimum=0, maximum=1,
+                         advice="the cube's side is 3, and 0.1 already blurs the stickers")
     if not (np.isfinite(gap) and 0 <= gap < 1):
         raise CubenetError(f"gap must be at least 0 and below 1 (a fraction of a cubie's edge), got {gap}")
     rng = np.random.default_rng(rng)

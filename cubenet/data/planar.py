@@ -77,6 +77,7 @@ from cubenet.data.moves import (
     register_move, register_notation,
 )
 from cubenet.errors import CubenetError
+from cubenet.validate import check_number
 
 #: disc and ring twists fade out over this fraction of their radius / width
 FALLOFF = 0.5
@@ -410,8 +411,8 @@ def build(name: str, sample, signature, *, n_samples, n_classes, class_names, pa
     """
     seed = rng if isinstance(rng, (int, np.integer)) else None
     n_samples = check_count("n_samples", n_samples, minimum=4 * n_classes, maximum=10_000_000)
-    if not (isinstance(noise, (int, float, np.floating)) and np.isfinite(noise) and noise >= 0):
-        raise CubenetError(f"noise must be a finite number >= 0, got {noise!r}")
+    noise = check_number("noise", noise, minimum=0, maximum=1,
+                         advice="the pictures span about 2, and 0.1 already blurs them")
     label_noise = _check_fraction("label_noise", label_noise, 0.5)
     rng = np.random.default_rng(rng)
     scramble_rng, label_rng, points_rng, noise_rng, flip_rng, split_rng = rng.spawn(6)
