@@ -177,3 +177,19 @@ def test_a_dead_network_ends_with_a_warning_that_says_what_to_change(cli, tmp_pa
     assert "Warning: the network ended at chance" in r.output and "is dead" in r.output and "--lr" in r.output
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert any("dead" in w for w in metrics["warnings"])  # the report and a notebook see it too
+
+
+def test_one_default_cube(cli, tmp_path):
+    """'cubenet learn' without data trains on exactly the file 'cubenet scramble color-cube --seed S' writes."""
+    from cubenet.cli.learn import DEFAULT_CUBE
+    from cubenet.data.io import load
+
+    assert cli("scramble", "color-cube", "--twists", str(DEFAULT_CUBE["twists"]), "--seed", "3", "-o",
+               tmp_path / "c.npz", "--no-preview").exit_code == 0
+    from cubenet.cli.learn import _dataset
+
+    generated, _ = _dataset(None, None, 3)
+    saved = load(tmp_path / "c.npz")
+    assert len(generated.y_train) + len(generated.y_test) == 10_000
+    assert np.array_equal(generated.X_train, saved.X_train) and np.array_equal(generated.y_test, saved.y_test)
+    assert generated.meta["scramble"] == saved.meta["scramble"]

@@ -228,7 +228,7 @@ def wheel_env(tmp_path_factory):
     built = subprocess.run([*pip, "wheel", str(src), "-w", str(tmp / "dist"), "--no-deps", "--no-build-isolation",
                             "-q"], capture_output=True, text=True, cwd=src)
     assert built.returncode == 0, built.stdout + built.stderr
-    wheel = next((tmp / "dist").glob("cubenet-*.whl"))
+    wheel = next((tmp / "dist").glob("cubenet_geometry-*.whl"))
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"

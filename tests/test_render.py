@@ -8,7 +8,7 @@ from cubenet.errors import CubenetError
 from cubenet.viz.render import render_run
 from vizrun import assert_png, saved_run, small_cube, small_spirals
 
-CUBE_FILES = {"layers.png", "grid.png", "unscramble.png", "cube.png", "curves.png", "confusion.png",
+CUBE_FILES = {"layers.png", "grid.png", "unscramble.png", "prediction.png", "curves.png", "confusion.png",
               "animation.gif", "animation.html", "training.gif"}
 
 

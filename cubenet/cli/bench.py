@@ -72,10 +72,11 @@ def bench(
     table = Table(title=f"cubenet bench{' --full' if full else ''} (median of {repeats}, one BLAS thread)",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for col in ("task", "solver", "epochs", "cubenet s", "acc %"):
-        table.add_column(col, justify="left" if col in ("task", "solver") else "right", min_width=len(col))
+        table.add_column(col, justify="left" if col in ("task", "solver") else "right", no_wrap=True,
+                         min_width={"task": 11, "acc %": 6}.get(col, len(col)))
     if use_sklearn:
         for col in ("sklearn s", "acc %", "speed-up", "Δ acc"):
-            table.add_column(col, justify="right", min_width=len(col))
+            table.add_column(col, justify="right", no_wrap=True, min_width=max(6, len(col)))
     if processes:
         for col in ("cubenet process s", *(("sklearn process s", "speed-up ") if use_sklearn else ())):
             table.add_column(col, justify="right", min_width=len(col))

@@ -12,7 +12,7 @@ import typer
 from cubenet.cli.common import check_seed, command, console, parse_int_list
 
 #: the zero-configuration first run: a 3-twist cube that a (16, 16, 16) ReLU net learns to ~98% in ~1-2 s
-DEFAULT_CUBE = {"n_samples": 10_000, "twists": 3}
+DEFAULT_CUBE = {"twists": 3}  # and the generator's default size (10,000 points), as 'cubenet scramble color-cube' 
 DEFAULT_HIDDEN = "16,16,16"
 #: the inner width of each step of a step network (--steps N)
 DEFAULT_INNER = 32
@@ -131,7 +131,7 @@ def _dataset(data: Path | None, label_column: str | None, seed: int):
 
         from cubenet.run.experiment import Seeds
 
-        ds = make_color_cube(DEFAULT_CUBE["n_samples"], twists=DEFAULT_CUBE["twists"], rng=Seeds(seed).rng("data"))
+        ds = make_color_cube(twists=DEFAULT_CUBE["twists"], rng=Seeds(seed).rng("data"))
         ds.meta["seed"] = seed  # the same file as 'cubenet scramble color-cube --twists 3 --n 10000 --seed SEED'
         return ds, None
     from cubenet.data.io import load
@@ -190,18 +190,24 @@ def _train(start, dataset, config, seed: int, run_dir, cmd: str, source):
     from cubenet.run.experiment import run_experiment
 
     unit = "iteration" if config.optimizer == "lbfgs" else "epoch"
-    columns = (TextColumn(f"[bold]training[/bold] {unit}"), MofNCompleteColumn(), BarColumn(),
+    columns = (TextColumn(f"[bold]training[/bold] {unit}"), MofNCompleteColumn(), BarColumn(bar_width=12),
                TextColumn("{task.fields[info]}"), TimeElapsedColumn())
     with Progress(*columns, console=console(stderr=True), transient=False) as progress:
         task = progress.add_task("train", total=config.epochs, info="")
 
+        sampled = max(len(dataset.y_train), len(dataset.y_test)) > config.eval_points
+        sample = f" ({config.eval_points:,}-pt sample)" if sampled else ""
+
         def callback(epoch, history):
             progress.update(task, completed=epoch, info=f"loss {history.loss[-1]:.4f}  "
-                            f"train {history.train_accuracy[-1]:.1%}  test {history.test_accuracy[-1]:.1%}")
+                            f"train {history.train_accuracy[-1]:.1%}  test {history.test_accuracy[-1]:.1%}{sample}")
 
         result = run_experiment(dataset, start, config, seed=seed, run_dir=run_dir, command=cmd, source=source,
                                 callback=callback)
-        progress.update(task, total=max(int(result.history.epochs[-1]), 1))
+        m = result.metrics  # the final numbers, on every point: the same as the summary's
+        progress.update(task, total=max(int(result.history.epochs[-1]), 1),
+                        info=f"loss {result.history.loss[-1]:.4f}  train {m['train_accuracy']:.1%}  "
+                             f"test {m['test_accuracy']:.1%} (all)")
     return result
 
 

@@ -187,7 +187,7 @@ def check_count(name: str, value, *, minimum: int = 0, maximum: int) -> int:
 
 
 def make_color_cube(
-    n_samples: int = 6000,
+    n_samples: int = 10_000,
     *,
     twists: int | None = None,
     moves=None,

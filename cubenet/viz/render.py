@@ -212,7 +212,7 @@ def _curve(run, numbers, *, fmt, max_points):
 def _cube(run, numbers, *, fmt, max_points):
     from cubenet.viz.plots import cube_figure
 
-    return [_save(cube_figure(run.model, run.dataset), run, "cube", fmt)]
+    return [_save(cube_figure(run.model, run.dataset), run, "prediction", fmt)]
 
 
 def _boundary(run, numbers, *, fmt, max_points):

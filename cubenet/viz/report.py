@@ -65,7 +65,7 @@ def ensure_figures(run_dir: Path, run) -> None:
     """Render the standard figures that are missing from the run folder (and the per-layer numbers)."""
     from cubenet.viz.render import WHAT, applies, render_run
 
-    wanted = {"layers": "layers", "grid": "grid", "unscramble": "unscramble", "cube": "cube", "boundary": "boundary",
+    wanted = {"layers": "layers", "grid": "grid", "unscramble": "unscramble", "cube": "prediction", "boundary": "boundary",
               "curves": "curves", "confusion": "confusion", "training": "training", "digits": "digits"}
     for what in WHAT:
         if applies(what, run.dataset, run.model):
@@ -224,7 +224,7 @@ def _figure_plan(run) -> list[tuple[str, str, str]]:
     kind = ds.meta.get("kind")
     plan = []
     if kind == "cube" and ds.n_features == 3:
-        plan.append(("What the network answers", "cube", (
+        plan.append(("What the network answers", "prediction", (
             "Left: the scrambled cube the data came from — every point of the dataset is a spot on one of its "
             "stickers, and its class is the sticker colour. Right: the same surface, cut into small cells, each "
             "coloured by what the trained network says at that spot; hatched cells are where it is wrong. Mistakes "
