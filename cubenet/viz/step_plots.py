@@ -157,8 +157,10 @@ def head_in_data_units(model) -> tuple[np.ndarray, np.ndarray]:
     return W2, b - model.input_mean @ W2
 
 
-def draw_cut(ax, model, lims: np.ndarray, colors, *, cube: bool, resolution: int = 36):
-    """The flat cut of the head inside the box: shaded class regions (2-D) or the planes between classes (3-D)."""
+def draw_cut(ax, model, lims: np.ndarray, colors, *, cube: bool, resolution: int = 60):
+    """The flat cut of the head inside the box: shaded class regions (2-D) or the planes between classes (3-D).
+
+    Returns the artist drawn (None when no boundary crosses the box)."""
     W, b = head_in_data_units(model)
     if len(lims) == 2:
         from matplotlib.colors import ListedColormap
@@ -166,16 +168,18 @@ def draw_cut(ax, model, lims: np.ndarray, colors, *, cube: bool, resolution: int
         g = [np.linspace(*lims[a], 240) for a in (0, 1)]
         GX, GY = np.meshgrid(*g)
         labels = (np.column_stack([GX.ravel(), GY.ravel()]) @ W + b).argmax(axis=1).reshape(GX.shape)
-        ax.imshow(labels, origin="lower", extent=(*lims[0], *lims[1]), cmap=ListedColormap(list(colors)),
-                  vmin=-0.5, vmax=len(colors) - 0.5, alpha=0.4, interpolation="nearest", aspect="equal", zorder=0)
-        return ax
+        return ax.imshow(labels, origin="lower", extent=(*lims[0], *lims[1]), cmap=ListedColormap(list(colors)),
+                         vmin=-0.5, vmax=len(colors) - 0.5, alpha=0.4, interpolation="nearest", aspect="equal",
+                         zorder=0)
     from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
     quads = cut_quads(W, b, lims, resolution)
-    if quads:
-        ax.add_collection3d(Poly3DCollection([screen(q, cube) for q in quads], facecolors=(0.1, 0.1, 0.1, 0.16),
-                                             edgecolors="none", axlim_clip=True))
-    return ax
+    if not quads:
+        return None
+    planes = Poly3DCollection([screen(q, cube) for q in quads], facecolors=(0.1, 0.1, 0.1, 0.11), edgecolors="none",
+                              axlim_clip=True)
+    ax.add_collection3d(planes)
+    return planes
 
 
 def cut_quads(W, b, lims: np.ndarray, resolution: int = 36) -> list[np.ndarray]:
@@ -206,7 +210,12 @@ def cut_quads(W, b, lims: np.ndarray, resolution: int = 36) -> list[np.ndarray]:
     return quads
 
 
-def _grid_of_panels(fig, n_panels: int, ncols: int):
+def _grid_of_panels(fig, n_panels: int, ncols: int, dim: int):
+    """A grid for ``n_panels`` panels; 3-D panels get room between columns and at the right edge for their labels."""
+    from cubenet.viz.plots import layout_3d
+
+    if dim == 3:
+        layout_3d(fig, [1.3] * ncols)
     nrows = -(-n_panels // ncols)
     return fig.add_gridspec(nrows, ncols), nrows
 
@@ -231,7 +240,7 @@ def steps_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
     n = model.n_steps + 2
     ncols = min(n, 4 if ds.n_features == 3 else 5)
     fig = Figure(figsize=(3.7 * ncols, 3.9 * -(-n // ncols) + 0.9), layout="constrained")
-    grid, _ = _grid_of_panels(fig, n, ncols)
+    grid, _ = _grid_of_panels(fig, n, ncols, ds.n_features)
     for i, P in enumerate(xs):
         ax = state_axes(fig, grid[i // ncols, i % ncols], lims, cube=cube)
         if lines is not None:
@@ -268,7 +277,8 @@ def _pushed_grid(model, ds, n_lines: int = 13) -> list[list[np.ndarray]]:
 
 
 def cubie_lattice(ds, n_steps: int = 30) -> list[np.ndarray]:
-    """The solved cube's 3×3×3 cubie grid (lines at -1.5, -0.5, 0.5, 1.5 on each axis); other 3-D data: a 4×4×4 lattice."""
+    """The solved cube's 3×3×3 cubie grid on its surface, where the stickers are (lines at -1.5, -0.5, 0.5, 1.5
+    on each face); other 3-D data: a straight 4×4×4 lattice over the data's box."""
     if not is_cube(ds):
         return grid_lines(ds.X, n_lines=4, n_steps=n_steps)
     ticks, t = np.array([-1.5, -0.5, 0.5, 1.5]), np.linspace(-1.5, 1.5, n_steps)
@@ -277,6 +287,8 @@ def cubie_lattice(ds, n_steps: int = 30) -> list[np.ndarray]:
         others = [k for k in range(3) if k != a]
         for u in ticks:
             for v in ticks:
+                if abs(u) < 1.5 and abs(v) < 1.5:
+                    continue  # inside the cube: no sticker there
                 line = np.empty((n_steps, 3))
                 line[:, a], line[:, others[0]], line[:, others[1]] = t, u, v
                 lines.append(line)
@@ -303,7 +315,7 @@ def lattice_figure(model, ds, *, stats=None, max_points: int = 1500, rng=0):
     numbers = fidelities(model, ds, stats)
     n, ncols = model.n_steps + 1, min(model.n_steps + 1, 4)
     fig = Figure(figsize=(3.7 * ncols, 3.9 * -(-n // ncols) + 0.9), layout="constrained")
-    grid, _ = _grid_of_panels(fig, n, ncols)
+    grid, _ = _grid_of_panels(fig, n, ncols, 3)
     for i, (P, lines) in enumerate(zip(xs, pushed)):
         ax = state_axes(fig, grid[i // ncols, i % ncols], lims, cube=cube)
         draw_state(ax, P, y, ds.class_colors, cube=cube, size=2.5, alpha=0.3)
@@ -314,4 +326,64 @@ def lattice_figure(model, ds, *, stats=None, max_points: int = 1500, rng=0):
                  "(same box and camera in every panel)", fontsize=11.5, weight="bold")
     fig.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="outside lower center",
                ncols=min(ds.n_classes, 10), fontsize=9)
+    return fig
+
+
+def plot_step_curve(stats, *, network_accuracy=None, n_classes=None, ax=None):
+    """Probe and nearest-centroid accuracy after every step, and each step's mean displacement as bars; returns ax."""
+    if ax is None:
+        from matplotlib.figure import Figure
+
+        ax = Figure(layout="constrained").add_subplot()
+    depth = np.array([s.depth for s in stats])
+    moved = ax.twinx()
+    steps = [s for s in stats if s.displacement is not None]
+    moved.bar([s.depth for s in steps], [s.displacement for s in steps], width=0.45, color="#c9b8e0",
+              edgecolor="#5b3f8c", label="mean distance a point moved in this step (right axis)", zorder=0)
+    moved.set_ylabel("distance moved (standardised units)", fontsize=8, color="#5b3f8c")
+    moved.set_ylim(0, 2.6 * max([s.displacement for s in steps] + [1e-9]))
+    moved.tick_params(labelsize=7, colors="#5b3f8c")
+    ax.set_zorder(moved.get_zorder() + 1)
+    ax.patch.set_visible(False)  # the bars show through, behind the lines
+    ax.plot(depth, [s.probe_accuracy for s in stats], "o-", color="#1f4e9c", lw=2.2, ms=7,
+            label="linear probe accuracy (test)")
+    ax.plot(depth, [s.centroid_accuracy for s in stats], "s--", color="#2e8b57", lw=1.5, ms=5,
+            label="nearest class centre accuracy (test)")
+    if network_accuracy is not None:
+        ax.axhline(network_accuracy, color="#111111", ls=":", lw=1.2, label=f"network test accuracy {network_accuracy:.1%}")
+    if n_classes:
+        ax.axhline(1 / n_classes, color="#777777", ls="-.", lw=0.9, label=f"chance ({1 / n_classes:.0%})")
+    for d, s in zip(depth, stats):
+        ax.annotate(f"{s.probe_accuracy:.0%}", (d, s.probe_accuracy), textcoords="offset points", xytext=(0, 9),
+                    ha="center", va="bottom", fontsize=8, color="#1f4e9c", zorder=5,
+                    bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
+    ax.set_xticks(depth, [s.name.replace("output", "output\n(logits)") for s in stats], fontsize=8)
+    ax.set_ylim(0, 1.14)
+    ax.set_xlabel("after each step (the state is always the data's own space)")
+    ax.set_ylabel("accuracy")
+    ax.set_title("How separable are the colours after each step?", fontsize=10)
+    ax.grid(axis="y", alpha=0.3)
+    handles = ax.get_legend_handles_labels()[0] + moved.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2)
+    return ax
+
+
+def step_curve_figure(stats, layer_epochs=None, *, network_accuracy=None, n_classes=None, title=None):
+    """The unscrambling curve over steps and (if given) the probe per step and training snapshot."""
+    from matplotlib.figure import Figure
+
+    from cubenet.run.metrics import LayerStats
+    from cubenet.viz.plots import plot_probe_heatmap
+
+    if isinstance(stats, (str, bytes)) or not hasattr(stats, "__len__") or not len(stats) or not all(
+            isinstance(s, LayerStats) for s in stats):
+        raise CubenetError("step_curve_figure needs the per-step numbers: stats = layer_stats(model, dataset)")
+    n = 2 if layer_epochs else 1
+    fig = Figure(figsize=(7.4 * n, 5.2), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, n, width_ratios=[1.3, 1.0][:n]))
+    plot_step_curve(stats, network_accuracy=network_accuracy, n_classes=n_classes, ax=axes[0])
+    if layer_epochs:
+        plot_probe_heatmap(layer_epochs, ax=axes[1])
+    fig.suptitle(title or "The unscrambling curve over steps: a linear classifier fitted on the state after each step",
+                 fontsize=12, weight="bold")
     return fig
