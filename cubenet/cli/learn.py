@@ -9,14 +9,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from cubenet.cli.common import command, console, parse_int_list
+from cubenet.cli.common import check_seed, command, console, parse_int_list
 
 #: the zero-configuration first run: a 3-twist cube that a (16, 16, 16) ReLU net learns to ~98% in ~1-2 s
 DEFAULT_CUBE = {"n_samples": 10_000, "twists": 3}
 DEFAULT_HIDDEN = "16,16,16"
-DEFAULT_EPOCHS = {"adam": 60, "sgd": 60, "momentum": 60, "lbfgs": 300}
 #: the inner width of each step of a step network (--steps N)
 DEFAULT_INNER = 32
+#: the widest hidden layer and the most hidden layers 'learn' builds (cubenet's networks are small)
+MAX_WIDTH, MAX_DEPTH = 4096, 64
 
 
 class Optimizer(str, Enum):
@@ -87,12 +88,14 @@ def learn(
     """
     from cubenet.errors import CubenetError
     from cubenet.run.folder import check_run_target
-    from cubenet.nn.train import TrainConfig, check_config
+    from cubenet.nn.train import DEFAULT_EPOCHS, TrainConfig, check_config
 
     opt = optimizer.value
     if model is not None and hidden is not None:
         raise CubenetError("give either --hidden (a new network) or --model (continue one), not both")
-    sizes_hidden = parse_int_list(hidden or DEFAULT_HIDDEN, "--hidden")
+    sizes_hidden = parse_int_list(DEFAULT_HIDDEN if hidden is None else hidden, "--hidden", empty_means="none",
+                                  maximum=MAX_WIDTH, max_length=MAX_DEPTH)
+    check_seed(seed)
     spec = _step_spec(steps, inner, hidden, model, activation.value)
     config = check_config(TrainConfig(
         optimizer=opt, epochs=DEFAULT_EPOCHS[opt] if epochs is None else epochs, batch_size=batch_size,
@@ -106,19 +109,15 @@ def learn(
         raise CubenetError(f"a step network keeps the data's own dimension, and its pictures need 2 or 3 features; "
                            f"this data has {dataset.n_features}, so use --hidden for it")
     run_dir = output or _default_run_dir(dataset)
-    from cubenet.run.folder import save_run
     from cubenet.run.replace import run_lock
 
     with run_lock(run_dir):  # one writer per run folder: a second 'learn -o' there is told, not mixed in
         check_run_target(run_dir)
         start = spec or _start(model, dataset, sizes_hidden)
-        trained, history = _train(start, dataset, config, seed)
-        if history.diverged:
-            raise CubenetError(f"training {history.stop_reason}. Nothing was written: a diverged run is not saved")
-        cmd = _command(data, trained, config, seed, model, label_column, run_dir, no_render)
-        save_run(run_dir, dataset, trained, history, command=cmd, seed=seed, config=trained.config, source=source)
+        cmd = _command(data, start, config, seed, model, label_column, run_dir, no_render)
+        result = _train(start, dataset, config, seed, run_dir, cmd, source)
         figures = [] if no_render else _render(run_dir)
-    _summary(run_dir, dataset, trained, history, figures, no_render)
+    _summary(run_dir, dataset, result, figures)
 
 
 def _dataset(data: Path | None, label_column: str | None, seed: int):
@@ -130,7 +129,10 @@ def _dataset(data: Path | None, label_column: str | None, seed: int):
             raise CubenetError("--label-column only applies to a CSV file given as DATA")
         from cubenet.data.cube import make_color_cube
 
-        ds = make_color_cube(DEFAULT_CUBE["n_samples"], twists=DEFAULT_CUBE["twists"], rng=seed)
+        from cubenet.run.experiment import Seeds
+
+        ds = make_color_cube(DEFAULT_CUBE["n_samples"], twists=DEFAULT_CUBE["twists"], rng=Seeds(seed).rng("data"))
+        ds.meta["seed"] = seed  # the same file as 'cubenet scramble color-cube --twists 3 --n 10000 --seed SEED'
         return ds, None
     from cubenet.data.io import load
 
@@ -181,12 +183,11 @@ def _start(model_path: Path | None, dataset, hidden: tuple):
     return start
 
 
-def _train(start, dataset, config, seed: int):
-    """Train with a rich progress bar (loss and accuracies)."""
+def _train(start, dataset, config, seed: int, run_dir, cmd: str, source):
+    """The run stage (train, measure, save) with a rich progress bar (loss and accuracies)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from cubenet.cli.common import seed_rng
-    from cubenet.nn.train import train
+    from cubenet.run.experiment import run_experiment
 
     unit = "iteration" if config.optimizer == "lbfgs" else "epoch"
     columns = (TextColumn(f"[bold]training[/bold] {unit}"), MofNCompleteColumn(), BarColumn(),
@@ -198,23 +199,24 @@ def _train(start, dataset, config, seed: int):
             progress.update(task, completed=epoch, info=f"loss {history.loss[-1]:.4f}  "
                             f"train {history.train_accuracy[-1]:.1%}  test {history.test_accuracy[-1]:.1%}")
 
-        trained, history = train(start, dataset, config, rng=seed_rng(seed), callback=callback)
-        if not history.diverged:
-            progress.update(task, total=max(int(history.epochs[-1]), 1))
-    return trained, history
+        result = run_experiment(dataset, start, config, seed=seed, run_dir=run_dir, command=cmd, source=source,
+                                callback=callback)
+        progress.update(task, total=max(int(result.history.epochs[-1]), 1))
+    return result
 
 
-def _command(data, trained, config, seed, model_path, label_column, run_dir, no_render) -> str:
+def _command(data, start, config, seed, model_path, label_column, run_dir, no_render) -> str:
     """The exact command that reproduces this run (every setting explicit)."""
     parts = ["cubenet", "learn"]
     if data is not None:
         parts.append(str(data))
     if model_path is not None:
         parts += ["--model", str(model_path)]
-    elif getattr(trained, "kind", "dense") == "steps":
-        parts += ["--steps", str(trained.n_steps), "--inner", str(trained.inner), "--init", config.init]
+    elif hasattr(start, "n_steps"):  # a new step network (StepSpec)
+        parts += ["--steps", str(start.n_steps), "--inner", str(start.inner), "--init", config.init]
     else:
-        parts += ["--hidden", ",".join(str(s) for s in trained.sizes[1:-1]) or "none",
+        sizes = start.sizes if hasattr(start, "sizes") else start
+        parts += ["--hidden", ",".join(str(s) for s in sizes[1:-1]) or "none",
                   "--activation", config.activation if isinstance(config.activation, str) else config.activation[0],
                   "--init", config.init]
     parts += ["--optimizer", config.optimizer, "--epochs", str(config.epochs)]
@@ -255,12 +257,10 @@ def _render(run_dir: Path) -> list:
     return figures
 
 
-def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
-    import json
-
+def _summary(run_dir, dataset, result, figures) -> None:
     from rich.table import Table
 
-    metrics = json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))
+    model, history, metrics = result.model, result.history, result.metrics
     table = Table(title=f"cubenet learn: {dataset.name}", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
@@ -276,7 +276,7 @@ def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
     table.add_row("network", arch)
     training = model.config["training"]
     unit = "iterations" if training["optimizer"] == "lbfgs" else "epochs"
-    table.add_row("training", f"{training['optimizer']}, {metrics['epochs_run']} {unit}, {metrics['train_seconds']:.2f} s"
+    table.add_row("training", f"{training['optimizer']}, {metrics['epochs_run']} {unit}, {history.seconds[-1]:.2f} s"
                   f"\n{metrics['stop_reason']}")
     table.add_row("accuracy", f"train {metrics['train_accuracy']:.2%}   [bold]test {metrics['test_accuracy']:.2%}[/bold]")
     per_class = ", ".join(f"{name} {acc:.0%}" for name, acc in metrics["per_class_accuracy"].items() if acc is not None)
@@ -284,6 +284,8 @@ def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
     if figures:
         table.add_row("figures", ", ".join(Path(f).name for f in figures))
     console().print(table)
+    for warning in result.warnings:  # a run at chance is saved, but never silently (cubenet.run.verdict)
+        console(stderr=True).print(f"[bold]Warning:[/bold] {warning}", highlight=False)
     typer.echo(f"run folder: {run_dir}")
     if figures:
         typer.echo(f"report: open {Path(run_dir) / 'report.html'} in a browser")

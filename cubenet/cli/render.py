@@ -48,6 +48,8 @@ def render(
                                         "HTML); gif or html for animations only.")] = Format.png,
     max_points: Annotated[int, typer.Option(help="Draw at most this many points per figure (the numbers always "
                                             "use every point).")] = 3000,
+    recompute: Annotated[bool, typer.Option("--recompute", help="Measure the per-layer numbers again and rewrite "
+                                            "metrics.json (by default render only reads them).")] = False,
 ):
     """Re-draw a saved run's figures and animations into its folder, without training again.
 
@@ -63,7 +65,7 @@ def render(
     from cubenet.viz.render import render_run
 
     name = "unscramble" if what is What.curve else what.value
-    render_run(run_dir, what=name, fmt=fmt.value, max_points=max_points, callback=done)
+    render_run(run_dir, what=name, fmt=fmt.value, max_points=max_points, callback=done, recompute=recompute)
     n = len(set(touched))
     out.print(f"[bold]{n} file{'s' if n != 1 else ''}[/bold] written to {run_dir}")
 

@@ -9,11 +9,16 @@ rotations x, y, z follow R, U, F.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from cubenet.data.dataset import Dataset, make_meta, train_test_split
-from cubenet.data.moves import Move, MoveKind, as_moves, format_scramble, invert, register_move
+from cubenet.data.moves import (
+    Move, MoveKind, Notation, apply_moves, as_moves, format_scramble, invert, register_move, register_notation,
+)
 from cubenet.errors import CubenetError
+from cubenet.validate import check_number
 
 FACES = "URFDLB"  #: class order = facelet order
 FACE_NORMALS = {
@@ -72,6 +77,17 @@ for _kind in _TURNS:
         fmt=_fmt_turn(_kind), doc=f"Singmaster turn {_kind}",
     ))
 
+_SINGMASTER = re.compile(rf"^([{''.join(_TURNS)}])(2'|2|')?$")
+
+
+def parse_turn(token: str) -> Move | None:
+    """A Singmaster token (``R``, ``U'``, ``F2``, ``x``) as a Move of quarter turns, or None for any other token."""
+    m = _SINGMASTER.match(token)
+    return None if m is None else Move(m.group(1), ({"": 1, "2": 2, "2'": 2, "'": 3}[m.group(2) or ""],))
+
+
+register_notation(Notation("singmaster", parse_turn, "Singmaster turns (U D L R F B M E S x y z with ' or 2)"))
+
 
 def random_scramble(twists: int, *, rng=None) -> tuple[Move, ...]:
     """An honest random scramble of ``twists`` face turns.
@@ -117,8 +133,6 @@ def sticker_centers() -> tuple[np.ndarray, str]:
 
 def permutation(moves) -> np.ndarray:
     """Sticker permutation of a scramble: ``perm[i]`` is the solved sticker now in slot ``i``."""
-    from cubenet.data.moves import apply_moves
-
     centers, _ = sticker_centers()
     moved = apply_moves(centers, moves)
     slot_of = {tuple(np.round(2 * c).astype(int)): i for i, c in enumerate(centers)}
@@ -211,8 +225,8 @@ def make_color_cube(
     n_samples = check_count("n_samples", n_samples, minimum=12, maximum=10_000_000)
     if moves is not None and twists is not None:
         raise CubenetError("give either twists or moves, not both")
-    if not (np.isfinite(noise) and noise >= 0):
-        raise CubenetError(f"noise must be a finite number >= 0, got {noise}")
+    noise = check_number("noise", noise, minimum=0, maximum=1,
+                         advice="the cube's side is 3, and 0.1 already blurs the stickers")
     if not (np.isfinite(gap) and 0 <= gap < 1):
         raise CubenetError(f"gap must be at least 0 and below 1 (a fraction of a cubie's edge), got {gap}")
     rng = np.random.default_rng(rng)
@@ -224,8 +238,6 @@ def make_color_cube(
         for m in scramble:
             if m.spec.dim != 3:
                 raise CubenetError(f"move {str(m)!r} is not a cube move")
-    from cubenet.data.moves import apply_moves
-
     X, y = sample_surface(n_samples, gap=gap, rng=points_rng)
     X = apply_moves(X, scramble)
     if noise > 0:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -80,25 +79,21 @@ def save_model(model: Model, path: str | os.PathLike) -> Path:
 
 def load_model(path: str | os.PathLike) -> Model:
     """Read a model file written by :func:`save_model`; arrays come back bit-identical. Never unpickles."""
+    from cubenet.data.npz import read_npz
     path = Path(path)
     where = str(path)
     if path.is_dir():
         raise CubenetError(f"{where!r} is a folder; give the model file in it, e.g. {str(path / 'model.npz')!r}")
-    if not path.is_file():
+    if not path.exists():
         raise CubenetError(f"{where!r}: no such model file")
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            arrays = {k: f[k] for k in f.files}
-    except ValueError:
-        raise CubenetError(f"{where!r} is not a readable model file: it is corrupt or holds pickled Python objects,"
-                           " which cubenet never loads; train a model with 'cubenet learn'") from None
-    except (OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise CubenetError(f"{where!r} is not a readable .npz file ({exc}); is it corrupt or truncated?") from None
+    arrays = read_npz(path, what="model file")
     return model_from_arrays(arrays, where)
 
 
 def model_from_arrays(arrays: dict, where: str = "model") -> Model:
     """Build and validate a Model (dense, or a StepModel) from the arrays of a model file."""
+    if not ({"W0", "step1_W", "head_W"} & set(arrays)) and "X_train" in arrays:
+        raise CubenetError(f"{where!r} is a dataset file, not a model; give a run's model.npz to --model")
     if "config" not in arrays or not ({"W0", "step1_W", "head_W"} & set(arrays)):
         raise CubenetError(f"{where!r} is not a cubenet model file (no W0/config); train one with 'cubenet learn'")
     try:
@@ -122,6 +117,10 @@ def model_from_arrays(arrays: dict, where: str = "model") -> Model:
     mean, scale = arrays.get("input_mean"), arrays.get("input_scale")
     if (mean is None) != (scale is None) or (mean is not None and (mean.shape != (n_in,) or scale.shape != (n_in,))):
         raise CubenetError(f"{where!r}: input_mean and input_scale must both be present with shape ({n_in},)")
+    if mean is not None and not (mean.dtype.kind == scale.dtype.kind == "f" and np.isfinite(mean).all()
+                                 and np.isfinite(scale).all() and (scale > 0).all()):
+        raise CubenetError(f"{where!r}: input_mean and input_scale must be finite numbers (scale > 0); "
+                           "this model is unusable, train it again")
     names = tuple(str(c) for c in np.atleast_1d(arrays.get("class_names", np.arange(n_out))))
     if len(names) != n_out:
         raise CubenetError(f"{where!r}: {len(names)} class names for {n_out} outputs")

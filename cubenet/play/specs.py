@@ -87,8 +87,11 @@ def build_dataset(spec: DataSpec, *, launch=None):
 
     if spec.name == LAUNCH_FILE:
         return launch
-    data_seed, _ = np.random.SeedSequence(spec.seed).spawn(2)
-    return make_dataset(spec.name, spec.n_samples, rng=np.random.default_rng(data_seed), **dict(spec.params))
+    from cubenet.run.experiment import Seeds
+
+    dataset = make_dataset(spec.name, spec.n_samples, rng=Seeds(spec.seed).rng("data"), **dict(spec.params))
+    dataset.meta["seed"] = spec.seed  # exactly what 'cubenet scramble … --seed SEED' writes
+    return dataset
 
 
 def parse_train(body: dict, dataset) -> TrainSpec:

@@ -1,8 +1,7 @@
 """Per-layer unscrambling numbers: how linearly separable each layer's representation is, and its geometry.
 
-The linear probe is a multinomial logistic regression (softmax regression) fitted with
-``scipy.optimize.minimize`` on one layer's representation of the training set and scored on the
-test set: if a single linear layer can read the classes off a representation, that layer has
+The linear probe (defined once, in :mod:`cubenet.run.probe`) is a multinomial logistic regression
+fitted on one layer's representation of the training set and scored on the test set: if a single linear layer can read the classes off a representation, that layer has
 "unscrambled" the data. The numbers per layer are the probe accuracy, the nearest-centroid
 accuracy, the fraction of dead ReLU units and the singular values of the layer's weight matrix.
 """
@@ -14,27 +13,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from cubenet.errors import CubenetError
+from cubenet.run.probe import Probe, check_xy, fit_probe, probe_accuracy  # noqa: F401  (re-exported)
 
 #: activations whose units can die (be zero / negative on every input)
 _CAN_DIE = ("relu", "leaky_relu")
-
-
-@dataclass(frozen=True)
-class Probe:
-    """A fitted linear probe: ``argmax(((H - mean) / scale) @ W + b)``.
-
-    mean, scale : ndarray of shape (d,)
-    W : ndarray of shape (d, n_classes); b : ndarray of shape (n_classes,)
-    """
-
-    mean: np.ndarray
-    scale: np.ndarray
-    W: np.ndarray
-    b: np.ndarray
-
-    def predict(self, H) -> np.ndarray:
-        """Class labels of shape (n,) for representations ``H`` of shape (n, d)."""
-        return np.argmax(((np.asarray(H, float) - self.mean) / self.scale) @ self.W + self.b, axis=1)
 
 
 @dataclass(frozen=True)
@@ -67,101 +49,6 @@ class LayerStats:
                 "displacement": self.displacement}
 
 
-def _check_xy(H, y, what: str) -> tuple[np.ndarray, np.ndarray]:
-    H = np.asarray(H, dtype=float)
-    y = np.asarray(y)
-    if H.ndim != 2 or y.ndim != 1 or len(H) != len(y):
-        raise CubenetError(f"{what}: expected H of shape (n, d) and y of shape (n,), got {H.shape} and {y.shape}")
-    if len(y) == 0:
-        raise CubenetError(f"{what}: no points given")
-    if not np.all(np.isfinite(H)):
-        raise CubenetError(f"{what}: the representation holds NaN or inf; was training diverging?")
-    return H, y.astype(np.int64)
-
-
-#: probes on at least this many numbers (points × features) use every BLAS thread
-BIG_PROBE = 400_000
-
-
-def fit_probe(H, y, *, n_classes: int | None = None, l2: float = 1e-5, max_iter: int = 100) -> Probe:
-    """Fit a multinomial logistic regression (a linear probe) on standardised features.
-
-    Minimises the mean cross-entropy plus ``l2/2 · ‖W‖²`` with Newton-CG (``scipy.optimize.minimize``
-    with exact Hessian-vector products), which converges in a few dozen steps even for wide layers.
-
-    Parameters
-    ----------
-    H : ndarray of shape (n, d)
-        One layer's representation of the training points.
-    y : ndarray of shape (n,)
-        Integer class labels.
-    n_classes : int, optional
-        Number of classes (default ``y.max() + 1``).
-    l2 : float
-        L2 penalty on the weights (keeps the problem well posed on separable data).
-    max_iter : int
-        Newton iterations.
-    """
-    from scipy.optimize import minimize
-
-    from cubenet.nn.train import all_blas_threads, single_blas_thread
-
-    H, y = _check_xy(H, y, "fit_probe")
-    k = int(n_classes if n_classes is not None else y.max() + 1)
-    mean = H.mean(axis=0)
-    scale = H.std(axis=0)
-    scale[scale < 1e-12] = 1.0  # constant (e.g. dead) units carry no information
-    Z = (H - mean) / scale
-    n, d = Z.shape
-    rows = np.arange(n)
-    last = {}
-
-    def softmax_at(theta):
-        """Softmax probabilities and the loss at ``theta``, exact even for huge margins (separable data)."""
-        if last.get("theta") is None or not np.array_equal(last["theta"], theta):
-            D = Z @ theta[: d * k].reshape(d, k) + theta[d * k:]
-            D -= D[rows, y][:, None]  # margins relative to the true class
-            top = D.argmax(axis=1)
-            M = D[rows, top]
-            E = np.exp(D - M[:, None])
-            E[rows, top] = 0.0
-            rest = E.sum(axis=1)
-            E[rows, top] = 1.0
-            last.update(theta=theta.copy(), P=E / (1.0 + rest)[:, None], loss=float(np.mean(M + np.log1p(rest))))
-        return last["P"], last["loss"]
-
-    def loss_and_grad(theta):
-        P, loss = softmax_at(theta)
-        W = theta[: d * k].reshape(d, k)
-        G = P.copy()
-        G[rows, y] = 0.0
-        G[rows, y] = -G.sum(axis=1)  # P - onehot(y), exact for the true class
-        G /= n
-        return loss + 0.5 * l2 * np.sum(W * W), np.concatenate([(Z.T @ G + l2 * W).ravel(), G.sum(axis=0)])
-
-    def hessian_times(theta, v):
-        P, _ = softmax_at(theta)
-        V = v[: d * k].reshape(d, k)
-        A = Z @ V + v[d * k:]
-        R = P * (A - (P * A).sum(axis=1, keepdims=True)) / n
-        return np.concatenate([(Z.T @ R + l2 * V).ravel(), R.sum(axis=0)])
-
-    threads = all_blas_threads if n * d >= BIG_PROBE else single_blas_thread  # small products: one thread is faster
-    with threads():
-        res = minimize(loss_and_grad, np.zeros(d * k + k), jac=True, hessp=hessian_times, method="Newton-CG",
-                       options={"maxiter": max_iter, "xtol": 1e-6})
-    return Probe(mean, scale, res.x[: d * k].reshape(d, k), res.x[d * k:])
-
-
-def probe_accuracy(H_train, y_train, H_test, y_test, *, n_classes: int | None = None, **probe_options) -> float:
-    """Test accuracy of a linear probe fitted on ``(H_train, y_train)``; both H of shape (n, d)."""
-    H_test, y_test = _check_xy(H_test, y_test, "probe_accuracy")
-    if n_classes is None:
-        n_classes = int(max(np.max(y_train), y_test.max())) + 1
-    probe = fit_probe(H_train, y_train, n_classes=n_classes, **probe_options)
-    return float(np.mean(probe.predict(H_test) == y_test))
-
-
 def display_fidelity(drawn_train, y_train, drawn_test, y_test, full_accuracy: float, *,
                      n_classes: int | None = None) -> float:
     """How much of a layer's separation a view keeps: probe accuracy on the drawn coordinates ÷ on the full layer.
@@ -180,8 +67,8 @@ def display_fidelity(drawn_train, y_train, drawn_test, y_test, full_accuracy: fl
 
 def centroid_accuracy(H_train, y_train, H_test, y_test) -> float:
     """Test accuracy of "nearest class mean" in the layer's own (Euclidean) geometry."""
-    H_train, y_train = _check_xy(H_train, y_train, "centroid_accuracy")
-    H_test, y_test = _check_xy(H_test, y_test, "centroid_accuracy")
+    H_train, y_train = check_xy(H_train, y_train, "centroid_accuracy")
+    H_test, y_test = check_xy(H_test, y_test, "centroid_accuracy")
     classes = np.unique(y_train)
     centroids = np.stack([H_train[y_train == c].mean(axis=0) for c in classes])
     d2 = (H_test ** 2).sum(axis=1)[:, None] - 2 * H_test @ centroids.T + (centroids ** 2).sum(axis=1)[None, :]

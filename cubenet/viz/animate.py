@@ -23,6 +23,7 @@ import numpy as np
 
 from cubenet.errors import CubenetError
 from cubenet.viz import projection as proj
+from cubenet.run.experiment import pick_snapshots  # noqa: F401  (animate.pick_snapshots is public)
 from cubenet.run.metrics import check_max_points, check_pair
 from cubenet.viz.plots import EDGE, class_handles, data_title, layer_equation, style_axes, sub, subsample
 
@@ -393,13 +394,6 @@ def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max
         caption.set_text(" · ".join([f"epoch {e}"] + extra))
         blit.grab(caption.get_text(), scatter, caption)
     return blit.movie(fps, f"{data_title(ds)}: {name} while the network trains")
-
-
-def pick_snapshots(n: int, max_n: int) -> list[int]:
-    """At most ``max_n`` indices out of ``n`` snapshots, evenly spread, always the first and the last."""
-    if n <= max_n:
-        return list(range(n))
-    return sorted(set(np.round(np.linspace(0, n - 1, max_n)).astype(int).tolist()))
 
 
 def _accuracy_by_epoch(history) -> dict:

@@ -522,8 +522,10 @@ def plot_accuracy(history, *, ax=None):
 
 
 def curves_title(history) -> str:
-    """``Training: 60 epochs in 1.0 s``, plus the stop reason when training stopped early (plateau, target, …)."""
-    title = f"Training: {int(history.epochs[-1])} epochs in {float(history.seconds[-1]):.1f} s"
+    """``Training: 60 epochs``, plus the stop reason when training stopped early (plateau, target, …).
+
+    No wall-clock time: the same run draws the same picture, byte for byte (times are in run.json)."""
+    title = f"Training: {int(history.epochs[-1])} epochs"
     reason = history.stop_reason or ""
     return title if not reason or reason.startswith("completed") else f"{title} — {reason}"
 

@@ -1,4 +1,10 @@
-"""Render a saved run's figures and animations into its folder, and add the per-layer numbers to metrics.json."""
+"""Render a saved run's figures and animations into its folder.
+
+Figures only read the run: the per-layer numbers come from metrics.json, written once by
+``cubenet learn`` (:mod:`cubenet.run.experiment`). ``recompute=True`` (``cubenet render --recompute``)
+measures them again and rewrites metrics.json; a 0.1 run folder without them gets them measured in
+memory, and its metrics.json is left as it is.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +28,6 @@ STATIC_FORMATS = ("png", "svg")
 MOVIE_FORMATS = ("gif", "html")
 #: points drawn in animations (the figures use ``max_points``)
 ANIMATION_POINTS = 800
-#: snapshots in the layer × epoch probe table (each costs one probe per layer)
-HEATMAP_SNAPSHOTS = 8
 
 
 def check_options(what: str, fmt: str, max_points: int) -> None:
@@ -63,7 +67,7 @@ def applies(name: str, ds, model=None) -> str | None:
 
 
 def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int = 3000,
-               callback: Callable | None = None) -> list[Path]:
+               callback: Callable | None = None, recompute: bool = False) -> list[Path]:
     """Write the run's figures into its folder and return their paths.
 
     Parameters
@@ -74,11 +78,8 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
         "gif" or "html" to write only the animations, in that format
     max_points : at most this many points are drawn per figure (metrics always use every point)
     callback : called as ``callback(name, seconds, paths)`` after each figure is written (and after
-        the per-layer numbers, as "numbers", when a figure needs them)
-
-    Also stores the per-layer numbers in metrics.json: ``"layers"`` (probe and centroid
-    accuracy, dead units and singular values per representation) and ``"layer_epochs"``
-    (probe accuracy per layer and snapshot).
+        the per-layer numbers, as "numbers", when they had to be measured)
+    recompute : measure the per-layer numbers again and rewrite metrics.json with them
     """
     from cubenet.nn.train import single_blas_thread
     from cubenet.run.folder import load_run
@@ -96,39 +97,96 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
     written = []
     with single_blas_thread():
         numbers = {}
-        if set(names) & {"layers", "grid", "unscramble", "training", "digits", "steps", "lattice"}:
+        if recompute or "layers" not in run.metrics:
             start = time.perf_counter()
-            layer_numbers(run, numbers)
+            layer_numbers(run, numbers, recompute=recompute)
             if callback is not None:
-                callback("numbers", time.perf_counter() - start, [Path(run.path) / "metrics.json"])
-        for name in names:
-            start = time.perf_counter()
-            paths = _RENDERERS[name](run, numbers, fmt=fmt, max_points=max_points)
-            paths = [p for p in paths if p is not None]
+                callback("numbers", time.perf_counter() - start,
+                         [Path(run.path) / "metrics.json"] if recompute else [])
+        layer_numbers(run, numbers)
+        for name, seconds, paths in _draw_all(run, numbers, names, fmt=fmt, max_points=max_points):
             written += paths
             record_files(run.path, paths)
             if callback is not None:
-                callback(name, time.perf_counter() - start, paths)
+                callback(name, seconds, paths)
     return written
 
 
-def layer_numbers(run, numbers: dict) -> dict:
-    """The per-layer statistics and the layer × epoch table, computed once and saved in metrics.json."""
+#: rough drawing cost of each figure (seconds on the default run), to share them fairly between two processes
+COST = {"animation": 4.0, "training": 1.6, "layers": 1.5, "grid": 0.7, "unscramble": 0.6, "cube": 0.5,
+        "digits": 1.5, "boundary": 0.6, "confusion": 0.3, "curves": 0.2, "flow": 3.5, "steps": 2.0, "lattice": 1.2}
+
+
+def _draw(run, numbers, names, *, fmt, max_points) -> list:
+    """Draw ``names`` in this process: [(name, seconds, paths)]."""
+    out = []
+    for name in names:
+        start = time.perf_counter()
+        paths = [p for p in _RENDERERS[name](run, numbers, fmt=fmt, max_points=max_points) if p is not None]
+        out.append((name, time.perf_counter() - start, paths))
+    return out
+
+
+def _split(names: list[str]) -> tuple[list[str], list[str]]:
+    """Two shares of about equal drawing cost (greedy, most expensive first)."""
+    shares, load = ([], []), [0.0, 0.0]
+    for name in sorted(names, key=lambda n: -COST.get(n, 1.0)):
+        i = 0 if load[0] <= load[1] else 1
+        shares[i].append(name)
+        load[i] += COST.get(name, 1.0)
+    return shares
+
+
+def _draw_all(run, numbers, names, *, fmt, max_points):
+    """Yield (name, seconds, paths) for every figure; on a machine with two or more cores the figures are
+    shared between this process and one forked child (each draws its own figures once; no figure is
+    drawn twice and the files are the same as when drawn in one process)."""
+    import multiprocessing
+    import os
+
+    two = (len(names) > 1 and (os.cpu_count() or 1) > 1 and os.environ.get("CUBENET_RENDER_PROCESSES") != "1"
+           and "fork" in multiprocessing.get_all_start_methods())
+    if not two:
+        yield from _draw(run, numbers, names, fmt=fmt, max_points=max_points)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    mine, theirs = _split(names)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(_draw, run, numbers, theirs, fmt=fmt, max_points=max_points)
+        yield from _draw(run, numbers, mine, fmt=fmt, max_points=max_points)
+        yield from future.result()
+
+
+def run_seeds(run):
+    """The run's :class:`~cubenet.run.experiment.Seeds`, from run.json."""
+    from cubenet.run.experiment import Seeds
+
+    seed = run.info.get("seed")
+    return Seeds(seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 0)
+
+
+def layer_numbers(run, numbers: dict, *, recompute: bool = False) -> dict:
+    """The per-layer statistics and the layer × epoch table: read from metrics.json (measured when it has
+    none, or when ``recompute``; only ``recompute`` writes metrics.json)."""
     if numbers:
         return numbers
-    from cubenet.files import write_text
-    from cubenet.viz.animate import pick_snapshots
-    from cubenet.run.metrics import layer_stats, probe_by_epoch
+    from cubenet.run.metrics import LayerStats
 
-    stats = layer_stats(run.model, run.dataset)
-    snaps = [run.history.snapshots[i] for i in pick_snapshots(len(run.history.snapshots), HEATMAP_SNAPSHOTS)]
-    by_epoch = probe_by_epoch(run.model, snaps, run.dataset) if snaps else None
-    numbers.update(stats=stats, layer_epochs=by_epoch)
-    path = Path(run.path) / "metrics.json"
-    metrics = json.loads(path.read_text(encoding="utf-8"))
-    metrics["layers"] = [s.as_dict() for s in stats]
-    metrics["layer_epochs"] = by_epoch
-    write_text(path, json.dumps(metrics, indent=2) + "\n")
+    metrics = run.metrics
+    if recompute:
+        from cubenet.files import write_text
+        from cubenet.run.experiment import measure
+
+        metrics = measure(run.model, run.dataset, run.history, run_seeds(run))
+        write_text(Path(run.path) / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+    elif "layers" not in metrics:
+        from cubenet.run.experiment import layer_numbers as measure_layers
+
+        metrics = {**metrics, **measure_layers(run.model, run.dataset, run.history, run_seeds(run))}
+    stats = [LayerStats(**{**s, "singular_values": None if s.get("singular_values") is None
+                           else tuple(s["singular_values"])}) for s in metrics["layers"]]
+    numbers.update(stats=stats, layer_epochs=metrics.get("layer_epochs"))
     return numbers
 
 

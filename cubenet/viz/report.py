@@ -153,7 +153,8 @@ def _header(run) -> str:
 
         network = step_network_row(run.model)
     rows += [("network", network),
-             ("training", escape(f"{m.get('epochs_run', '?')} epochs in {m.get('train_seconds', 0):.1f} s"
+             ("training", escape(f"{m.get('epochs_run', '?')} epochs in "
+                                 f"{(info.get('timing') or {}).get('train_seconds', m.get('train_seconds', 0)):.1f} s"
                                  + ("" if str(m.get("stop_reason", "completed")).startswith("completed")
                                     else f" — {m.get('stop_reason')}"))),
              ("test accuracy", f"<b>{m.get('test_accuracy', float('nan')):.2%}</b> "

@@ -193,7 +193,7 @@ def _rotate_back_picture():
 
     X, _, y = rotated_band(400, rng=0)
     fig = planar_panels([("the scrambled set: rotated 120° about (0, 0), then shifted by (2, −1)", X, y)],
-                        title="Puzzle 04: put it back with one layer x·W + b")
+                        title="Put it back with one layer x·W + b")
     fig.axes[0].axhline(0, color="#555555", lw=0.6)
     fig.axes[0].axvline(0, color="#555555", lw=0.6)
     return fig
@@ -204,7 +204,7 @@ def _fold_picture():
 
     X, y = v_set(600, rng=0)
     fig = planar_panels([("class 1 lies above the V  y = 0.5 + 0.8·|x − 0.3|", X, y)],
-                        title="Puzzle 09: fold the V flat with one ReLU layer")
+                        title="Fold the V flat with one ReLU layer")
     xs = np.linspace(-2, 2, 101)
     fig.axes[0].plot(xs, V_TIP[1] + V_SLOPE * np.abs(xs - V_TIP[0]), color="black", lw=1.2, ls="--")
     return fig
@@ -215,7 +215,7 @@ def _xor_picture():
 
     X, y = xor_set(400, rng=0)
     return planar_panels([("class 1 where x₁ and x₂ have opposite signs", X, y)],
-                         title="Puzzle 10: XOR with the fewest parameters")
+                         title="XOR with the fewest parameters")
 
 
 def _golf_cube_picture():
@@ -230,18 +230,18 @@ def _golf_spirals_picture():
 
     ds = training_data(SPIRALS)
     return planar_panels([("the training points you get (two swirled wedges)", ds.X_train, ds.y_train)],
-                         title="Puzzle 17: two spirals", names=ds.class_names, colors=ds.class_colors)
+                         title="Two spirals", names=ds.class_names, colors=ds.class_colors)
 
 
 #: (puzzle folder, file name) -> builder of the picture shown with the statement
 STATEMENT_IMAGES = {
-    ("01-apply-scramble", "facelets.png"): facelet_map_figure,
-    ("04-rotate-back", "data.png"): _rotate_back_picture,
-    ("05-sticker-permutation", "facelets.png"): facelet_map_figure,
-    ("09-fold", "data.png"): _fold_picture,
-    ("10-xor", "data.png"): _xor_picture,
-    ("16-golf-cube", "data.png"): _golf_cube_picture,
-    ("17-golf-spirals", "data.png"): _golf_spirals_picture,
+    ("apply-scramble", "facelets.png"): facelet_map_figure,
+    ("rotate-back", "data.png"): _rotate_back_picture,
+    ("sticker-permutation", "facelets.png"): facelet_map_figure,
+    ("fold", "data.png"): _fold_picture,
+    ("xor", "data.png"): _xor_picture,
+    ("golf-cube", "data.png"): _golf_cube_picture,
+    ("golf-spirals", "data.png"): _golf_spirals_picture,
 }
 
 

@@ -131,11 +131,11 @@ def _spiral_figure(X, y, guess, predict, acc, size, course):
 EXPECTS = {"make_model": "a function make_model(data) -> a cubenet Model or a list of (W, b) pairs"}
 
 
-@puzzle_check("16-golf-cube", expects=EXPECTS)
+@puzzle_check("golf-cube", expects=EXPECTS)
 def check_golf_cube(learner, ctx):
     return play(learner, ctx, CUBE, _cube_figure)
 
 
-@puzzle_check("17-golf-spirals", expects=EXPECTS)
+@puzzle_check("golf-spirals", expects=EXPECTS)
 def check_golf_spirals(learner, ctx):
     return play(learner, ctx, SPIRALS, _spiral_figure)

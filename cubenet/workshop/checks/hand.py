@@ -16,7 +16,7 @@ from cubenet.workshop.checks.base import (
 HIDDEN_SEEDS = (101, 202, 303)  #: the checker's held-out samples (the statement's picture uses seed 0)
 
 
-# ---------------------------------------------------------------- 04 rotate it back
+# ---------------------------------------------------------------- rotate it back
 
 ANGLE_DEG = 120.0
 SHIFT = np.array([2.0, -1.0])
@@ -42,7 +42,7 @@ def rotated_band(n: int, *, rng=None):
 
 
 @puzzle_check(
-    "04-rotate-back",
+    "rotate-back",
     expects={"W": "an array W of shape (2, 2), dtype float64", "b": "an array b of shape (2,), dtype float64"},
     forbid_modules=NO_FITTING,
 )
@@ -82,7 +82,7 @@ def _rotate_figure(X, yours, target, y):
                          title="Rotate it back: yours vs target")
 
 
-# ---------------------------------------------------------------- 09 fold the V flat
+# ---------------------------------------------------------------- fold the V flat
 
 V_TIP = np.array([0.3, 0.5])
 V_SLOPE = 0.8
@@ -121,7 +121,7 @@ def best_line(H: np.ndarray, y: np.ndarray):
 
 
 @puzzle_check(
-    "09-fold",
+    "fold",
     expects={"W": "an array W of shape (2, 2), dtype float64 (at most 2 units)",
              "b": "an array b of shape (2,), dtype float64"},
     forbid_modules=NO_FITTING,
@@ -167,7 +167,7 @@ FOLD_W = np.array([[V_SLOPE, -V_SLOPE], [-1.0, -1.0]])
 FOLD_B = np.array([V_TIP[1] - V_SLOPE * V_TIP[0], V_TIP[1] + V_SLOPE * V_TIP[0]])
 
 
-# ---------------------------------------------------------------- 10 the smallest XOR network
+# ---------------------------------------------------------------- the smallest XOR network
 
 XOR_PAR = 12  #: 2 inputs -> 2 ReLU units -> 2 outputs
 
@@ -184,7 +184,7 @@ def xor_set(n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]:
 
 
 @puzzle_check(
-    "10-xor",
+    "xor",
     expects={"PARAMS": "a list of (W, b) pairs: [(W1, b1), (W2, b2)], float64, ReLU between them"},
     forbid_modules=NO_FITTING,
 )

@@ -73,13 +73,13 @@ def expect_layers(value, what: str, params, n: int, dtype) -> list:
             for i, (h, (W, _)) in enumerate(zip(value, params))]
 
 
-# ---------------------------------------------------------------- 07 the forward pass
+# ---------------------------------------------------------------- the forward pass
 
 FORWARD_CASES = [((3, 2), 5), ((2, 8, 3), 7), ((5, 4, 4, 2), 1), ((1, 6, 6, 6, 4), 33), ((4, 3, 5), 16)]
 
 
 @puzzle_check(
-    "07-dense-forward",
+    "dense-forward",
     expects={"forward": "a function forward(params, X) -> list of arrays, one per layer"},
     forbid_modules=NO_ANSWER_KEY,
 )
@@ -129,7 +129,7 @@ def _forward_diagnosis(h: np.ndarray, z: np.ndarray, last: bool) -> str:
     return ""
 
 
-# ---------------------------------------------------------------- 08 one step downhill
+# ---------------------------------------------------------------- one step downhill
 
 STEP_SIZES = [(3, 4, 2), (2, 5, 5, 3)]
 
@@ -164,7 +164,7 @@ def _compare_params(yours, target, what: str, hint: str = "") -> None:
 
 
 @puzzle_check(
-    "08-sgd-step",
+    "sgd-step",
     expects={"sgd_step": "a function sgd_step(params, grads, lr) -> new params",
              "momentum_step":
                  "a function momentum_step(params, grads, velocity, lr, momentum) -> (new params, new velocity)"},
@@ -213,7 +213,7 @@ def check_sgd(learner, ctx):
     return Passed("plain and momentum steps are right, keep float32, and leave their inputs alone")
 
 
-# ---------------------------------------------------------------- 12 backpropagation
+# ---------------------------------------------------------------- backpropagation
 
 BACKWARD_CASES = [((3, 5, 4, 3), 10), ((2, 6, 2), 1), ((4, 3), 8), ((3, 4, 4, 4, 2), 25)]
 
@@ -248,7 +248,7 @@ def _expect_loss(value, what: str) -> float:
 
 
 @puzzle_check(
-    "12-backward",
+    "backward",
     expects={"loss_and_grad": "a function loss_and_grad(params, X, y) -> (loss, grads)"},
     forbid_modules=NO_ANSWER_KEY,
 )
@@ -298,13 +298,13 @@ def _grad_diagnosis(yours, target, i: int, n_layers: int, n: int) -> str:
     return ""
 
 
-# ---------------------------------------------------------------- 13 the Jacobian of a layer
+# ---------------------------------------------------------------- the Jacobian of a layer
 
 JACOBIAN_SHAPES = [(3, 5), (4, 2), (2, 2), (6, 3), (1, 4)]
 
 
 @puzzle_check(
-    "13-layer-jacobian",
+    "layer-jacobian",
     expects={"layer_jacobian": "a function layer_jacobian(W, b, x) -> ndarray of shape (fan_out, fan_in)"},
     forbid_modules=NO_ANSWER_KEY,
 )
@@ -335,7 +335,7 @@ def _numerical_jacobian(W, b, x, eps: float = 1e-6) -> np.ndarray:
     return np.column_stack([(f(x + eps * e) - f(x - eps * e)) / (2 * eps) for e in np.eye(len(x))])
 
 
-# ---------------------------------------------------------------- 14 count the linear pieces
+# ---------------------------------------------------------------- count the linear pieces
 
 def reference_pieces(params, lo: float, hi: float) -> int:
     """Exact number of affine pieces of a 1-D ReLU net (hidden ReLU, linear output) on [lo, hi]."""
@@ -392,7 +392,7 @@ def piece_cases() -> list[tuple[str, list, float, float]]:
     return cases
 
 
-@puzzle_check("14-count-pieces", expects={"count_pieces": "a function count_pieces(params, lo, hi) -> int"})
+@puzzle_check("count-pieces", expects={"count_pieces": "a function count_pieces(params, lo, hi) -> int"})
 def check_pieces(learner, ctx):
     cases = piece_cases()
     for label, params, lo, hi in cases:
