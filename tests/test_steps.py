@@ -15,25 +15,27 @@ def _params(n_steps=3, dim=3, inner=5, n_classes=4, seed=1, jitter=0.3):
     return [(M + rng.normal(scale=jitter, size=M.shape), v + rng.normal(scale=jitter, size=v.shape)) for M, v in params]
 
 
-@pytest.mark.parametrize("l2", [0.0, 0.07])
-def test_gradient_matches_central_differences(l2):
+@pytest.mark.parametrize("l2,motion", [(0.0, 0.0), (0.07, 0.0), (0.0, 0.4), (0.07, 0.4)])
+def test_gradient_matches_central_differences(l2, motion):
     params = _params()
     sizes = st.pair_sizes(3, 3, 5, 4)
     rng = np.random.default_rng(2)
     X, y = rng.normal(size=(11, 3)), rng.integers(0, 4, size=11)
     theta = nw.pack(params)
-    loss, g = st.flat_loss_and_grad(theta, sizes, X, y, l2)
+    loss, g = st.flat_loss_and_grad(theta, sizes, X, y, l2, motion)
     eps = 1e-6
     numeric = np.empty_like(theta)
     for i in range(theta.size):
         e = np.zeros_like(theta)
         e[i] = eps
-        numeric[i] = (st.flat_loss_and_grad(theta + e, sizes, X, y, l2)[0]
-                      - st.flat_loss_and_grad(theta - e, sizes, X, y, l2)[0]) / (2 * eps)
+        numeric[i] = (st.flat_loss_and_grad(theta + e, sizes, X, y, l2, motion)[0]
+                      - st.flat_loss_and_grad(theta - e, sizes, X, y, l2, motion)[0]) / (2 * eps)
     np.testing.assert_allclose(g, numeric, rtol=1e-5, atol=1e-8)
-    # the L2 term is the weights' (W, V, head W) and not the biases'
+    # the L2 term is the weights' (W, V, head W) and not the biases'; the motion term is mean Σ‖Δ‖² / 2
     bare, _ = st.flat_loss_and_grad(theta, sizes, X, y, 0.0)
-    assert loss - bare == pytest.approx(0.5 * l2 * sum(np.sum(M * M) for M, _ in params))
+    S = st.step_states(st.make_step_model(params), X)
+    moved = sum(np.sum((b - a) ** 2) for a, b in zip(S[:-1], S[1:])) / len(X)
+    assert loss - bare == pytest.approx(0.5 * l2 * sum(np.sum(M * M) for M, _ in params) + 0.5 * motion * moved)
 
 
 def test_untrained_deep_stack_barely_moves_points():
@@ -90,16 +92,16 @@ def test_step_states_needs_a_step_model():
         st.step_states(nw.Model(nw.init_params((3, 4))), np.zeros((2, 3)))
 
 
-@pytest.mark.parametrize("l2", [0.0, 0.05])
-def test_training_kernels_equal_the_reference_gradient(l2):
+@pytest.mark.parametrize("l2,motion", [(0.0, 0.0), (0.05, 0.0), (0.05, 0.3)])
+def test_training_kernels_equal_the_reference_gradient(l2, motion):
     from cubenet.nn import step_train
     from cubenet.nn import train as tr
 
     params = _params()
     rng = np.random.default_rng(4)
     X, y = rng.normal(size=(9, 3)), rng.integers(0, 4, size=9)
-    loss, grads = st.loss_and_grad(params, X, y, l2)
-    k = step_train.StepKernels(3, 3, 5, 4, "float64")
+    loss, grads = st.loss_and_grad(params, X, y, l2, motion)
+    k = step_train.StepKernels(3, 3, 5, 4, "float64", motion)
     k.set_params(params)
     Xt = tr._columns(X, np.float64)
     for op in k.forward_ops(Xt, 9) + k.backward_ops(Xt, tr._one_hot_columns(y, 4, np.float64) / 9, 9, 1 / 9):
@@ -146,3 +148,19 @@ def test_steps_refuse_another_activation(cube1):
         train(st.StepSpec(2, 4), cube1, TrainConfig(epochs=1, activation="tanh"), rng=0)
     with pytest.raises(CubenetError, match="n_steps must be an integer"):
         st.StepSpec(0, 4)
+
+
+def test_motion_keeps_the_cloud_small_and_is_for_steps_only(cube1):
+    from cubenet.nn.train import TrainConfig, train
+
+    spread = {}
+    for motion in (0.0, 0.1):
+        model, history = train(st.StepSpec(4, 16), cube1, TrainConfig(epochs=8, motion=motion), rng=0)
+        assert model.config["training"]["motion"] == motion
+        S = st.step_states(model, cube1.X_test)
+        spread[motion] = max(np.abs(s).max() for s in S) / np.abs(S[0]).max()
+    assert spread[0.1] < 0.2 * spread[0.0] and spread[0.0] > 10  # without it the steps blow the cloud up
+    default, _ = train(st.StepSpec(2, 4), cube1, TrainConfig(epochs=1), rng=0)
+    assert default.config["training"]["motion"] == 0.1  # unset: the step default, recorded
+    with pytest.raises(CubenetError, match="motion=0.1 is a penalty on the moves of a step network"):
+        train((3, 4, 6), cube1, TrainConfig(epochs=1, motion=0.1), rng=0)

@@ -23,6 +23,9 @@ class What(str, Enum):
     curves = "curves"
     confusion = "confusion"
     digits = "digits"
+    steps = "steps"
+    lattice = "lattice"
+    flow = "flow"
     all = "all"
 
 
@@ -38,7 +41,9 @@ def render(
     what: Annotated[What, typer.Option(help="Which figure (named like its file): layers, grid (warped grid), "
                                        "animation (forward pass), training (last layer while training), unscramble "
                                        "(the unscrambling curve; also 'curve'), cube, boundary (2-D decision regions), curves "
-                                       "(loss/accuracy), confusion, digits, or all that apply.")] = What.all,
+                                       "(loss/accuracy), confusion, digits; for a step network steps (every step in the data's "
+                                       "own space), lattice (the cube's sticker grid through the steps), flow (the steps "
+                                       "animated); or all that apply.")] = What.all,
     fmt: Annotated[Format, typer.Option("--format", help="png or svg for pictures (animations then as GIF and "
                                         "HTML); gif or html for animations only.")] = Format.png,
     max_points: Annotated[int, typer.Option(help="Draw at most this many points per figure (the numbers always "

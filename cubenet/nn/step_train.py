@@ -8,6 +8,12 @@ as its augmented matrix ``[M; v]`` — the same layout as a dense network of siz
 ``(d, k, d, k, …, d, n_classes)`` — so ``_Kernels`` provides the parameter views and the weight mask.
 Samples are columns; every state and every step's inner activation carries a row of ones, so one
 product gives ``h·W + b`` and one product gives ``dW`` and ``db`` together.
+
+The loss adds ``motion/2 · mean Σ_steps ‖Δ‖²`` (``TrainConfig.motion``, :data:`DEFAULT_MOTION` when
+unset), a penalty on how far each step moves the points, as for regularised neural ODEs (Finlay et
+al. 2020, "How to train your neural ODE"). Without it the steps blow the cloud up about 25-fold
+(3-twist cube, 6 steps) and no fixed camera can show the first and the last step; with 0.1 the
+states stay within about 1.3 times the input's extent and the test accuracy is as high or higher.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ from cubenet.nn.network import check_fits
 from cubenet.nn.steps import StepModel, StepSpec, init_steps, is_step_model, make_step_model, pair_sizes
 from cubenet.nn.train import LOGIT_CLIP, _columns, _Kernels
 
+#: the motion penalty used when ``TrainConfig.motion`` is None
+DEFAULT_MOTION = 0.1
+
 
 def wants_steps(model_or_spec) -> bool:
     """True when ``train`` was given a step network to continue or the shape of a new one."""
@@ -31,9 +40,9 @@ def wants_steps(model_or_spec) -> bool:
 class StepKernels(_Kernels):
     """Preallocated buffers and the fused forward/backward pass of one step network (private and mutable, like _Kernels)."""
 
-    def __init__(self, n_steps: int, dim: int, inner: int, n_classes: int, dtype):
+    def __init__(self, n_steps: int, dim: int, inner: int, n_classes: int, dtype, motion: float = 0.0):
         super().__init__(pair_sizes(n_steps, dim, inner, n_classes), ("relu", "identity") * n_steps, dtype)
-        self.n_steps, self.dim, self.inner = n_steps, dim, inner
+        self.n_steps, self.dim, self.inner, self.motion = n_steps, dim, inner, float(motion)
 
     def buffers(self, m: int):
         """Work buffers for batches of ``m`` samples, as a 7-tuple laid out like ``_Kernels.buffers``.
@@ -41,13 +50,15 @@ class StepKernels(_Kernels):
         H: the states after each step with a ones row, (d + 1, m) each; U: each step's inner activation
         with a ones row (k + 1, m); Z: ``[logits (n_out, m)]``; D: backward scratch (dh, du, tmp);
         M: ReLU masks (k, m); S: softmax sums (1, m); C: zeros (k, m), then -clip and +clip (n_out, m).
+        D holds (dh, du, tmp, g, moves): g the gradient reaching a step's move, moves each step's Δ (d, m).
         """
         buf = self._buffers.get(m)
         if buf is None:
             dt, d, k, n_out = self.dtype, self.dim, self.inner, self.sizes[-1]
             H = [np.ones((d + 1, m), dtype=dt) for _ in range(self.n_steps)]
             U = [np.ones((k + 1, m), dtype=dt) for _ in range(self.n_steps)]
-            D = (np.empty((d, m), dtype=dt), np.empty((k, m), dtype=dt), np.empty((d, m), dtype=dt))
+            D = (np.empty((d, m), dtype=dt), np.empty((k, m), dtype=dt), np.empty((d, m), dtype=dt),
+                 np.empty((d, m), dtype=dt), [np.empty((d, m), dtype=dt) for _ in range(self.n_steps)])
             M = [np.empty((k, m), dtype=bool) for _ in range(self.n_steps)]
             C = [np.zeros((k, m), dtype=dt), np.full((n_out, m), -LOGIT_CLIP, dtype=dt),
                  np.full((n_out, m), LOGIT_CLIP, dtype=dt)]
@@ -58,13 +69,13 @@ class StepKernels(_Kernels):
     def forward_ops(self, Xt, m: int, *, exact: bool = True) -> list:
         """The calls of a forward pass of ``Xt`` (d + 1, m); afterwards ``buffers(m)[2][-1]`` holds the logits
         (shifted by each sample's maximum with ``exact``, else clipped to ±LOGIT_CLIP, as in ``_Kernels``)."""
-        H, U, Z, _, M, S, C = self.buffers(m)
-        ops, h = [], Xt
+        H, U, Z, D, M, S, C = self.buffers(m)
+        ops, h, moves = [], Xt, D[4]
         for i in range(self.n_steps):
             u, new = U[i][:-1], H[i][:-1]
             ops += [partial(np.matmul, self.W[2 * i].T, h, out=u), partial(np.maximum, u, C[0], out=u),
-                    partial(np.greater, u, C[0], out=M[i]),
-                    partial(np.matmul, self.W[2 * i + 1].T, U[i], out=new), partial(np.add, new, h[:-1], out=new)]
+                    partial(np.greater, u, C[0], out=M[i]), partial(np.matmul, self.W[2 * i + 1].T, U[i], out=moves[i]),
+                    partial(np.add, moves[i], h[:-1], out=new)]
             h = H[i]
         z = Z[-1]
         # always exact: a step network's logits do pass ±LOGIT_CLIP, and a clipped logit's gradient points the wrong way
@@ -74,21 +85,35 @@ class StepKernels(_Kernels):
 
     def backward_ops(self, Xt, Yt, m: int, scale: float = 1.0) -> list:
         """After the forward ops, put the gradient of ``scale · Σ cross-entropy`` into ``grad`` (``Yt`` pre-scaled)."""
-        H, U, Z, (dh, du, tmp), M, S, _ = self.buffers(m)
-        delta, n = Z[-1], self.n_steps
+        H, U, Z, (dh, du, tmp, g, moves), M, S, _ = self.buffers(m)
+        delta, n, pull = Z[-1], self.n_steps, self.motion * scale
         ones = np.full((1, self.sizes[-1]), 1.0 / scale, dtype=self.dtype)
         ops = [partial(np.exp, delta, out=delta), partial(np.matmul, ones, delta, out=S),
                partial(np.divide, delta, S, out=delta), partial(np.subtract, delta, Yt, out=delta),
                partial(np.matmul, H[-1] if n else Xt, delta.T, out=self.G[-1]),
                partial(np.matmul, self.W[-1][:-1], delta, out=dh)]
         for i in range(n - 1, -1, -1):
-            h_in = H[i - 1] if i > 0 else Xt
-            ops += [partial(np.matmul, U[i], dh.T, out=self.G[2 * i + 1]),  # dV and dc
-                    partial(np.matmul, self.W[2 * i + 1][:-1], dh, out=du), partial(np.multiply, du, M[i], out=du),
+            h_in, move = (H[i - 1] if i > 0 else Xt), (g if pull else dh)
+            if pull:  # the move Δ gets the state's gradient plus the penalty's, motion · Δ
+                ops += [partial(np.multiply, moves[i], pull, out=g), partial(np.add, g, dh, out=g)]
+            ops += [partial(np.matmul, U[i], move.T, out=self.G[2 * i + 1]),  # dV and dc
+                    partial(np.matmul, self.W[2 * i + 1][:-1], move, out=du), partial(np.multiply, du, M[i], out=du),
                     partial(np.matmul, h_in, du.T, out=self.G[2 * i])]  # dW and db
             if i > 0:
                 ops += [partial(np.matmul, self.W[2 * i][:-1], du, out=tmp), partial(np.add, dh, tmp, out=dh)]
         return ops
+
+
+    def penalty(self, m: int) -> float:
+        """``motion/2 · Σ ‖Δ‖²`` over the steps and the ``m`` samples of the last forward pass."""
+        if not self.motion:
+            return 0.0
+        return 0.5 * self.motion * sum(float(np.dot(d.ravel(), d.ravel())) for d in self.buffers(m)[3][4])
+
+
+def motion_of(config) -> float:
+    """The motion penalty of ``config``: its ``motion``, or :data:`DEFAULT_MOTION` when unset."""
+    return DEFAULT_MOTION if config.motion is None else float(config.motion)
 
 
 def prepare(model_or_spec, dataset, config, rng):
@@ -115,8 +140,8 @@ def prepare(model_or_spec, dataset, config, rng):
     return model, _columns(Xtr, dtype), _columns(Xte, dtype)
 
 
-def kernels(model: StepModel, dtype) -> StepKernels:
-    """Kernels holding ``model``'s parameters."""
-    k = StepKernels(model.n_steps, model.dim, model.inner, model.sizes[-1], dtype)
+def kernels(model: StepModel, config) -> StepKernels:
+    """Kernels holding ``model``'s parameters, for training with ``config`` (its dtype and motion penalty)."""
+    k = StepKernels(model.n_steps, model.dim, model.inner, model.sizes[-1], config.dtype, motion_of(config))
     k.set_params(model.params)
     return k

@@ -4,7 +4,8 @@ Each **step** moves every point a little: ``h ← h + relu(h·W + b)·V + c`` wi
 ``b`` (k,), ``V`` (k, d), ``c`` (d,), where d is the data's dimension (2 or 3 for the pictures)
 and k the step's inner width. After ``n_steps`` steps a linear head ``h·W_head + b_head`` makes
 the flat cut; softmax and cross-entropy as for the dense network, with ``l2/2 · Σ‖W‖²`` over every
-weight matrix (W, V and the head's, not the biases). Inputs are standardised first when the model
+weight matrix (W, V and the head's, not the biases) and ``motion/2 · mean Σ_steps ‖Δ‖²``, a penalty on
+how far the steps move the points (it keeps every step a small move; see ``cubenet.nn.step_train``). Inputs are standardised first when the model
 carries ``input_mean``/``input_scale``: ``h0 = (x - input_mean) / input_scale``.
 
 Inside a step the motion is exactly linear in t: ``h + t·Δ`` with ``Δ = relu(h·W + b)·V + c`` goes
@@ -207,8 +208,9 @@ def predict(model: StepModel, X) -> np.ndarray:
     return predict_proba(model, X).argmax(axis=1)
 
 
-def loss_and_grad(params, X, Y, l2: float = 0.0):
-    """Mean cross-entropy (+ ``l2/2 · Σ‖W‖²`` over W, V and the head) and its gradient for every pair.
+def loss_and_grad(params, X, Y, l2: float = 0.0, motion: float = 0.0):
+    """Mean cross-entropy (+ ``l2/2 · Σ‖W‖²`` over W, V and the head, + ``motion/2 · mean Σ_steps ‖Δ‖²``)
+    and its gradient for every pair.
 
     X : (n, d) already standardised; Y : one-hot (n, n_classes) or integer labels (n,).
     Returns ``(loss, grads)`` with grads shaped like ``params``.
@@ -219,8 +221,10 @@ def loss_and_grad(params, X, Y, l2: float = 0.0):
     n = len(X)
     trace = forward_params(params, X)
     P = trace[-1].post
-    loss = -np.sum(Y * np.log(np.clip(P, 1e-30, None))) / n + 0.5 * l2 * sum(float(np.sum(M * M)) for M, _ in params)
     states = [X] + [t.post for t in trace[:-1]]
+    moves = [b - a for a, b in zip(states[:-1], states[1:])]
+    loss = -np.sum(Y * np.log(np.clip(P, 1e-30, None))) / n + 0.5 * l2 * sum(float(np.sum(M * M)) for M, _ in params)
+    loss += 0.5 * motion * sum(float(np.sum(d * d)) for d in moves) / n
     delta = (P - Y) / n
     Wh = params[-1][0]
     grads = [None] * len(params)
@@ -228,14 +232,15 @@ def loss_and_grad(params, X, Y, l2: float = 0.0):
     dh = delta @ Wh.T  # d loss / d h_N
     for i in range(len(trace) - 2, -1, -1):
         (W, _), (V, _) = params[2 * i], params[2 * i + 1]
-        grads[2 * i + 1] = (trace[i].inner.T @ dh + l2 * V, dh.sum(axis=0))
-        du = (dh @ V.T) * (trace[i].pre > 0)
+        dmove = dh + motion * moves[i] / n
+        grads[2 * i + 1] = (trace[i].inner.T @ dmove + l2 * V, dmove.sum(axis=0))
+        du = (dmove @ V.T) * (trace[i].pre > 0)
         grads[2 * i] = (states[i].T @ du + l2 * W, du.sum(axis=0))
         dh = dh + du @ W.T  # the identity path plus the step's own
     return float(loss), grads
 
 
-def flat_loss_and_grad(theta, sizes, X, Y, l2: float = 0.0):
+def flat_loss_and_grad(theta, sizes, X, Y, l2: float = 0.0, motion: float = 0.0):
     """:func:`loss_and_grad` on a flat vector laid out as ``pack(params)``, ``sizes`` = :func:`pair_sizes`."""
-    loss, grads = loss_and_grad(unpack(np.asarray(theta), sizes), X, Y, l2)
+    loss, grads = loss_and_grad(unpack(np.asarray(theta), sizes), X, Y, l2, motion)
     return loss, pack(grads)

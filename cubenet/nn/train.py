@@ -61,6 +61,8 @@ class TrainConfig:
     schedule : "cosine" (anneal the learning rate from ``lr`` towards 0 over ``epochs``; reaches sharper
         boundaries than a constant rate) or "constant"
     l2 : weight decay, the loss gets ``l2/2 · Σ‖W‖²``
+    motion : step networks only (:mod:`cubenet.nn.steps`): the loss gets ``motion/2 · mean Σ_steps ‖Δ‖²``,
+        how far each step moves the points, so the steps stay small moves; None = the step default
     target_accuracy : stop once the training accuracy reaches this (0..1), or None
     patience : stop when the training loss has not improved by ``tol`` for this many epochs, or None
     tol : the loss improvement that counts for ``patience``; for L-BFGS also the gradient tolerance
@@ -81,6 +83,7 @@ class TrainConfig:
     lr: float | None = None
     schedule: str = "cosine"
     l2: float = 0.0
+    motion: float | None = None
     momentum: float = 0.9
     nesterov: bool = False
     beta1: float = 0.9
@@ -138,7 +141,7 @@ def check_config(config: TrainConfig) -> TrainConfig:
 
     if not isinstance(config, TrainConfig):
         fail(f"config must be a TrainConfig, e.g. TrainConfig(epochs=60, lr=0.01), got {type(config).__name__}")
-    for name in ("lr", "l2", "momentum", "beta1", "beta2", "epsilon", "tol", "max_weight", "target_accuracy"):
+    for name in ("lr", "l2", "motion", "momentum", "beta1", "beta2", "epsilon", "tol", "max_weight", "target_accuracy"):
         value = getattr(config, name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating))):
             fail(f"{name} must be a number, got {value!r}")
@@ -165,6 +168,8 @@ def check_config(config: TrainConfig) -> TrainConfig:
         fail(f"unknown learning-rate schedule {config.schedule!r}; choose from {', '.join(SCHEDULES)}")
     if not (np.isfinite(config.l2) and 0 <= config.l2 <= MAX_L2):
         fail(f"l2 must be a number between 0 and {MAX_L2:g}, got {config.l2}; typical values are 1e-4 to 1e-2")
+    if config.motion is not None and not (np.isfinite(config.motion) and 0 <= config.motion <= MAX_L2):
+        fail(f"motion must be a number between 0 and {MAX_L2:g} (or None for the step default), got {config.motion}")
     if not 0 <= config.momentum < 1:
         fail(f"momentum must be in [0, 1), got {config.momentum}")
     if not (0 <= config.beta1 < 1 and 0 <= config.beta2 < 1 and config.epsilon > 0):
@@ -399,7 +404,7 @@ class _Kernels:
         return self.buffers(m)[2][-1]
 
     def evaluate(self, Xt, y) -> tuple[float, float]:
-        """Mean cross-entropy (without L2) and accuracy of the current parameters on a whole set, in chunks.
+        """Mean cross-entropy (plus any :meth:`penalty`, without L2) and accuracy of the current parameters, in chunks.
 
         A sample counts as correct when its true class is the prediction, ``argmax`` of the logits (the first
         of tied classes, as :func:`~cubenet.nn.network.predict` does); a tie is not a win for every class.
@@ -411,11 +416,16 @@ class _Kernels:
             z = self.forward(Xt[:, start: start + m], m)
             zy = np.take(z, yc * m + np.arange(m))  # each sample's shifted logit of its true class
             correct += int(np.count_nonzero(z.argmax(axis=0) == yc))
+            total += self.penalty(m)
             S = self.buffers(m)[5]
             np.exp(z, out=z)
             np.add.reduce(z, axis=0, keepdims=True, out=S)
             total += float(np.sum(np.log(S), dtype=np.float64)) - float(np.sum(zy, dtype=np.float64))
         return total / n, correct / n
+
+    def penalty(self, m: int) -> float:
+        """Any term the loss adds for the last forward pass of ``m`` samples (none here; see StepKernels)."""
+        return 0.0
 
     def l2_term(self, l2: float) -> float:
         if not l2:
@@ -597,7 +607,7 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
     if callback is not None and not callable(callback):
         raise CubenetError(f"callback must be a function callback(epoch, history), got {callback!r}")
     init_rng, order_rng, eval_rng = training_streams(rng)
-    model, Xt, Xte, k = _setup(model_or_sizes, dataset, config, init_rng)
+    model, Xt, Xte, k, config = _setup(model_or_sizes, dataset, config, init_rng)
     y, yte = np.asarray(dataset.y_train, dtype=np.intp), np.asarray(dataset.y_test, dtype=np.intp)
     if config.optimizer == "lbfgs":
         import scipy.optimize  # noqa: F401  (loads scipy's own OpenBLAS now, so that it is limited too)
@@ -633,20 +643,24 @@ def training_streams(rng) -> tuple[np.random.Generator, ...]:
 
 
 def _setup(model_or_sizes, dataset, config: TrainConfig, rng):
-    """The starting model, the standardised data as columns, and kernels holding the model's parameters.
+    """The starting model, the standardised data as columns, kernels holding the model's parameters, the config.
 
     A step network (a ``StepSpec`` or ``StepModel``, see :mod:`cubenet.nn.steps`) has its own kernels
-    with the same interface (:mod:`cubenet.nn.step_train`).
+    with the same interface (:mod:`cubenet.nn.step_train`), and ``config.motion`` resolved.
     """
     from cubenet.nn import step_train
 
     if step_train.wants_steps(model_or_sizes):
+        config = dataclasses.replace(config, motion=step_train.motion_of(config))
         model, Xt, Xte = step_train.prepare(model_or_sizes, dataset, config, rng)
-        return model, Xt, Xte, step_train.kernels(model, config.dtype)
+        return model, Xt, Xte, step_train.kernels(model, config), config
+    if config.motion:
+        raise CubenetError(f"motion={config.motion:g} is a penalty on the moves of a step network; "
+                           "this is a layered network, so leave motion unset")
     model, Xt, Xte = _prepare(model_or_sizes, dataset, config, rng)
     k = _Kernels(model.sizes, model.activations, config.dtype)
     k.set_params(model.params)
-    return model, Xt, Xte, k
+    return model, Xt, Xte, k, config
 
 
 def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder) -> None:
@@ -794,7 +808,7 @@ def _run_lbfgs(k: _Kernels, Xt, y, config: TrainConfig, rec: _Recorder) -> None:
             total -= float(np.sum(np.take(Z[-1], flat), dtype=np.float64))
             for op in backward_ops:
                 op()
-            total += float(np.sum(np.log(S), dtype=np.float64))
+            total += float(np.sum(np.log(S), dtype=np.float64)) + k.penalty(len(flat))
             np.add(gsum, k.grad, out=gsum)
         np.multiply(gsum, 1.0 / n, out=gsum)
         if l2:

@@ -18,7 +18,12 @@ import numpy as np
 from cubenet.errors import CubenetError
 
 #: what ``--what`` can name, in rendering order
-WHAT = ("layers", "grid", "unscramble", "cube", "boundary", "curves", "confusion", "animation", "training", "digits")
+WHAT = ("layers", "steps", "grid", "lattice", "unscramble", "cube", "boundary", "curves", "confusion", "animation",
+        "flow", "training", "digits")
+#: the animations (written as GIF and HTML)
+MOVIES = ("animation", "flow", "training")
+#: views of a layered network only, and views of a step network only (cubenet.viz.step_plots, step_flow)
+DENSE_ONLY, STEPS_ONLY = ("layers", "grid", "animation", "training"), ("steps", "lattice", "flow")
 STATIC_FORMATS = ("png", "svg")
 MOVIE_FORMATS = ("gif", "html")
 #: points drawn in animations (the figures use ``max_points``)
@@ -31,8 +36,8 @@ def check_options(what: str, fmt: str, max_points: int) -> None:
         raise CubenetError(f"unknown figure {what!r}; choose from {', '.join(WHAT)} or all")
     if fmt not in STATIC_FORMATS + MOVIE_FORMATS:
         raise CubenetError(f"unknown format {fmt!r}; choose png or svg (pictures), gif or html (animations)")
-    if fmt in MOVIE_FORMATS and what not in ("animation", "training", "all"):
-        raise CubenetError(f"--format {fmt} is for animations (--what animation or training); "
+    if fmt in MOVIE_FORMATS and what not in MOVIES + ("all",):
+        raise CubenetError(f"--format {fmt} is for animations (--what animation, flow or training); "
                            f"draw {what!r} as png or svg")
     if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < 10:
         raise CubenetError(f"max_points must be an integer >= 10, got {max_points!r}")
@@ -41,6 +46,13 @@ def check_options(what: str, fmt: str, max_points: int) -> None:
 def applies(name: str, ds, model=None) -> str | None:
     """Why figure ``name`` does not apply to this run (None when it does)."""
     kind = ds.meta.get("kind")
+    steps = getattr(model, "kind", "dense") == "steps"
+    if steps and name in DENSE_ONLY:
+        return "a step network's states are drawn in the data's own space by steps, lattice and flow"
+    if name in STEPS_ONLY and not steps:
+        return "this view draws a step network (cubenet learn --steps N); this run's network has layers"
+    if name == "lattice" and ds.n_features != 3:
+        return f"the lattice is 3-D; a 2-D step network's grid is drawn in steps.png (this data has {ds.n_features} features)"
     if name == "grid" and ds.n_features not in (2, 3):
         return f"the warped grid needs 2-D or 3-D inputs; this data has {ds.n_features} features"
     if name == "cube" and not (kind == "cube" and ds.n_features == 3):
@@ -81,7 +93,7 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
             raise CubenetError(f"cannot draw {what!r} for {str(run_dir)!r}: {reason}")
     names = [what] if what != "all" else [n for n in WHAT if applies(n, run.dataset, run.model) is None]
     if fmt in MOVIE_FORMATS:
-        names = [n for n in names if n in ("animation", "training")]
+        names = [n for n in names if n in MOVIES]
     written = []
     with single_blas_thread():
         numbers = {}
@@ -102,7 +114,7 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
 
 #: rough drawing cost of each figure (seconds on the default run), to share them fairly between two processes
 COST = {"animation": 4.0, "training": 1.6, "layers": 1.5, "grid": 0.7, "unscramble": 0.6, "cube": 0.5,
-        "digits": 1.5, "boundary": 0.6, "confusion": 0.3, "curves": 0.2}
+        "digits": 1.5, "boundary": 0.6, "confusion": 0.3, "curves": 0.2, "flow": 3.5, "steps": 2.0, "lattice": 1.2}
 
 
 def _draw(run, numbers, names, *, fmt, max_points) -> list:
@@ -202,9 +214,11 @@ def _grid(run, numbers, *, fmt, max_points):
 
 def _curve(run, numbers, *, fmt, max_points):
     from cubenet.viz.plots import unscramble_figure
+    from cubenet.viz.step_plots import step_curve_figure
 
     nums = layer_numbers(run, numbers)
-    fig = unscramble_figure(nums["stats"], nums["layer_epochs"], network_accuracy=run.metrics.get("test_accuracy"),
+    figure = step_curve_figure if getattr(run.model, "kind", "dense") == "steps" else unscramble_figure
+    fig = figure(nums["stats"], nums["layer_epochs"], network_accuracy=run.metrics.get("test_accuracy"),
                             n_classes=run.dataset.n_classes)
     return [_save(fig, run, "unscramble", fmt)]
 
@@ -276,7 +290,29 @@ def _digits(run, numbers, *, fmt, max_points):
             _save(digit_separation_figure(run.model, run.dataset, stats=stats), run, "digits_separation", fmt)]
 
 
-_RENDERERS = {"layers": _layers, "grid": _grid, "unscramble": _curve, "cube": _cube, "boundary": _boundary,
+def _steps(run, numbers, *, fmt, max_points):
+    from cubenet.viz.step_plots import steps_figure
+
+    stats = layer_numbers(run, numbers)["stats"]
+    return [_save(steps_figure(run.model, run.dataset, stats=stats, max_points=max_points), run, "steps", fmt)]
+
+
+def _lattice(run, numbers, *, fmt, max_points):
+    from cubenet.viz.step_plots import lattice_figure
+
+    stats = layer_numbers(run, numbers)["stats"]
+    return [_save(lattice_figure(run.model, run.dataset, stats=stats, max_points=min(max_points, 1500)), run,
+                  "lattice", fmt)]
+
+
+def _flow(run, numbers, *, fmt, max_points):
+    from cubenet.viz.step_flow import flow_movie
+
+    movie = flow_movie(run.model, run.dataset, max_points=min(max_points, ANIMATION_POINTS))
+    return _movie_paths(run, "flow", fmt, movie)
+
+
+_RENDERERS = {"steps": _steps, "lattice": _lattice, "flow": _flow, "layers": _layers, "grid": _grid, "unscramble": _curve, "cube": _cube, "boundary": _boundary,
               "curves": _curves, "confusion": _confusion, "animation": _animation, "training": _training,
               "digits": _digits}
 
