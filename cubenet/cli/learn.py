@@ -14,6 +14,8 @@ from cubenet.cli.common import command, console, parse_int_list
 #: the zero-configuration first run: a 3-twist cube that a (16, 16, 16) ReLU net learns to ~98% in ~1-2 s
 DEFAULT_CUBE = {"n_samples": 10_000, "twists": 3}
 DEFAULT_HIDDEN = "16,16,16"
+#: the inner width of each step of a step network (--steps N)
+DEFAULT_INNER = 32
 
 
 class Optimizer(str, Enum):
@@ -46,6 +48,12 @@ def learn(
                                                    show_default=False)] = None,
     hidden: Annotated[Optional[str], typer.Option(help=f"Hidden layer widths, comma-separated (default {DEFAULT_HIDDEN}).",
                                                   show_default=False)] = None,
+    steps: Annotated[Optional[int], typer.Option(help="Instead of --hidden: a step network of N steps that moves the "
+                                                 "points in the data's own 2-D or 3-D space, then one flat cut.",
+                                                 show_default=False)] = None,
+    inner: Annotated[Optional[int], typer.Option(help=f"With --steps: the inner width of each step, "
+                                                 f"h + relu(h·W + b)·V + c (default {DEFAULT_INNER}).",
+                                                 show_default=False)] = None,
     activation: Annotated[Activation, typer.Option(help="Hidden-layer activation.")] = Activation.relu,
     init: Annotated[Init, typer.Option(help="Initial weights: he (He-normal) or glorot (scikit-learn's uniform).")] = Init.he,
     optimizer: Annotated[Optimizer, typer.Option(help="adam, sgd, momentum (minibatch) or lbfgs (full batch).")] = Optimizer.adam,
@@ -84,6 +92,7 @@ def learn(
     if model is not None and hidden is not None:
         raise CubenetError("give either --hidden (a new network) or --model (continue one), not both")
     sizes_hidden = parse_int_list(hidden or DEFAULT_HIDDEN, "--hidden")
+    spec = _step_spec(steps, inner, hidden, model, activation.value)
     config = check_config(TrainConfig(
         optimizer=opt, epochs=DEFAULT_EPOCHS[opt] if epochs is None else epochs, batch_size=batch_size,
         lr=lr, schedule=schedule.value, l2=l2, nesterov=nesterov,
@@ -92,14 +101,16 @@ def learn(
     if output is not None:
         check_run_target(output)
     dataset, source = _dataset(data, label_column, seed)
+    if spec is not None and dataset.n_features not in (2, 3):
+        raise CubenetError(f"a step network keeps the data's own dimension, and its pictures need 2 or 3 features; "
+                           f"this data has {dataset.n_features}, so use --hidden for it")
     run_dir = output or _default_run_dir(dataset)
     from cubenet.run.replace import run_lock
 
     with run_lock(run_dir):  # one writer per run folder: a second 'learn -o' there is told, not mixed in
         check_run_target(run_dir)
-        start = _start(model, dataset, sizes_hidden)
-        sizes = start.sizes if hasattr(start, "sizes") else start
-        cmd = _command(data, sizes, config, seed, model, label_column, run_dir, no_render)
+        start = spec or _start(model, dataset, sizes_hidden)
+        cmd = _command(data, start, config, seed, model, label_column, run_dir, no_render)
         result = _train(start, dataset, config, seed, run_dir, cmd, source)
         figures = [] if no_render else _render(run_dir)
     _summary(run_dir, dataset, result, figures)
@@ -137,6 +148,25 @@ def _default_run_dir(dataset) -> Path:
     return path
 
 
+def _step_spec(steps, inner, hidden, model, activation):
+    """The StepSpec of ``--steps N [--inner K]``, or None for a wide network; conflicting options are refused."""
+    from cubenet.errors import CubenetError
+
+    if steps is None:
+        if inner is not None:
+            raise CubenetError("--inner is the width inside each step; give it with --steps N")
+        return None
+    if hidden is not None or model is not None:
+        raise CubenetError(f"give either --steps (a step network) or {'--hidden' if hidden else '--model'}, not both")
+    if activation != "relu":
+        raise CubenetError(f"a step network uses ReLU inside every step; drop --activation {activation}")
+    from cubenet.nn.steps import MAX_INNER, MAX_STEPS, StepSpec
+    from cubenet.validate import check_int
+
+    return StepSpec(check_int("--steps", steps, minimum=1, maximum=MAX_STEPS),
+                    check_int("--inner", DEFAULT_INNER if inner is None else inner, minimum=1, maximum=MAX_INNER))
+
+
 def _start(model_path: Path | None, dataset, hidden: tuple):
     """A saved Model to continue (checked against the data), or the layer sizes of a new network."""
     if model_path is None:
@@ -171,14 +201,17 @@ def _train(start, dataset, config, seed: int, run_dir, cmd: str, source):
     return result
 
 
-def _command(data, sizes, config, seed, model_path, label_column, run_dir, no_render) -> str:
+def _command(data, start, config, seed, model_path, label_column, run_dir, no_render) -> str:
     """The exact command that reproduces this run (every setting explicit)."""
     parts = ["cubenet", "learn"]
     if data is not None:
         parts.append(str(data))
     if model_path is not None:
         parts += ["--model", str(model_path)]
+    elif hasattr(start, "n_steps"):  # a new step network (StepSpec)
+        parts += ["--steps", str(start.n_steps), "--inner", str(start.inner), "--init", config.init]
     else:
+        sizes = start.sizes if hasattr(start, "sizes") else start
         parts += ["--hidden", ",".join(str(s) for s in sizes[1:-1]) or "none",
                   "--activation", config.activation if isinstance(config.activation, str) else config.activation[0],
                   "--init", config.init]
@@ -231,7 +264,12 @@ def _summary(run_dir, dataset, result, figures) -> None:
     table.add_row("data", f"{dataset.name}, {len(dataset.y_train):,} train + {len(dataset.y_test):,} test, "
                   f"{dataset.n_features} features, {dataset.n_classes} classes" + (f"\nscramble: {scramble}" if scramble else ""))
     arch = " → ".join(str(s) for s in model.sizes)
-    table.add_row("network", f"{arch}  ({', '.join(model.activations) or 'linear'}, softmax output)")
+    arch += f"  ({', '.join(model.activations) or 'linear'}, softmax output)"
+    if getattr(model, "kind", "dense") == "steps":
+        d = model.dim
+        arch = (f"{model.n_steps} steps in {d}-D, each {d} → {model.inner} → {d}: h + relu(h·W + b)·V + c; "
+                f"then one flat cut → {model.sizes[-1]} classes (softmax)")
+    table.add_row("network", arch)
     training = model.config["training"]
     unit = "iterations" if training["optimizer"] == "lbfgs" else "epochs"
     table.add_row("training", f"{training['optimizer']}, {metrics['epochs_run']} {unit}, {history.seconds[-1]:.2f} s"

@@ -23,9 +23,12 @@ _CAN_DIE = ("relu", "leaky_relu")
 class LayerStats:
     """The unscrambling numbers of one representation (the input, a hidden layer or the output).
 
-    depth : 0 for the input, i for layer i
-    singular_values : of the weight matrix that produced this layer (None for the input)
-    dead_fraction : fraction of units inactive on every training point (None where units cannot die)
+    depth : 0 for the input, i for layer i (for a step network: the state after step i)
+    singular_values : of the weight matrix that produced this layer (None for the input and for steps)
+    dead_fraction : fraction of units inactive on every training point (None where units cannot die;
+        for a step network, the step's inner units)
+    displacement : step networks only: the mean distance a training point moved in this step
+        (standardised units), None elsewhere
     """
 
     depth: int
@@ -35,13 +38,15 @@ class LayerStats:
     centroid_accuracy: float
     dead_fraction: float | None
     singular_values: tuple | None
+    displacement: float | None = None
 
     def as_dict(self) -> dict:
         """A JSON-ready dict (the entries of metrics.json's ``"layers"``)."""
         return {"depth": self.depth, "name": self.name, "width": self.width,
                 "probe_accuracy": self.probe_accuracy, "centroid_accuracy": self.centroid_accuracy,
                 "dead_fraction": self.dead_fraction,
-                "singular_values": None if self.singular_values is None else list(self.singular_values)}
+                "singular_values": None if self.singular_values is None else list(self.singular_values),
+                "displacement": self.displacement}
 
 
 def display_fidelity(drawn_train, y_train, drawn_test, y_test, full_accuracy: float, *,
@@ -107,14 +112,28 @@ def layer_names(n_layers: int) -> list[str]:
     return ["input"] + [f"layer {i}" for i in range(1, n_layers)] + ["output"]
 
 
+def model_layer_names(model) -> list[str]:
+    """:func:`layer_names` of this model; a step network's are ``input``, ``step 1`` … ``step N``, ``output``."""
+    if getattr(model, "kind", "dense") == "steps":
+        return ["input"] + [f"step {i}" for i in range(1, model.n_steps + 1)] + ["output"]
+    return layer_names(model.n_layers)
+
+
 def representations(model, X) -> list[np.ndarray]:
     """The network's input ``h0`` then every layer's output: hidden post-activations, and the output logits.
 
     The output layer is represented by its logits (pre-softmax), which a probe reads exactly as the
-    network does. Returns ``n_layers + 1`` arrays of shape (n, width).
+    network does. Returns ``n_layers + 1`` arrays of shape (n, width). For a step network these are
+    its states ``step_states(model, X)`` (float64, each (n, d)), then the logits.
     """
     from cubenet.nn.network import forward, standardize
 
+    if getattr(model, "kind", "dense") == "steps":
+        from cubenet.nn.steps import step_states
+
+        states = step_states(model, X)
+        W, b = model.head
+        return states + [states[-1] @ W.astype(np.float64) + b]
     trace = forward(model, X)
     return [standardize(model, X)] + [t.post for t in trace[:-1]] + [trace[-1].pre]
 
@@ -155,7 +174,7 @@ def layer_stats(model, dataset, *, max_points: int | None = None, rng=None) -> l
     from cubenet.nn.network import forward
 
     pres = [t.pre for t in forward(model, dataset.X_train[tr])]
-    names = layer_names(model.n_layers)
+    names = model_layer_names(model)
     out = []
     for depth, (name, Htr, Hte) in enumerate(zip(names, reps_train, reps_test)):
         act = model.activations[depth - 1] if 0 < depth < model.n_layers else None
@@ -164,9 +183,21 @@ def layer_stats(model, dataset, *, max_points: int | None = None, rng=None) -> l
             probe_accuracy=probe_accuracy(Htr, y_train, Hte, y_test, n_classes=dataset.n_classes),
             centroid_accuracy=centroid_accuracy(Htr, y_train, Hte, y_test),
             dead_fraction=dead_fraction(pres[depth - 1]) if act in _CAN_DIE else None,
-            singular_values=None if depth == 0 else tuple(float(s) for s in singular_values(model.params[depth - 1][0])),
+            **_geometry(model, depth, reps_train),
         ))
     return out
+
+
+def _geometry(model, depth: int, reps: list) -> dict:
+    """Singular values of the matrix that made representation ``depth`` and, for a step, the mean displacement."""
+    if depth == 0:
+        return {"singular_values": None}
+    if getattr(model, "kind", "dense") != "steps":
+        return {"singular_values": tuple(float(s) for s in singular_values(model.params[depth - 1][0]))}
+    if depth == model.n_layers:  # the head: the flat cut
+        return {"singular_values": tuple(float(s) for s in singular_values(model.head[0]))}
+    return {"singular_values": None,
+            "displacement": float(np.mean(np.linalg.norm(reps[depth] - reps[depth - 1], axis=1)))}
 
 
 def probe_by_epoch(model, snapshots, dataset, *, max_points: int | None = 1000, rng=None) -> dict:
@@ -191,7 +222,7 @@ def probe_by_epoch(model, snapshots, dataset, *, max_points: int | None = 1000, 
     rng = np.random.default_rng(rng)
     tr = stratified_subset(dataset.y_train, max_points, rng=rng)
     te = stratified_subset(dataset.y_test, max_points, rng=rng)
-    names = layer_names(model.n_layers)
+    names = model_layer_names(model)
     table = np.zeros((len(names), len(snapshots)))
     for j, (_, params) in enumerate(snapshots):
         snap = replace(model, params=list(params))
