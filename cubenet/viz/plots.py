@@ -16,6 +16,7 @@ from cubenet.errors import CubenetError
 from cubenet.viz import projection as proj
 from cubenet.viz.cube_plots import AXES_GREY
 from cubenet.run.metrics import check_max_points, check_pair
+from cubenet.validate import check_fraction, check_int
 
 EDGE = "#222222"
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -469,8 +470,8 @@ def unscramble_figure(stats, layer_epochs=None, *, network_accuracy=None, n_clas
     if isinstance(stats, (str, bytes)) or not hasattr(stats, "__len__") or not len(stats) or not all(
             isinstance(s, LayerStats) for s in stats):
         raise CubenetError("unscramble_figure needs the per-layer numbers: stats = layer_stats(model, dataset)")
-    if network_accuracy is not None and not 0 <= network_accuracy <= 1:
-        raise CubenetError(f"network_accuracy is a fraction in [0, 1] (e.g. 0.983), got {network_accuracy}")
+    if network_accuracy is not None:
+        check_fraction("network_accuracy", network_accuracy, advice="e.g. 0.983")
 
     n = 3 if layer_epochs else 2
     fig = Figure(figsize=(6.2 * n, 5.0), layout="constrained")
@@ -731,8 +732,7 @@ def cube_figure(model, ds, *, resolution: int = 15):
     if not _is_cube(ds):
         raise CubenetError(f"cube_figure needs a colour-cube dataset (cubenet.make_color_cube), got {ds.name}; "
                            "use boundary_figure for 2-D data or layer_panels_figure for any data")
-    if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) or not 2 <= resolution <= 60:
-        raise CubenetError(f"resolution must be a whole number of cells per face edge from 2 to 60, got {resolution!r}")
+    check_int("resolution", resolution, minimum=2, maximum=60, advice="it is the cells per face edge")
     from matplotlib.figure import Figure
 
     from cubenet.data.cube import facelets

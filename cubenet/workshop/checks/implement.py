@@ -241,7 +241,7 @@ def numerical_grads(params, X, y, eps: float = 1e-6) -> list:
 def _expect_loss(value, what: str) -> float:
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value[()]
-    if isinstance(value, bool) or not isinstance(value, (float, np.floating)):
+    if not isinstance(value, (float, np.floating)):  # a bool or an int is not a loss
         raise Fail(f"the loss from {what} should be a float (one number), but it is {got(value, with_type=False)}.",
                    kind="shape")
     return float(value)
