@@ -72,8 +72,17 @@ import numpy as np
 
 from cubenet.data.dataset import Dataset, make_meta, train_test_split
 from cubenet.data.moves import (
-    Move, MoveKind, Notation, apply_moves, as_moves, format_scramble, invert, parse_float, parse_parametric,
-    register_move, register_notation,
+    Move,
+    MoveKind,
+    Notation,
+    apply_moves,
+    as_moves,
+    format_scramble,
+    invert,
+    parse_float,
+    parse_parametric,
+    register_move,
+    register_notation,
 )
 from cubenet.errors import CubenetError
 from cubenet.validate import check_int, check_number, is_integer

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from cubenet.errors import CubenetError
 from cubenet.validate import check_count, check_int, check_int_list, check_type
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from cubenet.errors import CubenetError
-from cubenet.viz import projection as proj
 from cubenet.run.experiment import pick_snapshots  # noqa: F401  (animate.pick_snapshots is public)
 from cubenet.run.metrics import check_max_points, check_pair
 from cubenet.validate import check_choice, check_int, check_number
+from cubenet.viz import projection as proj
 from cubenet.viz.plots import EDGE, class_handles, data_title, layer_equation, style_axes, sub, subsample
 
 

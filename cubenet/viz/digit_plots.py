@@ -170,7 +170,6 @@ def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int =
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    from cubenet.errors import CubenetError
     from cubenet.nn.network import forward
     from cubenet.viz.plots import layer_equation
 
@@ -263,8 +262,8 @@ def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rn
     from matplotlib.figure import Figure
 
     from cubenet.nn.network import predict
-    from cubenet.viz import projection as proj
     from cubenet.run.metrics import layer_names, layer_stats, representations
+    from cubenet.viz import projection as proj
     from cubenet.viz.plots import class_handles, draw_points, plot_unscramble_curve, style_axes, subsample
 
     keep = subsample(ds.y_test, max_points, rng=rng)

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from cubenet.errors import CubenetError
-from cubenet.viz import projection as proj
-from cubenet.viz.cube_plots import AXES_GREY
 from cubenet.run.metrics import check_max_points, check_pair
 from cubenet.validate import check_fraction, check_int
+from cubenet.viz import projection as proj
+from cubenet.viz.cube_plots import AXES_GREY
 
 EDGE = "#222222"
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -264,7 +264,7 @@ def layer_panels_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0)
     fig = Figure(figsize=(3.4 * sum(widths), 6.4 * blocks + 0.6), layout="constrained")
     layout_3d(fig, widths)
     grid = fig.add_gridspec(2 * blocks, ncols, width_ratios=widths)
-    for k, (panel, view) in enumerate(zip(panels, views)):
+    for panel, view in zip(panels, views):
         col, block = panel.depth % ncols, panel.depth // ncols
         row = 2 * block + (1 if panel.part == "post" else 0)
         ax = _panel_axes(fig, grid[row, col], view)

@@ -14,7 +14,7 @@ import numpy as np
 from cubenet.data.cube import CLASS_COLORS, CLASS_NAMES
 from cubenet.nn.network import Model, predict
 from cubenet.workshop.checks import puzzle_check
-from cubenet.workshop.checks.base import Fail, Passed, count_params, expect_params, got, relu_forward, show
+from cubenet.workshop.checks.base import Fail, Passed, count_params, expect_params, got, relu_forward
 from cubenet.workshop.datasets import CUBE, CUBE_SCRAMBLE, SPIRALS, Course, hidden_data, training_data
 from cubenet.workshop.figures import cube_net_panels, region_panels
 

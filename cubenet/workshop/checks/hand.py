@@ -10,9 +10,15 @@ import numpy as np
 
 from cubenet.workshop.checks import NO_FITTING, puzzle_check
 from cubenet.workshop.checks.base import (
-    Fail, Passed, count_params, expect_array, expect_finite, expect_params, relu_forward,
+    Fail,
+    Passed,
+    count_params,
+    expect_array,
+    expect_finite,
+    expect_params,
+    relu_forward,
 )
-from cubenet.workshop.datasets import ANGLE_DEG, SHIFT, V_SLOPE, V_TIP, rotated_band, rotation2d, v_set, xor_set
+from cubenet.workshop.datasets import ANGLE_DEG, V_SLOPE, V_TIP, rotated_band, rotation2d, v_set, xor_set
 from cubenet.workshop.figures import planar_panels, region_panels
 
 HIDDEN_SEEDS = (101, 202, 303)  #: the checker's held-out samples (the statement's picture uses seed 0)
@@ -32,7 +38,7 @@ def check_rotate_back(learner, ctx):
         X, target, y = rotated_band(400, rng=seed)
         yours = X @ W + b
         if not np.allclose(yours, target, atol=1e-6):
-            ctx.picture(lambda: _rotate_figure(X, yours, target, y))
+            ctx.picture(lambda X=X, yours=yours, target=target, y=y: _rotate_figure(X, yours, target, y))
             off = np.linalg.norm(yours - target, axis=1).mean()
             raise Fail(f"X·W + b puts the points on average {off:.3g} away from where they were before the "
                        f"scramble (they must land within 1e-6).{_rotate_diagnosis(W, yours - target)}",
