@@ -39,6 +39,7 @@ def atomic_path(path: str | os.PathLike):
     """
     path = Path(path)
     check_writable_dir(path.parent if str(path.parent) else ".")
+    check_replaceable_file(path)
     remove_stale_temps(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.{os.getpid()}.tmp-", suffix=path.suffix, dir=path.parent)
@@ -55,6 +56,20 @@ def atomic_path(path: str | os.PathLike):
         if isinstance(exc, OSError):  # disk full, folder vanished, target is a folder, ...
             raise _cannot_write(path, exc) from None
         raise
+
+
+def check_replaceable_file(path: Path) -> None:
+    """Refuse an output path that exists as a folder, FIFO, socket or device: only regular files are replaced."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # free (or a dangling link, which the rename replaces)
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else \
+            "a socket" if stat.S_ISSOCK(mode) else "a device"
+        raise CubenetError(f"cannot write {str(path)!r}: it is {kind}, not a regular file; choose another output path")
 
 
 def remove_stale_temps(path: Path) -> None:

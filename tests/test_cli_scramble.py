@@ -105,7 +105,7 @@ def test_unexpected_errors_are_one_line(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(registry, "make_dataset", boom)
     r = cli("scramble", "color-cube", "-o", tmp_path / "x.npz")
     assert r.exit_code == 1
-    assert "Error: unexpected RuntimeError: something broke" in r.output and "Traceback" not in r.output
+    assert "Error: cubenet failed unexpectedly (RuntimeError: something broke)" in r.output and "Traceback" not in r.output
 
 
 def test_written_files_have_normal_permissions(cli, tmp_path):

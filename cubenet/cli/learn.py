@@ -9,13 +9,15 @@ from typing import Annotated, Optional
 
 import typer
 
-from cubenet.cli.common import command, console, parse_int_list
+from cubenet.cli.common import check_seed, command, console, parse_int_list
 
 #: the zero-configuration first run: a 3-twist cube that a (16, 16, 16) ReLU net learns to ~98% in ~1-2 s
 DEFAULT_CUBE = {"n_samples": 10_000, "twists": 3}
 DEFAULT_HIDDEN = "16,16,16"
 #: the inner width of each step of a step network (--steps N)
 DEFAULT_INNER = 32
+#: the widest hidden layer and the most hidden layers 'learn' builds (cubenet's networks are small)
+MAX_WIDTH, MAX_DEPTH = 4096, 64
 
 
 class Optimizer(str, Enum):
@@ -91,7 +93,9 @@ def learn(
     opt = optimizer.value
     if model is not None and hidden is not None:
         raise CubenetError("give either --hidden (a new network) or --model (continue one), not both")
-    sizes_hidden = parse_int_list(hidden or DEFAULT_HIDDEN, "--hidden")
+    sizes_hidden = parse_int_list(DEFAULT_HIDDEN if hidden is None else hidden, "--hidden", empty_means="none",
+                                  maximum=MAX_WIDTH, max_length=MAX_DEPTH)
+    check_seed(seed)
     spec = _step_spec(steps, inner, hidden, model, activation.value)
     config = check_config(TrainConfig(
         optimizer=opt, epochs=DEFAULT_EPOCHS[opt] if epochs is None else epochs, batch_size=batch_size,
@@ -280,8 +284,8 @@ def _summary(run_dir, dataset, result, figures) -> None:
     if figures:
         table.add_row("figures", ", ".join(Path(f).name for f in figures))
     console().print(table)
-    for warning in result.warnings:
-        console(stderr=True).print(f"[bold yellow]Warning:[/bold yellow] {warning}", highlight=False)
+    for warning in result.warnings:  # a run at chance is saved, but never silently (cubenet.run.verdict)
+        console(stderr=True).print(f"[bold]Warning:[/bold] {warning}", highlight=False)
     typer.echo(f"run folder: {run_dir}")
     if figures:
         typer.echo(f"report: open {Path(run_dir) / 'report.html'} in a browser")

@@ -233,7 +233,8 @@ def make_color_cube(
     n_samples = check_int("n_samples", n_samples, minimum=12, maximum=10_000_000)
     if moves is not None and twists is not None:
         raise CubenetError("give either twists or moves, not both")
-    noise = check_number("noise", noise, minimum=0)
+    noise = check_number("noise", noise, minimum=0, maximum=1,
+                         advice="the cube's side is 3, and 0.1 already blurs the stickers")
     gap = check_fraction("gap", gap, inclusive_one=False, advice="it is a fraction of a cubie's edge")
     rng = np.random.default_rng(rng)
     scramble_rng, points_rng, noise_rng, split_rng = rng.spawn(4)

@@ -105,6 +105,10 @@ def parse_parametric(token: str) -> Move | None:
     return Move(m.group(1), MOVE_KINDS[m.group(1)].parse(args))
 
 
+#: the largest magnitude of a move's numeric argument (angles in degrees, radii, shears, …)
+MAX_ARGUMENT = 1000
+
+
 def parse_float(text: str) -> float:
     """Parse one numeric move argument."""
     try:
@@ -113,6 +117,9 @@ def parse_float(text: str) -> float:
         raise CubenetError(f"move argument {text!r} is not a number") from None
     if not np.isfinite(value):
         raise CubenetError(f"move argument {text!r} must be finite")
+    if abs(value) > MAX_ARGUMENT:
+        raise CubenetError(f"move argument {text!r} must be between -{MAX_ARGUMENT:,} and {MAX_ARGUMENT:,} "
+                           "(larger moves throw points so far that no network can be trained on them)")
     return value
 
 

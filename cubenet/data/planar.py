@@ -413,7 +413,8 @@ def build(name: str, sample, signature, *, n_samples, n_classes, class_names, pa
     """
     seed = rng if is_integer(rng) else None
     n_samples = check_int("n_samples", n_samples, minimum=4 * n_classes, maximum=10_000_000)
-    noise = check_number("noise", noise, minimum=0)
+    noise = check_number("noise", noise, minimum=0, maximum=1,
+                         advice="the pictures span about 2, and 0.1 already blurs them")
     label_noise = check_number("label_noise", label_noise, minimum=0, maximum=0.5)
     rng = np.random.default_rng(rng)
     scramble_rng, label_rng, points_rng, noise_rng, flip_rng, split_rng = rng.spawn(6)

@@ -39,6 +39,8 @@ DEFAULT_LR = {"adam": 0.01, "sgd": 0.1, "momentum": 0.05, "lbfgs": None}
 #: epochs when none are given (L-BFGS: iterations); what ``cubenet learn`` uses
 DEFAULT_EPOCHS = {"adam": 60, "sgd": 60, "momentum": 60, "lbfgs": 300}
 MAX_LR = 10.0
+#: the largest weight decay (l2 = 1 already pulls every weight to nearly 0)
+MAX_L2 = 10.0
 #: rows per chunk for full-batch passes (evaluation, L-BFGS): keeps buffers small and cache-friendly
 CHUNK = 2048
 #: minibatch logits are clipped to ±this instead of shifted by their maximum (exp stays a normal float32)
@@ -155,13 +157,14 @@ def check_config(config: TrainConfig) -> TrainConfig:
         value = getattr(config, name)
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
             fail(f"{name} must be an integer between {lo} and {hi:,}, got {value!r}")
+    check_combination(config)
     lr = config.lr
     if lr is not None and not (np.isfinite(lr) and 0 < lr <= MAX_LR):
         fail(f"learning rate must be > 0 and <= {MAX_LR:g}, got {lr}; typical values are 0.001-0.01 for adam, 0.01-0.5 for sgd")
     if config.schedule not in SCHEDULES:
         fail(f"unknown learning-rate schedule {config.schedule!r}; choose from {', '.join(SCHEDULES)}")
-    if not (np.isfinite(config.l2) and config.l2 >= 0):
-        fail(f"l2 must be a finite number >= 0, got {config.l2}")
+    if not (np.isfinite(config.l2) and 0 <= config.l2 <= MAX_L2):
+        fail(f"l2 must be a number between 0 and {MAX_L2:g}, got {config.l2}; typical values are 1e-4 to 1e-2")
     if not 0 <= config.momentum < 1:
         fail(f"momentum must be in [0, 1), got {config.momentum}")
     if not (0 <= config.beta1 < 1 and 0 <= config.beta2 < 1 and config.epsilon > 0):
@@ -179,6 +182,16 @@ def check_config(config: TrainConfig) -> TrainConfig:
     if not config.max_weight > 0:
         fail(f"max_weight must be > 0 (weights larger than it count as divergence), got {config.max_weight}")
     return config
+
+
+def check_combination(config: TrainConfig) -> None:
+    """Settings that mean nothing for the chosen optimizer are refused, not silently dropped."""
+    if config.nesterov and config.optimizer != "momentum":
+        raise CubenetError(f"nesterov applies only to optimizer 'momentum', not {config.optimizer!r}; "
+                           "drop --nesterov, or use --optimizer momentum --nesterov")
+    if config.optimizer == "lbfgs" and config.lr is not None:
+        raise CubenetError("L-BFGS takes no learning rate (its line search chooses each step); drop --lr, "
+                           "or pick --optimizer adam, sgd or momentum")
 
 
 @contextlib.contextmanager
@@ -441,14 +454,24 @@ def _prepare(model_or_sizes, dataset, config: TrainConfig, rng):
         acts = check_activations(config.activation, len(sizes) - 2)
         mean = scale = None
         if config.standardize:
-            mean = Xtr.mean(axis=0)
-            scale = Xtr.std(axis=0)
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused just below
+                mean = Xtr.mean(axis=0)
+                scale = Xtr.std(axis=0)
             scale[scale < 1e-12] = 1.0
+            check_standardization(mean, scale, Xtr)
         params = init_params(sizes, rng=rng, dtype=dtype, activations=acts, scheme=config.init)
         model = Model(params, acts, mean, scale, tuple(dataset.class_names))
     if model.input_mean is not None:
         Xtr, Xte = (Xtr - model.input_mean) / model.input_scale, (Xte - model.input_mean) / model.input_scale
     return model, _columns(Xtr, dtype), _columns(Xte, dtype)
+
+
+def check_standardization(mean, scale, X) -> None:
+    """The learned input standardisation is finite (features near 1e300 overflow the variance to inf)."""
+    if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(scale))):
+        big = float(np.max(np.abs(X)))
+        raise CubenetError(f"the features are too large to standardise (|x| up to {big:.3g}): their variance "
+                           "overflows; rescale the data (divide it by a power of ten) and train again")
 
 
 class _Recorder:
@@ -789,4 +812,13 @@ def _run_lbfgs(k: _Kernels, Xt, y, config: TrainConfig, rec: _Recorder) -> None:
     result = minimize(fun, k.theta.astype(np.float64), jac=True, method="L-BFGS-B", callback=on_iteration,
                       options={"maxiter": config.epochs, "maxfun": max(15000, 2 * config.epochs), "gtol": config.tol})
     if rec.stop_reason is None and iteration[0] < config.epochs:
-        rec.stop_reason = f"L-BFGS converged after {iteration[0]} iterations ({result.message})"
+        rec.stop_reason = lbfgs_stop_reason(result, iteration[0])
+
+
+def lbfgs_stop_reason(result, iterations: int) -> str:
+    """What scipy's L-BFGS-B said, honestly: only status 0 is convergence (ABNORMAL is a failed line search)."""
+    message = str(result.message).strip().rstrip(":").strip() or "no message"
+    if result.status == 0:
+        return f"L-BFGS converged after {iterations} iterations ({message})"
+    return (f"L-BFGS stopped without converging after {iterations} iterations ({message}): its line search "
+            "found no lower loss; the model is the last iterate. Try a smaller --l2, or --optimizer adam")

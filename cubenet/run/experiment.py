@@ -140,27 +140,13 @@ def layer_numbers(model, dataset, history, seeds: Seeds) -> dict:
             "probe": {"definition": "cubenet.run.probe", "points": min(PROBE_POINTS, len(dataset.y_train))}}
 
 
-def health_warnings(model, dataset, metrics: dict) -> list[str]:
-    """Plain-language warnings for a run that is not a normal result (dead network, accuracy at chance)."""
-    out = []
-    chance = 1.0 / dataset.n_classes
-    layers = metrics.get("layers") or []
-    dead = [s["name"] for s in layers if s.get("dead_fraction") == 1.0]
-    if dead:
-        out.append(f"every ReLU unit of {', '.join(dead)} is dead (zero on every training point), so nothing "
-                   "passes through; try a wider network (--hidden), a smaller --lr, --init he, or another --seed")
-    test = metrics.get("test_accuracy")
-    if test is not None and test <= chance + 0.02 and dataset.n_classes > 1:
-        out.append(f"the test accuracy {test:.1%} is at chance level ({chance:.1%} for {dataset.n_classes} classes): "
-                   "the network learned nothing; try more --epochs, another --lr, or a wider network")
-    return out
-
-
 def measure(model, dataset, history, seeds: Seeds) -> dict:
     """Every number of a run (the content of metrics.json), computed once."""
     metrics = final_metrics(model, dataset, history)
     metrics.update(layer_numbers(model, dataset, history, seeds))
-    metrics["warnings"] = health_warnings(model, dataset, metrics)
+    from cubenet.run.verdict import training_warnings
+
+    metrics["warnings"] = training_warnings(model, dataset, history)
     return metrics
 
 
