@@ -280,7 +280,7 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
                 if task.name == "digits" and has_sklearn():  # the real images come with scikit-learn
                     from cubenet.data.digits import real_digit_accuracy
 
-                    real = float(np.median([real_digit_accuracy(lambda X, p=r[3]: p(scale(X)))["accuracy"]
+                    real = float(np.median([real_digit_accuracy(lambda X, p=r[3], s=scale: p(s(X)))["accuracy"]
                                             for r in measured]))
                 result = Result(task.name, solver, library, float(np.median([r[0] for r in measured])),
                                 float(np.median([r[1] for r in measured])), repeats, measured[0][2], real,

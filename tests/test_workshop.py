@@ -105,7 +105,7 @@ def test_every_puzzle_has_a_check_and_every_check_a_puzzle():
 
 
 def test_statement_pictures_and_golf_pars_agree_with_the_code():
-    from cubenet.workshop.checks.golf import CUBE, SPIRALS
+    from cubenet.workshop.datasets import CUBE, SPIRALS
     from cubenet.workshop.figures import STATEMENT_IMAGES
 
     assert set(STATEMENT_IMAGES) == {(p.id, p.image) for p in PUZZLES if p.image}
@@ -318,7 +318,7 @@ def test_optimal_length_by_meet_in_the_middle():
 
 
 def test_golf_data_is_fixed_and_hidden_points_are_new():
-    from cubenet.workshop.checks.golf import CUBE, hidden_data, training_data
+    from cubenet.workshop.datasets import CUBE, hidden_data, training_data
 
     a, b = training_data(CUBE), training_data(CUBE)
     assert np.array_equal(a.X_train, b.X_train)

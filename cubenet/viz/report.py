@@ -204,7 +204,7 @@ def _equations(run) -> str:
     std = "standardised (each feature minus its mean, divided by its spread)" if model.input_mean is not None \
         else "used as it is"
     items.append(f"<li><b>input</b>: h₀ = the data x, {std} — shape n × {model.sizes[0]}</li>")
-    for i, (W, b) in enumerate(model.params, start=1):
+    for i, (W, _) in enumerate(model.params, start=1):
         fan_in, fan_out = W.shape
         act = "softmax" if i == model.n_layers else model.activations[i - 1]
         name = "output" if i == model.n_layers else f"layer {i}"

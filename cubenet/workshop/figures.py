@@ -6,9 +6,15 @@ the checker saves them through :mod:`cubenet.files`.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+from cubenet.data.cube import CLASS_COLORS, FACES, sticker_centers
 from cubenet.data.dataset import DEFAULT_COLORS
+from cubenet.files import save_figure
+from cubenet.viz.cube_plots import cube_preview_figure
+from cubenet.workshop.datasets import CUBE, SPIRALS, V_SLOPE, V_TIP, rotated_band, training_data, v_set, xor_set
 
 BACKGROUND = "#d9d9d9"  #: mid-grey axes, so white cube stickers stay visible
 TWO_CLASSES = ("class 0", "class 1")
@@ -163,8 +169,6 @@ def cube_net_panels(panels, X, *, title: str, colors, names):
 
 def facelet_map_figure():
     """The 54 sticker slots in facelet order (URFDLB), numbered, on the unfolded solved cube."""
-    from cubenet.data.cube import CLASS_COLORS, FACES, sticker_centers
-
     centers, letters = sticker_centers()
     P = unfold(centers)
     fig, (ax,) = _figure(1, width=8.0, height=6.2)
@@ -189,8 +193,6 @@ def _square(x, y, color):
 # ---------------------------------------------------------------- the statements' pictures
 
 def _rotate_back_picture():
-    from cubenet.workshop.checks.hand import rotated_band
-
     X, _, y = rotated_band(400, rng=0)
     fig = planar_panels([("the scrambled set: rotated 120° about (0, 0), then shifted by (2, −1)", X, y)],
                         title="Put it back with one layer x·W + b")
@@ -200,8 +202,6 @@ def _rotate_back_picture():
 
 
 def _fold_picture():
-    from cubenet.workshop.checks.hand import V_SLOPE, V_TIP, v_set
-
     X, y = v_set(600, rng=0)
     fig = planar_panels([("class 1 lies above the V  y = 0.5 + 0.8·|x − 0.3|", X, y)],
                         title="Fold the V flat with one ReLU layer")
@@ -211,23 +211,16 @@ def _fold_picture():
 
 
 def _xor_picture():
-    from cubenet.workshop.checks.hand import xor_set
-
     X, y = xor_set(400, rng=0)
     return planar_panels([("class 1 where x₁ and x₂ have opposite signs", X, y)],
                          title="XOR with the fewest parameters")
 
 
 def _golf_cube_picture():
-    from cubenet.viz.cube_plots import cube_preview_figure
-    from cubenet.workshop.checks.golf import CUBE, training_data
-
     return cube_preview_figure(training_data(CUBE))
 
 
 def _golf_spirals_picture():
-    from cubenet.workshop.checks.golf import SPIRALS, training_data
-
     ds = training_data(SPIRALS)
     return planar_panels([("the training points you get (two swirled wedges)", ds.X_train, ds.y_train)],
                          title="Two spirals", names=ds.class_names, colors=ds.class_colors)
@@ -247,8 +240,4 @@ STATEMENT_IMAGES = {
 
 def write_statement_images(root) -> list:
     """Draw every statement picture into the puzzle folders under ``root`` (for maintainers)."""
-    from pathlib import Path
-
-    from cubenet.files import save_figure
-
     return [save_figure(build(), Path(root) / folder / name) for (folder, name), build in STATEMENT_IMAGES.items()]

@@ -18,11 +18,11 @@ def count_pieces(params, lo, hi):
                     if ak != 0 and left < -ck / ak < right:
                         cuts.add(-ck / ak)
             cuts = sorted(cuts)
-            for l, r in zip(cuts[:-1], cuts[1:]):
-                if r - l <= 1e-12 * max(1.0, abs(l), abs(r)):
+            for start, end in zip(cuts[:-1], cuts[1:]):
+                if end - start <= 1e-12 * max(1.0, abs(start), abs(end)):
                     continue
-                on = np.ones_like(a) if last else (a * (l + r) / 2 + c > 0)
-                new.append((l, r, a * on, c * on))
+                on = np.ones_like(a) if last else (a * (start + end) / 2 + c > 0)
+                new.append((start, end, a * on, c * on))
         pieces = new
     slopes = [a[0] for _, _, a, _ in pieces]
     return 1 + sum(abs(s - t) > 1e-9 * max(1.0, abs(s), abs(t)) for s, t in zip(slopes[:-1], slopes[1:]))

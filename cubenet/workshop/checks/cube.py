@@ -7,6 +7,8 @@ import string
 
 import numpy as np
 
+from cubenet.data.cube import permutation, random_scramble, turn_matrix
+from cubenet.data.moves import as_moves, format_scramble
 from cubenet.workshop.checks import puzzle_check
 from cubenet.workshop.checks.base import Fail, Passed, count, expect_array, expect_finite, expect_int, expect_str
 
@@ -19,8 +21,6 @@ IDENTITY = np.arange(54)
 
 def perm(scramble: str) -> np.ndarray:
     """Sticker permutation of a scramble (``cubenet.data.cube.permutation``)."""
-    from cubenet.data.cube import permutation
-
     return permutation(scramble)
 
 
@@ -29,9 +29,6 @@ def state_after(state: str, scramble: str) -> str:
 
 
 def random_scrambles(lengths, seeds) -> list[str]:
-    from cubenet.data.cube import random_scramble
-    from cubenet.data.moves import format_scramble
-
     return [format_scramble(random_scramble(n, rng=1000 * n + s)) for n in lengths for s in seeds]
 
 
@@ -65,8 +62,6 @@ def flip(token: str) -> str:
 
 
 def _one_turn_only(args, kwargs):
-    from cubenet.data.moves import as_moves
-
     moves = args[0] if args else kwargs.get("moves", ())
     if len(as_moves(moves)) > 1:
         return "call it with one turn at a time; composing the turns is the puzzle"
@@ -158,8 +153,6 @@ def _inverse_diagnosis(yours: list[str], toks: list[str]) -> str:
     },
 )
 def check_rotation(learner, ctx):
-    from cubenet.data.cube import turn_matrix
-
     for move in ("R", "U", "F", "L", "D", "B", "R'", "U2", "F'", "L2", "D'", "B2"):
         call = f"rotation({move!r})"
         M = expect_array(learner.call("rotation", move, shown=call), call, shape=(3, 3), dtype=np.float64)

@@ -221,7 +221,7 @@ BACKWARD_CASES = [((3, 5, 4, 3), 10), ((2, 6, 2), 1), ((4, 3), 8), ((3, 4, 4, 4,
 def numerical_grads(params, X, y, eps: float = 1e-6) -> list:
     """Central differences of the reference loss with respect to every parameter (float64)."""
     out = []
-    for i, (W, b) in enumerate(params):
+    for W, b in params:
         grads = []
         for arr in (W, b):
             g = np.zeros_like(arr, dtype=np.float64)
@@ -241,7 +241,7 @@ def numerical_grads(params, X, y, eps: float = 1e-6) -> list:
 def _expect_loss(value, what: str) -> float:
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value[()]
-    if isinstance(value, bool) or not isinstance(value, (float, np.floating)):
+    if not isinstance(value, (float, np.floating)):  # a bool or an int is not a loss
         raise Fail(f"the loss from {what} should be a float (one number), but it is {got(value, with_type=False)}.",
                    kind="shape")
     return float(value)
@@ -352,12 +352,12 @@ def reference_pieces(params, lo: float, hi: float) -> int:
                 tol = 1e-12 * max(1.0, abs(left), abs(right))
                 cuts += [r for r in roots if left + tol < r < right - tol]
             cuts = np.unique(cuts)
-            for l, r in zip(cuts[:-1], cuts[1:]):
+            for start, end in zip(cuts[:-1], cuts[1:]):
                 if hidden:
-                    on = (a * (l + r) / 2 + c) > 0
-                    nxt.append((l, r, a * on, c * on))
+                    on = (a * (start + end) / 2 + c) > 0
+                    nxt.append((start, end, a * on, c * on))
                 else:
-                    nxt.append((l, r, a, c))
+                    nxt.append((start, end, a, c))
         intervals = nxt
     slopes = [A[0] for _, _, A, _ in intervals]
     pieces = 1

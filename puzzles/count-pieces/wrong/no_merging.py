@@ -14,8 +14,8 @@ def count_pieces(params, lo, hi):
             if not last:
                 cuts |= {-ck / ak for ak, ck in zip(a, c) if ak != 0 and left < -ck / ak < right}
             cuts = sorted(cuts)
-            for l, r in zip(cuts[:-1], cuts[1:]):
-                on = np.ones_like(a) if last else (a * (l + r) / 2 + c > 0)
-                new.append((l, r, a * on, c * on))
+            for start, end in zip(cuts[:-1], cuts[1:]):
+                on = np.ones_like(a) if last else (a * (start + end) / 2 + c > 0)
+                new.append((start, end, a * on, c * on))
         pieces = new
     return len(pieces)
