@@ -19,9 +19,8 @@ from cubenet.viz.explorer.texts import texts
 
 #: test points drawn (and scored) per view
 DISPLAY_POINTS = 2500
-#: training points that fit the projections and probes: at the final epoch, and at the earlier ones
+#: training points that fit the projections and probes at every epoch
 FIT_POINTS = 1000
-FIT_POINTS_EARLIER = 400
 #: Newton iterations of every probe the explorer fits (as the layer × epoch table's)
 PROBE_ITER = 30
 #: snapshots on the epoch slider (the layer × epoch heatmap's columns)
@@ -137,19 +136,21 @@ def _injective(model, r: int) -> bool:
     return W.shape[0] <= W.shape[1] and np.linalg.matrix_rank(W) == W.shape[0]
 
 
-def _boxes(epochs: list[dict]) -> dict:
-    """A fixed (centre, half-width) per kind and representation, over every epoch and stage of the drawing."""
+def _boxes(e: dict) -> dict:
+    """One epoch's fixed axis box (centre, half-width) per kind and representation, over every stage drawn.
+
+    The box is fixed while the stage and layer sliders move; each epoch has its own, so that the small
+    weights at the start of training do not show as a dot (the caption says the box's size in the
+    layer's units, so growth stays visible).
+    """
     out = {}
     for kind in V.KINDS:
         per_rep = []
-        for r in range(len(epochs[-1]["posts_s"])):
-            drawn = []
-            for e in epochs:
-                v = e["views"][kind][r]
-                drawn.append(v(e["posts_s"][r]))
-                if e["pres_s"][r] is not None:
-                    z = e["pres_s"][r]
-                    drawn += [v(z), v(z - np.asarray(e["params"][r - 1][1], float))]
+        for r, post in enumerate(e["posts_s"]):
+            v = e["views"][kind][r]
+            drawn = [v(post)]
+            if e["pres_s"][r] is not None:  # (W alone, before +b, may leave the box: it is a passing stage)
+                drawn.append(v(e["pres_s"][r]))
             P = np.concatenate(drawn)
             lo, hi = np.quantile(P, 0.003, axis=0), np.quantile(P, 0.997, axis=0)
             centre = (lo + hi) / 2
@@ -170,7 +171,7 @@ def _epoch_json(e: dict, epoch: int, shown: dict | None) -> dict:
             probe[r]["post_shown"] = acc
     return {"epoch": epoch,
             "params": [{"W": encode.array(W, "f32"), "b": encode.array(b, "f32")} for W, b in e["params"]],
-            "views": {k: [_view_json(v) for v in e["views"][k]] for k in V.KINDS},
+            "views": {k: [_view_json(v) for v in e["views"][k]] for k in V.KINDS}, "boxes": _boxes(e),
             "probe": probe, "fidelity": e["fidelity"]}
 
 
@@ -242,9 +243,7 @@ def explorer_data(model, ds, *, snapshots=(), metrics: dict | None = None, max_p
     chosen = pick_epochs(model, snapshots, metrics, max_epochs)
     k = ds.n_classes
     final = _epoch_numbers(model, chosen[-1][1], sets, k, fidelity=fidelity)
-    gen = np.random.default_rng(rng)
-    rows = np.sort(gen.permutation(len(sets[0][1]))[:FIT_POINTS_EARLIER])
-    earlier = [_epoch_numbers(model, p, sets, k, final, rows, fidelity) for _, p in chosen[:-1]]
+    earlier = [_epoch_numbers(model, p, sets, k, final, fidelity=fidelity) for _, p in chosen[:-1]]
     epochs = earlier + [final]
     names = layer_names(model.n_layers)
     data["model"] = {"type": "mlp", "sizes": list(model.sizes), "activations": list(model.activations),
@@ -252,7 +251,6 @@ def explorer_data(model, ds, *, snapshots=(), metrics: dict | None = None, max_p
                      "input_scale": None if model.input_scale is None else encode.array(model.input_scale, "f64"),
                      "names": names}
     data["kinds"] = [{"id": kd, "name": V.KIND_NAMES[kd]} for kd in V.KINDS]
-    data["boxes"] = _boxes(epochs)
     data["epochs"] = [_epoch_json(e, ep, _shown_numbers(metrics, ep, j == len(chosen) - 1, len(names)))
                       for j, (e, (ep, _)) in enumerate(zip(epochs, chosen))]
     data["metrics"] = run_numbers(metrics, data["epochs"], names)

@@ -15,7 +15,7 @@ from cubenet.errors import CubenetError
 
 HERE = Path(__file__).parent
 #: the page's scripts, in load order
-SCRIPTS = ("core.js", "draw.js", "panels.js", "app.js")
+SCRIPTS = ("core.js", "draw.js", "panels.js", "controls.js", "app.js")
 #: embedded data larger than this is refused (the page stays well under 2 MB)
 DATA_LIMIT = 1_800_000
 

@@ -28,7 +28,7 @@ def texts(ds, model) -> dict:
     kind = ds.meta.get("kind") or "table"
     d = ds.n_features
     if kind == "cube":
-        input_title = "the data: points on the cube's stickers"
+        input_title = "the data: points on the stickers"
         input_note = "own coordinates (x → R, y → U, z → F)"
         goal = "until flat cuts separate the six colours"
     elif kind == "digits":
@@ -43,10 +43,9 @@ def texts(ds, model) -> dict:
         input_title = f"the data: {d} features, seen through a 3-D projection"
         input_note = "projection of the features (fidelity below)"
         goal = "until straight cuts separate the classes"
-    howto = (f"How to read this: each dot is {_point(kind)}. The right panel follows the dots through the "
-             f"network — slide through the layers (each one as W, then +b, then the activation) and watch "
-             f"the classes come apart {goal}. Drag any 3-D view to turn them all; click a class or a dot "
-             f"to follow it.")
+    howto = (f"How to read this: each dot is {_point(kind)}. The big view follows the dots through the network, "
+             f"layer by layer (W, then +b, then the activation): watch the classes come apart {goal}. "
+             f"Drag to turn every 3-D view; click a class or a dot to follow it.")
     return {"title": _title(ds), "howto": howto, "input_title": input_title, "input_note": input_note,
             "fidelity_note": "display fidelity = a linear probe on the drawn coordinates ÷ the probe on the full "
                              "layer: how much of the separation this picture shows",
