@@ -23,6 +23,7 @@ class What(str, Enum):
     curves = "curves"
     confusion = "confusion"
     digits = "digits"
+    explorer = "explorer"
     all = "all"
 
 
@@ -38,7 +39,8 @@ def render(
     what: Annotated[What, typer.Option(help="Which figure (named like its file): layers, grid (warped grid), "
                                        "animation (forward pass), training (last layer while training), unscramble "
                                        "(the unscrambling curve; also 'curve'), cube, boundary (2-D decision regions), curves "
-                                       "(loss/accuracy), confusion, digits, or all that apply.")] = What.all,
+                                       "(loss/accuracy), confusion, digits, explorer (the interactive "
+                                       "explorer.html), or all that apply.")] = What.all,
     fmt: Annotated[Format, typer.Option("--format", help="png or svg for pictures (animations then as GIF and "
                                         "HTML); gif or html for animations only.")] = Format.png,
     max_points: Annotated[int, typer.Option(help="Draw at most this many points per figure (the numbers always "

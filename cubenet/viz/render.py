@@ -12,7 +12,8 @@ import numpy as np
 from cubenet.errors import CubenetError
 
 #: what ``--what`` can name, in rendering order
-WHAT = ("layers", "grid", "unscramble", "cube", "boundary", "curves", "confusion", "animation", "training", "digits")
+WHAT = ("layers", "grid", "unscramble", "cube", "boundary", "curves", "confusion", "explorer", "animation", "training",
+        "digits")
 STATIC_FORMATS = ("png", "svg")
 MOVIE_FORMATS = ("gif", "html")
 #: points drawn in animations (the figures use ``max_points``)
@@ -27,7 +28,7 @@ def check_options(what: str, fmt: str, max_points: int) -> None:
         raise CubenetError(f"unknown figure {what!r}; choose from {', '.join(WHAT)} or all")
     if fmt not in STATIC_FORMATS + MOVIE_FORMATS:
         raise CubenetError(f"unknown format {fmt!r}; choose png or svg (pictures), gif or html (animations)")
-    if fmt in MOVIE_FORMATS and what not in ("animation", "training", "all"):
+    if fmt in MOVIE_FORMATS and what not in ("animation", "training", "explorer", "all"):
         raise CubenetError(f"--format {fmt} is for animations (--what animation or training); "
                            f"draw {what!r} as png or svg")
     if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < 10:
@@ -80,11 +81,11 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
             raise CubenetError(f"cannot draw {what!r} for {str(run_dir)!r}: {reason}")
     names = [what] if what != "all" else [n for n in WHAT if applies(n, run.dataset, run.model) is None]
     if fmt in MOVIE_FORMATS:
-        names = [n for n in names if n in ("animation", "training")]
+        names = [n for n in names if n in ("animation", "training") or (n == "explorer" and fmt == "html")]
     written = []
     with single_blas_thread():
         numbers = {}
-        if set(names) & {"layers", "grid", "unscramble", "training", "digits"}:
+        if set(names) & {"layers", "grid", "unscramble", "training", "digits", "explorer"}:
             start = time.perf_counter()
             layer_numbers(run, numbers)
             if callback is not None:
@@ -182,6 +183,18 @@ def _confusion(run, numbers, *, fmt, max_points):
     return [_save(fig, run, "confusion", fmt)]
 
 
+def _explorer(run, numbers, *, fmt, max_points):
+    """explorer.html: the interactive page (the run's data inlined), with metrics.json's per-layer numbers."""
+    from dataclasses import replace
+
+    from cubenet.viz.explorer import write_explorer
+
+    nums = layer_numbers(run, numbers)
+    metrics = {**run.metrics, "layers": [s.as_dict() for s in nums["stats"]], "layer_epochs": nums["layer_epochs"]}
+    return [write_explorer(replace(run, metrics=metrics), Path(run.path) / "explorer.html",
+                           max_points=min(max_points, 2500))]
+
+
 def _movie_paths(run, name: str, fmt: str, movie) -> list[Path]:
     from cubenet.viz.animate import save_gif, save_html
 
@@ -219,6 +232,7 @@ def _digits(run, numbers, *, fmt, max_points):
 
 
 _RENDERERS = {"layers": _layers, "grid": _grid, "unscramble": _curve, "cube": _cube, "boundary": _boundary,
-              "curves": _curves, "confusion": _confusion, "animation": _animation, "training": _training,
+              "curves": _curves, "confusion": _confusion, "explorer": _explorer, "animation": _animation,
+              "training": _training,
               "digits": _digits}
 

@@ -127,10 +127,10 @@
     if (width > 3) return null;
     if (r === 0 || S.net.type === "steps") {
       if (S.data.kind === "cube") return ["x (→R)", "y (→U)", "z (→F)"];
-      if (S.data.feature_names) return S.data.feature_names;
-      return ["x1", "x2", "x3"];
+      if (S.data.feature_names) return S.data.feature_names.slice(0, width);
+      return ["x1", "x2", "x3"].slice(0, width);
     }
-    return ["unit 1", "unit 2", "unit 3"];
+    return ["unit 1", "unit 2", "unit 3"].slice(0, width);
   }
 
   S.drawLayer = function () {

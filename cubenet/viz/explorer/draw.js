@@ -47,7 +47,7 @@
   CX.Projector = function (w, h, dims, camera, zoom) {
     this.cx = w / 2; this.cy = h / 2;
     this.dims = dims;
-    this.scale = (Math.min(w, h) / 2) * (dims === 3 ? 0.6 : 0.9) * (zoom || 1);
+    this.scale = (Math.min(w, h) / 2) * (dims === 3 ? 0.6 : 0.84) * (zoom || 1);
     this.M = dims === 3 ? camera.matrix() : [1, 0, 0, 0, 1, 0, 0, 0, 1];
   };
   CX.Projector.prototype.apply = function (P, n, sx, sy, depth) {
@@ -82,7 +82,7 @@
       const ends = [[1.14, -1, -1], [-1, 1.14, -1], [-1, -1, 1.14]];
       const axes = pr.dims === 3 ? 3 : 2;
       for (let a = 0; a < axes && a < labels.length; a++) {
-        const e = pr.dims === 3 ? ends[a] : [[0, -1.1, 0], [-1.1, 0, 0]][a];
+        const e = pr.dims === 3 ? ends[a] : [[0, -1.09, 0], [-1.08, 0, 0]][a];
         const p = pr.point(e[0], e[1], e[2]);
         if (pr.dims !== 3 && a === 1) {
           ctx.save(); ctx.translate(p[0] - 6, p[1]); ctx.rotate(-Math.PI / 2); ctx.fillText(labels[a], 0, 0); ctx.restore();

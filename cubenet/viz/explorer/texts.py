@@ -40,8 +40,8 @@ def texts(ds, model) -> dict:
         input_note = "own coordinates"
         goal = "until straight cuts separate the classes"
     else:
-        input_title = f"the data: {d} features, seen through a 3-D projection"
-        input_note = "projection of the features (fidelity below)"
+        input_title = f"the data: {d} features → 3-D view"
+        input_note = f"a projection of the {d} standardised features"
         goal = "until straight cuts separate the classes"
     howto = (f"How to read this: each dot is {_point(kind)}. The big view follows the dots through the network, "
              f"layer by layer (W, then +b, then the activation): watch the classes come apart {goal}. "
