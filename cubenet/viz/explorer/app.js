@@ -337,7 +337,7 @@
   // Screen positions (CSS pixels within the canvas) of drawn points in a view ("layer" or "input").
   function screen(view) {
     const sc = S.screens[view];
-    return sc ? { sx: Array.from(sc.sx), sy: Array.from(sc.sy) } : null;
+    return sc ? { sx: Array.from(sc.sx), sy: Array.from(sc.sy), lit: sc.lit ? Array.from(sc.lit) : null } : null;
   }
 
   window.cubenetExplorer = { load, update, state, positions, representation, set, timeRedraw, screen,

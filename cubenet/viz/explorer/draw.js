@@ -149,7 +149,7 @@
       ctx.lineWidth = 3; ctx.strokeStyle = "#111"; ctx.stroke();
       ctx.lineWidth = 1.5; ctx.strokeStyle = "#fff"; ctx.stroke();
     }
-    return { sx, sy, order };
+    return { sx, sy, order, lit: opts.lit || null };
   };
 
   // Nearest drawn point to (x, y) within maxDist CSS pixels, or -1.
