@@ -9,7 +9,7 @@ from cubenet.viz.render import render_run
 from vizrun import assert_png, saved_run, small_cube, small_spirals
 
 CUBE_FILES = {"layers.png", "grid.png", "unscramble.png", "cube.png", "curves.png", "confusion.png",
-              "animation.gif", "animation.html", "training.gif"}
+              "explorer.html", "animation.gif", "animation.html", "training.gif"}
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +32,8 @@ def test_render_all_writes_the_standard_set(cube_run):
     for p in paths:
         if p.suffix == ".png":
             assert_png(p)
-    assert [name for name, _ in seen] == ["numbers", "layers", "grid", "unscramble", "cube", "curves", "confusion", "animation",
-                                          "training"]
+    assert [name for name, _ in seen] == ["numbers", "layers", "grid", "unscramble", "cube", "curves", "confusion",
+                                          "explorer", "animation", "training"]
 
 
 def test_render_stores_the_layer_numbers(cube_run):
