@@ -241,6 +241,7 @@
       CX.drawCurve($("cx-curve"), S);
       CX.drawHeatmap($("cx-heat"), S);
       if (S.stripDirty || S.cameraMoved) { CX.drawStrip(S.stripCols, S); S.stripDirty = false; S.cameraMoved = false; }
+      if (!S.painted) { S.painted = true; performance.mark("cubenet-explorer-drawn"); }
     }
     if (S.playing) { S.dirty = true; schedule(); }
   }
