@@ -204,6 +204,17 @@ def test_step_network_positions_match_numpy_at_every_step(driver, pages):
             assert np.abs(got - ref_here).max() <= 1e-4 * np.abs(ref_here).max()
     half = np.array(driver.execute_script("return cubenetExplorer.positions(2, 0.5, {raw: true})")).reshape(-1, 3)
     assert np.abs(half - (states[1] + states[2]) / 2).max() <= 1e-4 * np.abs(states[2]).max()
+    # the lattice flows with the points: the page's grid is Python's grid, and its states are numpy's
+    from cubenet.viz.explorer.build import grid_points
+
+    G = grid_points(data["grid"])
+    page_grid = np.array(driver.execute_script("return Array.from(CX.gridPoints(CX.S.data.grid).X)")).reshape(-1, 3)
+    assert np.allclose(page_grid, G)
+    last = stepfake.step_states(model, G)[-1]
+    got = np.array(driver.execute_script("return cubenetExplorer.positions(arguments[0], undefined, {raw: true, set: 'grid'})",
+                                         state["L"])).reshape(-1, 3)
+    assert np.abs(got - last).max() <= 1e-4 * np.abs(last).max()
+    assert state["grid"] is True
 
 
 def drag(driver, element_id, dx, dy):

@@ -62,6 +62,25 @@ def pick_epochs(model, snapshots, metrics: dict | None, max_epochs: int = MAX_EP
         [(final_epoch, list(model.params))]
 
 
+def grid_points(g: dict) -> np.ndarray:
+    """The grid's points in raw input coordinates, in the page's order (core.js gridPoints): line by line."""
+    dim, nl, ns = len(g["lo"]), g["lines"], g["steps"]
+    lo = [g["lo"][a] - 0.05 * (g["hi"][a] - g["lo"][a]) for a in range(dim)]
+    hi = [g["hi"][a] + 0.05 * (g["hi"][a] - g["lo"][a]) for a in range(dim)]
+    pts = []
+    for a in range(dim):
+        others = [b for b in range(dim) if b != a]
+        for c in range(nl if dim == 2 else nl * nl):
+            fixed = [c] if dim == 2 else [c // nl, c % nl]
+            for s in range(ns):
+                p = [0.0] * dim
+                p[a] = lo[a] + (hi[a] - lo[a]) * s / (ns - 1)
+                for b, f in zip(others, fixed):
+                    p[b] = lo[b] + (hi[b] - lo[b]) * f / (nl - 1)
+                pts.append(p)
+    return np.array(pts)
+
+
 def _traces(model, X) -> tuple[list, list]:
     """(posts, pres) per representation: input, hidden layers, output logits (output pre = post = logits)."""
     from cubenet.nn.network import forward, standardize
@@ -197,7 +216,7 @@ def common(model, ds, *, max_points: int, rng) -> tuple[dict, tuple, np.ndarray]
     image_shape = ds.meta.get("image_shape") if ds.meta.get("kind") == "digits" else None
     entry, Xs = encode.inputs(ds.X_test[show], ds.meta.get("value_range", [0, 1]) if image_shape else None)
     ys = ds.y_test[show]
-    data = {"version": 1, "kind": ds.meta.get("kind") or "table", "texts": texts(ds, model),
+    data = {"version": 1, "kind": ds.meta.get("kind") or "table", "texts": texts(ds, model, steps=is_step_model(model)),
             "classes": {"names": list(ds.class_names), "colors": list(ds.class_colors)},
             "points": {**entry, "n": int(len(show)), "d": int(ds.n_features), "y": encode.array(ys, "u8")},
             "image_shape": image_shape, "feature_names": ds.meta.get("feature_names")}

@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from cubenet.viz.explorer import encode
-from cubenet.viz.explorer.build import FIT_POINTS, common, pick_epochs, run_numbers
+from cubenet.viz.explorer.build import FIT_POINTS, common, grid_points, pick_epochs, run_numbers
 
 #: at most this many uint16 numbers of states are embedded (epochs are dropped beyond it, never the last)
 STATE_NUMBERS = 400_000
@@ -71,7 +71,12 @@ def step_data(model, ds, *, snapshots=(), metrics=None, max_points: int, max_epo
         fit_states = [np.asarray(h, float) for h in steps.step_states(m, Xf)]
         probes = [fit_probe(Hf, yf, n_classes=ds.n_classes, max_iter=30) for Hf in fit_states]
         acc = [float(np.mean(p.predict(H) == ys)) for p, H in zip(probes, st)]
-        epochs.append({"epoch": int(epoch), "states": [encode.quantise_box(h, h.min(axis=0), h.max(axis=0)) for h in st],
+        entry_grid = {}
+        if "grid" in data:
+            G = [np.asarray(h, float) for h in steps.step_states(m, grid_points(data["grid"]))]
+            entry_grid = {"grid_states": [encode.quantise_box(h, h.min(axis=0), h.max(axis=0)) for h in G]}
+        epochs.append({"epoch": int(epoch), **entry_grid,
+                       "states": [encode.quantise_box(h, h.min(axis=0), h.max(axis=0)) for h in st],
                        "probe": [{"post": a} for a in acc],
                        "fidelity": {"own": [{"post": 1.0} for _ in acc]}})
         final_probes = probes
