@@ -349,3 +349,29 @@ def test_notebook_view_is_the_same_page_inline(pages):
     html = ex._repr_html_()
     assert html.startswith("<iframe") and "srcdoc=" in html and len(html) < 2_000_000
     assert ex.html == path.read_text(encoding="utf-8")
+
+
+def test_views_are_orthonormal_and_fidelity_is_honest(pages):
+    data = page_data(pages["cube"][1])
+    ep = data["epochs"][-1]
+    for kind in ("lda", "probe", "pca"):
+        for r, v in enumerate(ep["views"][kind]):
+            fid = ep["fidelity"][kind][r]
+            if v is None:  # own coordinates: the drawing is the layer
+                assert fid["post"] == 1.0
+                continue
+            B = decode(v["basis"])
+            assert np.allclose(B.T @ B, np.eye(B.shape[1]), atol=1e-9)
+            assert all(0 < f <= 1 for f in fid.values())
+
+
+def test_bad_requests_say_what_to_do(pages, tmp_path):
+    from cubenet.errors import CubenetError
+
+    run, _ = pages["cube"]
+    with pytest.raises(CubenetError, match="end the name in .html"):
+        write_explorer(run, tmp_path / "explorer.png")
+    with pytest.raises(CubenetError, match="needs the dataset too"):
+        explore(object())
+    with pytest.raises(CubenetError, match="not a run and a dataset"):
+        explore(run, small_cube(100))
