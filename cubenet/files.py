@@ -39,6 +39,7 @@ def atomic_path(path: str | os.PathLike):
     """
     path = Path(path)
     check_writable_dir(path.parent if str(path.parent) else ".")
+    check_replaceable_file(path)
     remove_stale_temps(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.{os.getpid()}.tmp-", suffix=path.suffix, dir=path.parent)
@@ -55,6 +56,20 @@ def atomic_path(path: str | os.PathLike):
         if isinstance(exc, OSError):  # disk full, folder vanished, target is a folder, ...
             raise _cannot_write(path, exc) from None
         raise
+
+
+def check_replaceable_file(path: Path) -> None:
+    """Refuse an output path that exists as a folder, FIFO, socket or device: only regular files are replaced."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # free (or a dangling link, which the rename replaces)
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else \
+            "a socket" if stat.S_ISSOCK(mode) else "a device"
+        raise CubenetError(f"cannot write {str(path)!r}: it is {kind}, not a regular file; choose another output path")
 
 
 def remove_stale_temps(path: Path) -> None:
@@ -112,9 +127,22 @@ def save_npz(path: str | os.PathLike, arrays: dict) -> Path:
 
 
 def save_figure(fig, path: str | os.PathLike, **kwargs) -> Path:
-    """Save a matplotlib Figure atomically; the format follows the file's extension."""
+    """Save a matplotlib Figure atomically; the format follows the file's extension.
+
+    The same figure gives the same bytes every time: no creation date or software version in the
+    metadata, and SVG ids from a fixed salt.
+    """
+    import matplotlib
+
     path = Path(path)
+    fmt = path.suffix.lstrip(".").lower() or "png"
     kwargs.setdefault("dpi", 110)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", **kwargs)
+    kwargs.setdefault("metadata", REPRODUCIBLE_METADATA.get(fmt))
+    with atomic_path(path) as tmp, matplotlib.rc_context({"svg.hashsalt": "cubenet"}):
+        fig.savefig(tmp, format=fmt, **kwargs)
     return path
+
+
+#: figure metadata that never changes between runs (matplotlib otherwise stamps dates and versions)
+REPRODUCIBLE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+                         "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}

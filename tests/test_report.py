@@ -28,8 +28,8 @@ def test_report_embeds_the_explorer_and_the_light_figures(cube_report):
     run, path, html = cube_report
     assert path == run / "report.html"
     figures = {p.name: p for p in run.iterdir() if p.suffix in (".png", ".gif")}
-    assert set(figures) >= {"layers.png", "grid.png", "unscramble.png", "cube.png", "curves.png", "confusion.png"}
-    for name in ("unscramble.png", "cube.png", "curves.png", "confusion.png"):
+    assert set(figures) >= {"layers.png", "grid.png", "unscramble.png", "prediction.png", "curves.png", "confusion.png"}
+    for name in ("unscramble.png", "prediction.png", "curves.png", "confusion.png"):
         assert base64.b64encode(figures[name].read_bytes()).decode("ascii") in html, f"{name} is not embedded"
     for name in ("layers.png", "grid.png"):  # shown interactively by the explorer; linked for slides
         assert base64.b64encode(figures[name].read_bytes()).decode("ascii") not in html

@@ -69,6 +69,18 @@ def _interrupt_on_termination() -> None:
             signal.signal(getattr(signal, name), interrupt)
 
 
+def _never_fail_on_encoding() -> None:
+    """A console that cannot show a character (an ASCII or Latin-1 terminal) gets '?' for it, never an error
+    after the work is done: the files are written, so the report of them must be printed too."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="replace")
+        except (AttributeError, ValueError, OSError):  # not a text stream (a test runner's capture, a closed pipe)
+            pass
+
+
 def main() -> None:
     """Console-script entry point: usage errors become one ``Error:`` line and exit 2."""
     import sys
@@ -76,6 +88,7 @@ def main() -> None:
     from cubenet.cli.common import usage_error_types
 
     _interrupt_on_termination()
+    _never_fail_on_encoding()
     try:
         code = app(standalone_mode=False)
     except usage_error_types() as exc:

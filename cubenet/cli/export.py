@@ -12,7 +12,7 @@ from cubenet.cli.common import command, console
 
 def export(
     data: Annotated[Path, typer.Argument(help="A cubenet dataset file (.npz) or a CSV to normalise.", show_default=False)],
-    csv: Annotated[Optional[Path], typer.Option("--csv", help="Output CSV (default: DATA with .csv).", show_default=False)] = None,
+    csv: Annotated[Optional[Path], typer.Option("--csv", help="Output CSV (default: DATA with .csv, only if no such file exists).", show_default=False)] = None,
     split: Annotated[bool, typer.Option("--split/--no-split", help="Add a 'split' column (train/test) so the split survives a round trip.")] = True,
 ):
     """Write a dataset as CSV: columns x1,…,xd,label[,split], train rows then test rows, labels as class names.
@@ -25,11 +25,14 @@ def export(
     from cubenet.data.io import load
     from cubenet.errors import CubenetError
 
+    from cubenet.cli.outputs import check_implicit_csv, check_not_input
+
     out = csv if csv is not None else Path(data).with_suffix(".csv")
     if out.suffix.lower() != ".csv":
         raise CubenetError(f"the output file must end in .csv, got {str(out)!r}")
-    if out.resolve() == Path(data).resolve():
-        raise CubenetError(f"the output {str(out)!r} would overwrite the input; choose another --csv path")
+    check_not_input(out, [data], "--csv path (it would overwrite the input)")
+    if csv is None:  # a name cubenet chose: it never replaces a file (see cubenet.cli.outputs)
+        check_implicit_csv(out, data)
     ds = load(data)
     write_csv(ds, out, split=split)
     rows = (f"{len(ds.y_train):,} train + {len(ds.y_test):,} test rows" if split else

@@ -26,28 +26,42 @@ def scramble(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same file.")] = 0,
     from_csv: Annotated[Optional[Path], typer.Option("--from", help="Import your own CSV (x1,…,xd,label) instead of generating.", show_default=False)] = None,
     label_column: Annotated[Optional[str], typer.Option(help="CSV label column name (default: the last).", show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output .npz (default: DATASET.npz); a preview .png is written beside it.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Output .npz (default: DATASET.npz, replacing only the same dataset); a preview .png is written beside it.", show_default=False)] = None,
     no_preview: Annotated[bool, typer.Option("--no-preview", help="Skip the preview picture.")] = False,
 ):
     """Generate a scrambled dataset file (.npz) and a preview picture beside it.
 
-    Example: [bold]cubenet scramble color-cube --twists 5 --n 6000 -o cube.npz[/bold]
+    Example: [bold]cubenet scramble color-cube --twists 5 --n 10000 -o cube5.npz[/bold]
     """
+    from cubenet.cli.outputs import check_implicit_dataset, check_not_input, check_preview
     from cubenet.errors import CubenetError
 
     if from_csv is not None:
         if dataset is not None:
             raise CubenetError("give either a dataset name or --from FILE.csv, not both")
-        from cubenet.data.csvio import read_csv
-
-        ds = read_csv(from_csv, label_column=label_column, test_fraction=test_fraction, rng=seed_rng(seed))
-        default_out = Path(from_csv).with_suffix(".npz")
+        out = output or Path(from_csv).with_suffix(".npz")
     else:
         if dataset is None:
             raise typer.BadParameter("name a dataset (see 'cubenet datasets') or import one with --from FILE.csv",
                                      param_hint="DATASET")
         if label_column is not None:
             raise CubenetError("--label-column only applies with --from FILE.csv")
+        from cubenet.data.registry import get_generator
+
+        out = output or Path(f"{get_generator(dataset).name}.npz")
+    check_output_name(out)
+    # before any work: never write over the input, nor over a file under a name cubenet chose itself
+    check_not_input(out, [from_csv], "-o")
+    if output is None:
+        check_implicit_dataset(out, generator=dataset, source=from_csv)
+    if not no_preview:
+        check_not_input(out.with_suffix(".png"), [from_csv], "-o")
+        check_preview(out.with_suffix(".png"))
+    if from_csv is not None:
+        from cubenet.data.csvio import read_csv
+
+        ds = read_csv(from_csv, label_column=label_column, test_fraction=test_fraction, rng=seed_rng(seed))
+    else:
         from cubenet.data.registry import make_dataset
 
         given = {"twists": twists, "moves": moves, "noise": noise, "label_noise": label_noise, "arms": arms,
@@ -55,8 +69,15 @@ def scramble(
         params = {k: v for k, v in given.items() if v is not None}
         ds = make_dataset(dataset, n, rng=seed_rng(seed), test_fraction=test_fraction, **params)
         ds.meta["seed"] = seed
-        default_out = Path(f"{dataset}.npz")
-    write_dataset(ds, output or default_out, preview=not no_preview)
+    write_dataset(ds, out, preview=not no_preview)
+
+
+def check_output_name(output: Path) -> None:
+    """A dataset file's name ends in .npz."""
+    if Path(output).suffix != ".npz":
+        from cubenet.errors import CubenetError
+
+        raise CubenetError(f"the output file must end in .npz, got {str(output)!r}")
 
 
 def write_dataset(ds, output: Path, *, preview: bool = True) -> None:
@@ -64,11 +85,10 @@ def write_dataset(ds, output: Path, *, preview: bool = True) -> None:
     from cubenet.data.io import save
     from cubenet.files import check_writable_dir, save_figure
 
-    output = Path(output)
-    if output.suffix != ".npz":
-        from cubenet.errors import CubenetError
+    from cubenet.cli.outputs import preview_metadata
 
-        raise CubenetError(f"the output file must end in .npz, got {str(output)!r}")
+    output = Path(output)
+    check_output_name(output)
     check_writable_dir(output.parent if str(output.parent) else ".")
     fig = None
     if preview:
@@ -89,7 +109,7 @@ def write_dataset(ds, output: Path, *, preview: bool = True) -> None:
         out.print(f"  facelets: {ds.meta['facelets']}")
     if fig is not None:
         png = output.with_suffix(".png")
-        save_figure(fig, png)
+        save_figure(fig, png, metadata=preview_metadata())  # marked, so the next scramble may redraw it
         out.print(f"  preview:  {png}")
 
 

@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 
 from cubenet.data.dataset import Dataset, make_meta, train_test_split
+from cubenet.data.io import MAX_CLASSES
 from cubenet.errors import CubenetError
 
-MAX_CLASSES = 50
 SPLIT_COLUMN = "split"
 #: rows converted to floats in one go
 BLOCK = 65536
@@ -42,17 +43,22 @@ def _fail(path: Path, line: int | None, message: str):
     raise CubenetError(f"{where}: {message}")
 
 
+_UNCLOSED = ("a quoted value (\"…) runs over several lines: is a closing quote missing? "
+             "Close the quote, or remove it")
+
+
 def _find_bad_value(path: Path, rows: list, lines: list, names: list[str]) -> None:
     """Raise the error for the first value of a block that is missing, not a number or not finite."""
     for row, line in zip(rows, lines):
         for text, name in zip(row, names):
             if not text.strip():
                 _fail(path, line, f"missing value in column {name!r}; fill it in or drop the row")
-            try:
-                value = float(text)
-            except ValueError:
+            if "\n" in text or "\r" in text:
+                _fail(path, line, _UNCLOSED)
+            if not _is_number(text):
                 _fail(path, line, f"column {name!r} must be numeric, got {text!r}"
-                                  " (only the label column may hold words; drop other text columns)")
+                                  " (plain ASCII numbers such as -1.5e3; only the label column may hold words)")
+            value = float(text)
             if not np.isfinite(value):
                 _fail(path, line, f"column {name!r} holds {text.strip()!r}; values must be finite numbers")
 
@@ -88,6 +94,8 @@ def _header(path: Path, reader, label_column: str | None) -> tuple[list[str], in
         _fail(path, None, "the file is empty; a CSV needs a header line (x1,x2,…,label) and data rows")
     names = [h.strip() for h in header]
     line = reader.line_num
+    if any("\n" in h or "\r" in h for h in names):
+        _fail(path, line, _UNCLOSED)
     if all(_is_number(h) for h in names):
         _fail(path, line, "the first line must be a header naming the columns, but it looks like data: "
                           + ",".join(names))
@@ -109,12 +117,19 @@ def _header(path: Path, reader, label_column: str | None) -> tuple[list[str], in
     return names, label, split
 
 
+#: what a CSV number looks like: ASCII digits, optional sign, point and exponent (and nan/inf, refused as
+#: not finite). Python's float() also takes '1_000', Arabic-Indic and full-width digits; a CSV reader must not.
+NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:nan|inf|infinity)", re.IGNORECASE | re.ASCII)
+
+
 def _is_number(text: str) -> bool:
-    try:
-        float(text)
-        return True
-    except ValueError:
-        return False
+    return NUMBER.fullmatch(text.strip()) is not None
+
+
+def _plain_block(cells) -> bool:
+    """True when no cell of a block can hold anything but ASCII number text (one check per block, not per cell)."""
+    joined = "".join(cells)
+    return joined.isascii() and "_" not in joined
 
 
 def _sniff_delimiter(path: Path) -> str:
@@ -144,21 +159,24 @@ def read_csv(path: str | os.PathLike, *, label_column: str | None = None, test_f
         ``X_*`` of shape (n, n_features) float, ``y_*`` int in 0..n_classes-1, ``class_names``
         the sorted labels, ``meta["feature_names"]`` the feature columns' names.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise CubenetError(f"{str(path)!r}: no such file" if not path.exists() else f"{str(path)!r} is not a file")
+    from cubenet.data.npz import check_regular_file
+
+    path = check_regular_file(path, "CSV file")
     seed = rng if isinstance(rng, (int, np.integer)) else None
+    done = {"line": 0}  # the last line of the last complete row, to name where a broken one starts
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
             reader = csv.reader(fh, delimiter=_sniff_delimiter(path), skipinitialspace=True)
             names, label, split = _header(path, reader, label_column)
             features = [i for i in range(len(names)) if i not in (label, split)]
             feature_names = [names[i] for i in features]
-            data, labels = _read_rows(path, reader, names, features, label, split)
+            data, labels = _read_rows(path, reader, names, features, label, split, done)
     except UnicodeDecodeError as exc:
         raise CubenetError(f"{str(path)!r} is not a UTF-8 text file ({exc.reason} at byte {exc.start})") from None
     except csv.Error as exc:
-        raise CubenetError(f"{str(path)!r} is not a readable CSV file: {exc}") from None
+        if "end of data" in str(exc) or "'\"'" in str(exc):
+            _fail(path, done["line"] + 1, _UNCLOSED)
+        raise CubenetError(f"{str(path)!r}, line {reader.line_num}: not readable as CSV ({exc})") from None
     except OSError as exc:
         raise CubenetError(f"cannot read {str(path)!r}: {exc.strerror or exc}") from None
     if data.n == 0:
@@ -169,7 +187,10 @@ def read_csv(path: str | os.PathLike, *, label_column: str | None = None, test_f
                      params={"path": str(path), "label_column": names[label], "test_fraction": test_fraction},
                      scramble="", inverse="", feature_names=feature_names, source=str(path))
     if split is None:
-        return train_test_split(X, y, test_fraction=test_fraction, class_names=class_names, meta=meta, rng=rng)
+        try:
+            return train_test_split(X, y, test_fraction=test_fraction, class_names=class_names, meta=meta, rng=rng)
+        except CubenetError as exc:
+            _fail(path, None, f"{exc}; add rows, or mark a split column")
     test = data.test[: data.n]
     if test.all() or not test.any():
         _fail(path, None, f"the {SPLIT_COLUMN!r} column must mark some rows 'train' and some 'test'")
@@ -179,7 +200,7 @@ def read_csv(path: str | os.PathLike, *, label_column: str | None = None, test_f
     return Dataset(X[~test], y[~test], X[test], y[test], class_names, default_colors(len(class_names)), meta)
 
 
-def _read_rows(path: Path, reader, names, features, label, split):
+def _read_rows(path: Path, reader, names, features, label, split, done: dict):
     """Stream the rows: features into a float array block by block, labels into integer codes."""
     data = _Columns(len(features))
     labels: dict[str, int] = {}
@@ -188,29 +209,34 @@ def _read_rows(path: Path, reader, names, features, label, split):
     def flush():
         if not block:
             return
-        try:
-            values = np.array(block, dtype=float)
-        except ValueError:
-            values = None
+        values = None
+        if _plain_block(map("".join, block)):
+            try:
+                values = np.array(block, dtype=float)
+            except ValueError:
+                pass
         if values is None or not np.all(np.isfinite(values)):
             _find_bad_value(path, block, lines, [names[i] for i in features])
         data.append(values, codes, test)
         block.clear(), lines.clear(), codes.clear(), test.clear()
 
+    done["line"] = reader.line_num
     for row in reader:
-        line = reader.line_num
+        line = done["line"] + 1  # where the row starts (a quoted value may span lines)
+        done["line"] = reader.line_num
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # blank line
         if len(row) != len(names):
             _fail(path, line, f"has {len(row)} values but the header has {len(names)} columns")
         text = row[label].strip()
-        if not text:
-            _fail(path, line, f"missing label in column {names[label]!r}")
-        code = labels.setdefault(text, len(labels))
-        if len(labels) > MAX_CLASSES:
-            _fail(path, line, f"the label column {names[label]!r} has more than {MAX_CLASSES} different values;"
-                              " is it the right column? name the label column with --label-column NAME"
-                              " (label_column= in Python)")
+        code = labels.get(text)
+        if code is None:  # a new label: checked once, not on every row
+            _check_label(path, line, text, names[label])
+            code = labels[text] = len(labels)
+            if len(labels) > MAX_CLASSES:
+                _fail(path, line, f"the label column {names[label]!r} has more than {MAX_CLASSES} different values;"
+                                  " is it the right column? name the label column with --label-column NAME"
+                                  " (label_column= in Python)")
         if split is not None:
             part = row[split].strip().lower()
             if part not in ("train", "test"):
@@ -227,12 +253,21 @@ def _read_rows(path: Path, reader, names, features, label, split):
     return data, labels
 
 
+def _check_label(path: Path, line: int, text: str, column: str) -> None:
+    if not text:
+        _fail(path, line, f"missing label in column {column!r}")
+    if "\n" in text or "\r" in text:
+        _fail(path, line, _UNCLOSED)
+    if "\0" in text:
+        _fail(path, line, "the label holds a NUL byte; is this a text CSV file?")
+    if text.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        _fail(path, line, f"the label {text!r} is not a class (a missing value, as pandas writes it?); "
+                          "fill it in or drop the row")
+
+
 def _classes(path: Path, labels: dict[str, int], codes: np.ndarray, column: str) -> tuple[tuple, np.ndarray]:
     """Sorted class names (numerically if every label is a number) and labels renumbered to match."""
     texts = list(labels)
-    if len(texts) < 2:
-        _fail(path, None, f"the label column {column!r} has a single class ({texts[0]!r}); "
-                          "a classifier needs at least 2 (is it the right column? see --label-column)")
     if all(_is_number(t) for t in texts):
         values = {t: float(t) for t in texts}
         by_value: dict[float, str] = {}
@@ -247,6 +282,10 @@ def _classes(path: Path, labels: dict[str, int], codes: np.ndarray, column: str)
         names = tuple(sorted(texts))
         rank = {t: i for i, t in enumerate(names)}
         new_code = np.array([rank[t] for t in texts])
+    if len(names) < 2:
+        same = f" ({', '.join(repr(t) for t in texts)} are the same number)" if len(texts) > 1 else ""
+        _fail(path, None, f"the label column {column!r} has a single class ({names[0]!r}){same}; "
+                          "a classifier needs at least 2 (is it the right column? see --label-column)")
     return names, new_code[codes]
 
 

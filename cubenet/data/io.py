@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
+import re
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +17,8 @@ import numpy as np
 from cubenet.data.dataset import Dataset
 from cubenet.errors import CubenetError
 
+#: one cap on the number of classes for every input (npz, CSV, in-memory datasets)
+MAX_CLASSES = 50
 ARRAYS = ("X_train", "y_train", "X_test", "y_test", "class_names", "class_colors", "meta")
 
 
@@ -42,11 +44,9 @@ def load(path: str | os.PathLike, **csv_options) -> Dataset:
 
     Raises CubenetError naming the file and the problem (missing, corrupt, foreign, NaN, …).
     """
-    path = Path(path)
-    if not path.exists():
-        raise CubenetError(f"{str(path)!r}: no such file")
-    if path.is_dir():
-        raise CubenetError(f"{str(path)!r} is a folder, not a dataset file")
+    from cubenet.data.npz import check_regular_file
+
+    path = check_regular_file(path, "dataset file")
     if path.suffix.lower() == ".csv":
         from cubenet.data.csvio import read_csv
 
@@ -56,7 +56,15 @@ def load(path: str | os.PathLike, **csv_options) -> Dataset:
     return _load_npz(path)
 
 
+#: what the other .npz files cubenet writes hold, to name them when one is given as a dataset
+FOREIGN = ((("W0", "config"), "a model file (model.npz), not a dataset; give the data file, e.g. RUN/data.npz, "
+            "and continue the model with --model"),
+           (("epochs", "s0_W0"), "a run's snapshots file (snapshots.npz), not a dataset; give RUN/data.npz"))
+
+
 def _load_npz(path: Path) -> Dataset:
+    from cubenet.data.npz import read_npz
+
     where = str(path)
     try:
         with open(path, "rb") as fh:
@@ -68,21 +76,19 @@ def _load_npz(path: Path) -> Dataset:
     if not magic.startswith(b"PK"):
         raise CubenetError(f"{where!r} is not a .npz file (not a zip archive); make one with 'cubenet scramble' "
                            "or import a CSV")
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            missing = [k for k in ARRAYS if k not in data.files]
-            if missing:
-                raise CubenetError(f"{where!r} is not a cubenet dataset: missing {', '.join(missing)}"
-                                   " (make one with 'cubenet scramble' or import a CSV)")
-            arrays = {k: data[k] for k in ARRAYS}
-    except CubenetError:
-        raise
-    except ValueError as exc:
-        if "pickle" in str(exc):
-            raise CubenetError(f"{where!r} holds Python objects (pickled data); cubenet never unpickles files") from None
-        raise CubenetError(f"{where!r} is not a readable .npz file: {exc}") from None
-    except (OSError, zipfile.BadZipFile, EOFError) as exc:
-        raise CubenetError(f"{where!r} is not a readable .npz file ({exc}); is it corrupt or truncated?") from None
+    arrays = read_npz(path, ARRAYS + tuple(k for keys, _ in FOREIGN for k in keys), what="dataset file")
+    missing = [k for k in ARRAYS if k not in arrays]
+    if missing:
+        for keys, what in FOREIGN:
+            if all(k in arrays for k in keys):
+                raise CubenetError(f"{where!r} is {what}")
+        raise CubenetError(f"{where!r} is not a cubenet dataset: missing {', '.join(missing)}"
+                           " (make one with 'cubenet scramble' or import a CSV)")
+    for name in ("class_names", "class_colors", "meta"):
+        if arrays[name].dtype.kind != "U":
+            raise CubenetError(f"{where!r}: {name} must be text, got an array of {arrays[name].dtype}")
+    if arrays["meta"].shape != ():
+        raise CubenetError(f"{where!r}: meta must be one JSON string, got an array of shape {arrays['meta'].shape}")
     try:
         meta = json.loads(str(arrays["meta"]))
     except json.JSONDecodeError as exc:
@@ -140,3 +146,48 @@ def validate(ds: Dataset, where: str = "dataset", *, quote: bool = True) -> None
         fail(f"{len(ds.class_names)} class names but {len(ds.class_colors)} class colours")
     if len(ds.class_names) < 2:
         fail("a classification dataset needs at least 2 classes")
+    if len(ds.class_names) > MAX_CLASSES:
+        fail(f"{len(ds.class_names):,} classes; cubenet handles at most {MAX_CLASSES} "
+             "(figures, reports and metrics list every class)")
+    bad = next((c for c in ds.class_colors if not _is_color(c)), None)
+    if bad is not None:
+        fail(f"class colour {bad!r} is not a colour; use '#rrggbb' or a matplotlib colour name")
+    _check_meta(ds, fail)
+
+
+#: the kinds of dataset cubenet draws (meta ``kind``); other data is drawn as a table
+KINDS = ("cube", "planar", "digits", "table")
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+
+
+def _is_color(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    if _HEX.match(value):
+        return True
+    from matplotlib.colors import is_color_like
+
+    return is_color_like(value)
+
+
+def _check_meta(ds: Dataset, fail) -> None:
+    """The metadata the figures read has the types and sizes they expect (checked before any work)."""
+    meta = ds.meta
+    if not isinstance(meta, dict):
+        fail(f"meta must be a dict, got {type(meta).__name__}")
+    kind = meta.get("kind")
+    if kind is not None and kind not in KINDS:
+        fail(f"meta kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    for key in ("generator", "scramble", "inverse", "facelets"):
+        if meta.get(key) is not None and not isinstance(meta[key], str):
+            fail(f"meta {key!r} must be text, got {type(meta[key]).__name__}")
+    if kind == "cube" and (ds.n_features != 3 or len(ds.class_names) != 6):
+        fail(f"meta kind 'cube' needs 3 features and 6 classes, got {ds.n_features} and {len(ds.class_names)}")
+    facelets = meta.get("facelets")
+    if facelets is not None and not (len(facelets) == 54 and set(facelets) <= set("URFDLB")):
+        fail("meta 'facelets' must be 54 letters of URFDLB")
+    shape = meta.get("image_shape")
+    if kind == "digits" and shape is not None and not (
+            isinstance(shape, list) and len(shape) == 2 and all(isinstance(v, int) and v > 0 for v in shape)
+            and shape[0] * shape[1] == ds.n_features):
+        fail(f"meta 'image_shape' must be [height, width] with height × width = {ds.n_features} features, got {shape!r}")

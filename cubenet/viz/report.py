@@ -57,10 +57,10 @@ def ensure_figures(run_dir: Path, run) -> None:
     """Render the standard figures that are missing from the run folder (and the per-layer numbers)."""
     from cubenet.viz.render import WHAT, applies, render_run
 
-    wanted = {"layers": "layers", "grid": "grid", "unscramble": "unscramble", "cube": "cube", "boundary": "boundary",
-              "curves": "curves", "confusion": "confusion", "digits": "digits"}
+    wanted = {"layers": "layers", "grid": "grid", "unscramble": "unscramble", "cube": "prediction", "boundary": "boundary",
+              "curves": "curves", "confusion": "confusion", "digits": "digits", "steps": "steps", "lattice": "lattice"}
     for what in WHAT:
-        if applies(what, run.dataset, run.model) or what in ("animation", "training"):
+        if applies(what, run.dataset, run.model) or what in ("animation", "training", "flow"):
             continue  # the animations are files beside the report; the explorer shows the same motion
         if what == "explorer":
             if not (run_dir / "explorer.html").is_file():
@@ -97,7 +97,7 @@ def write_report(run_dir) -> Path:
 
 #: figures the explorer shows interactively: the report links these files instead of embedding them
 FILES_BESIDE = {"layers": ("layers.png", "layers.svg"), "grid": ("grid.png", "grid.svg"),
-                "animation": ("animation.html", "animation.gif", "training.gif")}
+                "animation": ("animation.html", "animation.gif", "training.gif"), "flow": ("flow.html", "flow.gif")}
 EXPLORER_TEXT = (
     "Drag to turn the views (every 3-D view turns with the others). Move the <b>layer</b> and <b>stage</b> "
     "sliders, or press play, to watch each layer act: its matrix W, then the shift +b, then the activation. The "
@@ -155,9 +155,15 @@ def _header(run) -> str:
     if scramble:
         rows.append(("scramble", f"<code>{escape(scramble)}</code> — undone by <code>"
                      f"{escape(ds.meta.get('inverse') or '')}</code>"))
-    rows += [("network", escape(" → ".join(str(s) for s in run.model.sizes)) +
-              f" ({escape(', '.join(run.model.activations) or 'no hidden layer')}, softmax output)"),
-             ("training", escape(f"{m.get('epochs_run', '?')} epochs in {m.get('train_seconds', 0):.1f} s"
+    network = escape(" → ".join(str(s) for s in run.model.sizes)) + \
+        f" ({escape(', '.join(run.model.activations) or 'no hidden layer')}, softmax output)"
+    if getattr(run.model, "kind", "dense") == "steps":
+        from cubenet.viz.step_report import step_network_row
+
+        network = step_network_row(run.model)
+    rows += [("network", network),
+             ("training", escape(f"{m.get('epochs_run', '?')} epochs in "
+                                 f"{(info.get('timing') or {}).get('train_seconds', m.get('train_seconds', 0)):.1f} s"
                                  + ("" if str(m.get("stop_reason", "completed")).startswith("completed")
                                     else f" — {m.get('stop_reason')}"))),
              ("test accuracy", f"<b>{m.get('test_accuracy', float('nan')):.2%}</b> "
@@ -199,11 +205,15 @@ def _equations(run) -> str:
     from cubenet.viz.plots import sub
 
     model = run.model
+    if getattr(model, "kind", "dense") == "steps":
+        from cubenet.viz.step_report import step_network_html
+
+        return step_network_html(model)
     items = []
     std = "standardised (each feature minus its mean, divided by its spread)" if model.input_mean is not None \
         else "used as it is"
     items.append(f"<li><b>input</b>: h₀ = the data x, {std} — shape n × {model.sizes[0]}</li>")
-    for i, (W, b) in enumerate(model.params, start=1):
+    for i, (W, _) in enumerate(model.params, start=1):
         fan_in, fan_out = W.shape
         act = "softmax" if i == model.n_layers else model.activations[i - 1]
         name = "output" if i == model.n_layers else f"layer {i}"
@@ -228,7 +238,7 @@ def _figure_plan(run) -> list[tuple[str, str, str]]:
     kind = ds.meta.get("kind")
     plan = []
     if kind == "cube" and ds.n_features == 3:
-        plan.append(("What the network answers", "cube", (
+        plan.append(("What the network answers", "prediction", (
             "Left: the scrambled cube the data came from — every point of the dataset is a spot on one of its "
             "stickers, and its class is the sticker colour. Right: the same surface, cut into small cells, each "
             "coloured by what the trained network says at that spot; hatched cells are where it is wrong. Mistakes "
@@ -272,5 +282,10 @@ def _figure_plan(run) -> list[tuple[str, str, str]]:
         plan.append(("A digit passing through the network", "digits", (
             "One handwritten digit, layer by layer: every unit's activation shown as a small picture or bar, "
             "from the pixels in to the ten class scores out.")))
+    if getattr(run.model, "kind", "dense") == "steps":  # the step figures replace the layered network's views
+        from cubenet.viz.step_report import step_figure_plan
+
+        first = [p for p in plan if p[1] in ("cube", "boundary")]
+        plan = first + step_figure_plan(ds) + [p for p in plan if p[1] in ("curves", "confusion")]
     return plan
 
