@@ -172,7 +172,11 @@ def test_layer_and_stage_data_match_numpy(driver, pages):
         r = 1
         view = ep["views"]["lda"][r]
         box = ep["boxes"]["lda"][r]
-        proj = lambda H: ((H - decode(view["mean"])) @ decode(view["basis"]) - np.array(box["c"])) / box["s"]  # noqa: E731
+        mean, basis, centre, half = decode(view["mean"]), decode(view["basis"]), np.array(box["c"]), box["s"]
+
+        def proj(H, mean=mean, basis=basis, centre=centre, half=half):
+            return ((H - mean) @ basis - centre) / half
+
         z, b = pres[r], params[r - 1][1]
         keys = {1: proj(z - b), 2: proj(z), 3: proj(posts[r])}
         for stage, ref in keys.items():

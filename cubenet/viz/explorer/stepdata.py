@@ -67,7 +67,7 @@ def step_data(model, ds, *, snapshots=(), metrics=None, max_points: int, max_epo
     lo, hi = np.quantile(allP, 0.003, axis=0), np.quantile(allP, 0.997, axis=0)  # the one display box
     names = ["input h₀"] + [f"step {i}" for i in range(1, n_states)]
     epochs, final_probes = [], None
-    for j, ((epoch, m), st) in enumerate(zip(chosen, states)):
+    for (epoch, m), st in zip(chosen, states):
         fit_states = [np.asarray(h, float) for h in steps.step_states(m, Xf)]
         probes = [fit_probe(Hf, yf, n_classes=ds.n_classes, max_iter=30) for Hf in fit_states]
         acc = [float(np.mean(p.predict(H) == ys)) for p, H in zip(probes, st)]
