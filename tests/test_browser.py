@@ -1,7 +1,6 @@
 """The report in a real browser: headless Chromium renders it, the headings and the animation player are there."""
 
 import os
-import re
 import shutil
 import subprocess
 

@@ -172,7 +172,11 @@ def test_layer_and_stage_data_match_numpy(driver, pages):
         r = 1
         view = ep["views"]["lda"][r]
         box = ep["boxes"]["lda"][r]
-        proj = lambda H: ((H - decode(view["mean"])) @ decode(view["basis"]) - np.array(box["c"])) / box["s"]  # noqa: E731
+        mean, basis, centre, half = decode(view["mean"]), decode(view["basis"]), np.array(box["c"]), box["s"]
+
+        def proj(H, mean=mean, basis=basis, centre=centre, half=half):
+            return ((H - mean) @ basis - centre) / half
+
         z, b = pres[r], params[r - 1][1]
         keys = {1: proj(z - b), 2: proj(z), 3: proj(posts[r])}
         for stage, ref in keys.items():
@@ -204,6 +208,17 @@ def test_step_network_positions_match_numpy_at_every_step(driver, pages):
             assert np.abs(got - ref_here).max() <= 1e-4 * np.abs(ref_here).max()
     half = np.array(driver.execute_script("return cubenetExplorer.positions(2, 0.5, {raw: true})")).reshape(-1, 3)
     assert np.abs(half - (states[1] + states[2]) / 2).max() <= 1e-4 * np.abs(states[2]).max()
+    # the lattice flows with the points: the page's grid is Python's grid, and its states are numpy's
+    from cubenet.viz.explorer.build import grid_points
+
+    G = grid_points(data["grid"])
+    page_grid = np.array(driver.execute_script("return Array.from(CX.gridPoints(CX.S.data.grid).X)")).reshape(-1, 3)
+    assert np.allclose(page_grid, G)
+    last = stepfake.step_states(model, G)[-1]
+    got = np.array(driver.execute_script("return cubenetExplorer.positions(arguments[0], undefined, {raw: true, set: 'grid'})",
+                                         state["L"])).reshape(-1, 3)
+    assert np.abs(got - last).max() <= 1e-4 * np.abs(last).max()
+    assert state["grid"] is True
 
 
 def drag(driver, element_id, dx, dy):
@@ -338,3 +353,29 @@ def test_notebook_view_is_the_same_page_inline(pages):
     html = ex._repr_html_()
     assert html.startswith("<iframe") and "srcdoc=" in html and len(html) < 2_000_000
     assert ex.html == path.read_text(encoding="utf-8")
+
+
+def test_views_are_orthonormal_and_fidelity_is_honest(pages):
+    data = page_data(pages["cube"][1])
+    ep = data["epochs"][-1]
+    for kind in ("lda", "probe", "pca"):
+        for r, v in enumerate(ep["views"][kind]):
+            fid = ep["fidelity"][kind][r]
+            if v is None:  # own coordinates: the drawing is the layer
+                assert fid["post"] == 1.0
+                continue
+            B = decode(v["basis"])
+            assert np.allclose(B.T @ B, np.eye(B.shape[1]), atol=1e-9)
+            assert all(0 < f <= 1 for f in fid.values())
+
+
+def test_bad_requests_say_what_to_do(pages, tmp_path):
+    from cubenet.errors import CubenetError
+
+    run, _ = pages["cube"]
+    with pytest.raises(CubenetError, match="end the name in .html"):
+        write_explorer(run, tmp_path / "explorer.png")
+    with pytest.raises(CubenetError, match="needs the dataset too"):
+        explore(object())
+    with pytest.raises(CubenetError, match="not a run and a dataset"):
+        explore(run, small_cube(100))

@@ -11,10 +11,35 @@ import os
 from pathlib import Path
 
 from cubenet.errors import CubenetError
-from cubenet.viz.explorer.build import explorer_data
+from cubenet.viz.explorer.build import DISPLAY_POINTS, MAX_EPOCHS, is_step_model, mlp_data
 from cubenet.viz.explorer.page import iframe, page_html
 
 __all__ = ["Explorer", "explore", "explorer_data", "explorer_html", "write_explorer"]
+
+
+def explorer_data(model, ds, *, snapshots=(), metrics: dict | None = None, max_points: int = DISPLAY_POINTS,
+                  max_epochs: int = MAX_EPOCHS, fidelity: bool = True, rng=0) -> dict:
+    """Everything the explorer page needs, as a JSON-ready dict (arrays as base64 typed arrays).
+
+    Parameters
+    ----------
+    model : Model (an MLP) or a step model (:mod:`cubenet.nn.steps`)
+    ds : the Dataset it was trained on
+    snapshots : sequence of (epoch, params), as ``History.snapshots``; the epoch slider runs over them
+    metrics : a run's metrics.json, whose probe numbers the page then shows (else it computes them)
+    max_points : test points drawn
+    max_epochs : snapshots on the epoch slider (the final model is always the last)
+    fidelity : compute the display fidelity of every view (False: quicker, shown as "—"; MLPs only)
+    """
+    if is_step_model(model):
+        from cubenet.run.metrics import check_max_points
+        from cubenet.viz.explorer.stepdata import step_data
+
+        check_max_points(max_points)
+        return step_data(model, ds, snapshots=snapshots, metrics=metrics, max_points=max_points,
+                         max_epochs=max_epochs, rng=rng)
+    return mlp_data(model, ds, snapshots=snapshots, metrics=metrics, max_points=max_points, max_epochs=max_epochs,
+                    fidelity=fidelity, rng=rng)
 
 
 def _as_run(run):

@@ -25,7 +25,7 @@
     S.n = data.points.n;
     S.d = data.points.d;
     S.y = CX.decode(data.points.y);
-    S.grid = data.grid && S.net.type === "mlp" ? CX.gridPoints(data.grid) : null;
+    S.grid = data.grid && (S.net.type === "mlp" || S.net.epochs[0].gridStates) ? CX.gridPoints(data.grid) : null;
     S.mainDims = 2;
     for (let r = 0; r <= S.net.L; r++) if (S.net.drawnDims(r) >= 3) S.mainDims = 3;
     S.kind = S.net.kinds.includes(S.kind) ? S.kind : S.net.kinds[0];
@@ -241,6 +241,7 @@
       CX.drawCurve($("cx-curve"), S);
       CX.drawHeatmap($("cx-heat"), S);
       if (S.stripDirty || S.cameraMoved) { CX.drawStrip(S.stripCols, S); S.stripDirty = false; S.cameraMoved = false; }
+      if (!S.painted) { S.painted = true; performance.mark("cubenet-explorer-drawn"); }
     }
     if (S.playing) { S.dirty = true; schedule(); }
   }

@@ -14,7 +14,8 @@ from dataclasses import replace
 import numpy as np
 
 from cubenet.errors import CubenetError
-from cubenet.viz.explorer import encode, views as V
+from cubenet.viz.explorer import encode
+from cubenet.viz.explorer import views as V
 from cubenet.viz.explorer.texts import texts
 
 #: test points drawn (and scored) per view
@@ -60,6 +61,25 @@ def pick_epochs(model, snapshots, metrics: dict | None, max_epochs: int = MAX_EP
     chosen = [(int(e), list(p)) for e, p in chosen if int(e) < final_epoch]
     return chosen[-(max_epochs - 1):] + [(final_epoch, list(model.params))] if max_epochs > 1 else \
         [(final_epoch, list(model.params))]
+
+
+def grid_points(g: dict) -> np.ndarray:
+    """The grid's points in raw input coordinates, in the page's order (core.js gridPoints): line by line."""
+    dim, nl, ns = len(g["lo"]), g["lines"], g["steps"]
+    lo = [g["lo"][a] - 0.05 * (g["hi"][a] - g["lo"][a]) for a in range(dim)]
+    hi = [g["hi"][a] + 0.05 * (g["hi"][a] - g["lo"][a]) for a in range(dim)]
+    pts = []
+    for a in range(dim):
+        others = [b for b in range(dim) if b != a]
+        for c in range(nl if dim == 2 else nl * nl):
+            fixed = [c] if dim == 2 else [c // nl, c % nl]
+            for s in range(ns):
+                p = [0.0] * dim
+                p[a] = lo[a] + (hi[a] - lo[a]) * s / (ns - 1)
+                for b, f in zip(others, fixed):
+                    p[b] = lo[b] + (hi[b] - lo[b]) * f / (nl - 1)
+                pts.append(p)
+    return np.array(pts)
 
 
 def _traces(model, X) -> tuple[list, list]:
@@ -178,7 +198,7 @@ def _epoch_json(e: dict, epoch: int, shown: dict | None) -> dict:
 def _shown_numbers(metrics: dict | None, epoch: int, is_final: bool, n_reps: int) -> dict:
     metrics = metrics or {}
     if is_final and len(metrics.get("layers") or []) == n_reps:
-        return {r: float(l["probe_accuracy"]) for r, l in enumerate(metrics["layers"])}
+        return {r: float(entry["probe_accuracy"]) for r, entry in enumerate(metrics["layers"])}
     table = metrics.get("layer_epochs") or {}
     if epoch in (table.get("epochs") or []) and len(table.get("probe_accuracy") or []) == n_reps:
         j = table["epochs"].index(epoch)
@@ -197,7 +217,7 @@ def common(model, ds, *, max_points: int, rng) -> tuple[dict, tuple, np.ndarray]
     image_shape = ds.meta.get("image_shape") if ds.meta.get("kind") == "digits" else None
     entry, Xs = encode.inputs(ds.X_test[show], ds.meta.get("value_range", [0, 1]) if image_shape else None)
     ys = ds.y_test[show]
-    data = {"version": 1, "kind": ds.meta.get("kind") or "table", "texts": texts(ds, model),
+    data = {"version": 1, "kind": ds.meta.get("kind") or "table", "texts": texts(ds, model, steps=is_step_model(model)),
             "classes": {"names": list(ds.class_names), "colors": list(ds.class_colors)},
             "points": {**entry, "n": int(len(show)), "d": int(ds.n_features), "y": encode.array(ys, "u8")},
             "image_shape": image_shape, "feature_names": ds.meta.get("feature_names")}
@@ -214,28 +234,12 @@ def common(model, ds, *, max_points: int, rng) -> tuple[dict, tuple, np.ndarray]
     return data, sets, show
 
 
-def explorer_data(model, ds, *, snapshots=(), metrics: dict | None = None, max_points: int = DISPLAY_POINTS,
-                  max_epochs: int = MAX_EPOCHS, fidelity: bool = True, rng=0) -> dict:
-    """Everything the explorer page needs, as a JSON-ready dict (arrays as base64 typed arrays).
-
-    Parameters
-    ----------
-    model : Model (an MLP) or a step model (:mod:`cubenet.nn.steps`)
-    ds : the Dataset it was trained on
-    snapshots : sequence of (epoch, params), as ``History.snapshots``; the epoch slider runs over them
-    metrics : a run's metrics.json, whose probe numbers the page then shows (else it computes them)
-    max_points : test points drawn
-    max_epochs : snapshots on the epoch slider (the final model is always the last)
-    fidelity : compute the display fidelity of every view (False: quicker, shown as "—")
-    """
+def mlp_data(model, ds, *, snapshots=(), metrics: dict | None = None, max_points: int = DISPLAY_POINTS,
+             max_epochs: int = MAX_EPOCHS, fidelity: bool = True, rng=0) -> dict:
+    """Everything the explorer page needs for an MLP, as a JSON-ready dict (see ``cubenet.viz.explorer.explorer_data``)."""
     from cubenet.run.metrics import check_max_points
 
     check_max_points(max_points)
-    if is_step_model(model):
-        from cubenet.viz.explorer.stepdata import step_data
-
-        return step_data(model, ds, snapshots=snapshots, metrics=metrics, max_points=max_points,
-                         max_epochs=max_epochs, rng=rng)
     from cubenet.run.metrics import check_pair, layer_names
 
     check_pair(model, ds, "the explorer")
@@ -268,7 +272,7 @@ def run_numbers(metrics: dict | None, epochs_json: list, names: list) -> dict:
     """The unscrambling curve and the layer × epoch heatmap: metrics.json's when it has them, else the page's own."""
     metrics = metrics or {}
     layers = metrics.get("layers") or []
-    curve = [float(l["probe_accuracy"]) for l in layers] if len(layers) == len(names) else \
+    curve = [float(entry["probe_accuracy"]) for entry in layers] if len(layers) == len(names) else \
         [p.get("post_shown", p["post"]) for p in epochs_json[-1]["probe"]]
     table = metrics.get("layer_epochs") or {}
     if not (table.get("epochs") and len(table.get("probe_accuracy") or []) == len(names)):
@@ -283,8 +287,8 @@ def run_numbers(metrics: dict | None, epochs_json: list, names: list) -> dict:
 def _strip_json(strip: dict) -> dict:
     out = {"resolution": strip["resolution"], "corners": encode.array(strip["corners"], "u8"),
            "truth": encode.array(strip["truth"], "u8"), "note": strip["note"],
-           "layers": [{"name": l["name"], "labels": encode.array(l["labels"], "u8"), "score": l["score"]}
-                      for l in strip["layers"]]}
+           "layers": [{"name": la["name"], "labels": encode.array(la["labels"], "u8"), "score": la["score"]}
+                      for la in strip["layers"]]}
     if "predicted" in strip:
         out["predicted"] = encode.array(strip["predicted"], "u8")
         out["predicted_score"] = strip["predicted_score"]

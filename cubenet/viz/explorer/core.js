@@ -47,8 +47,7 @@
         out.views[k] = e.views[k].map((v) => (v ? { mean: CX.decode(v.mean), basis: CX.decode(v.basis), k: v.basis.shape[1] } : null));
       }
     }
-    if (e.states) {
-      out.states = e.states.map((s) => {
+    const dequant = (list) => list.map((s) => {
         const q = CX.decode(s.q);
         const dim = s.lo.length;
         const x = new Float64Array(q.length);
@@ -58,7 +57,8 @@
         }
         return x;
       });
-    }
+    if (e.states) out.states = dequant(e.states);
+    if (e.grid_states) out.gridStates = dequant(e.grid_states);
     return out;
   };
 
@@ -152,7 +152,7 @@
     let full = null;
     if (this.type === "steps") {
       const dim = this.data.model.dim;
-      const states = set === "points" ? ep.states : null;
+      const states = set === "points" ? ep.states : ep.gridStates;
       if (!states) return null;
       for (let r = 0; r <= this.L; r++) K.push({ post: CX.project(states[r], n, dim, null, boxes[r]) });
     } else {

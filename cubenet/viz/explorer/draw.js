@@ -121,28 +121,29 @@
     pr.apply(P, n, sx, sy, depth);
     let order = opts.order;
     if (!order || order.length !== n) order = new Uint32Array(n).map((_, i) => i);
-    if (pr.dims === 3) order.sort((a, b) => depth[a] - depth[b]);
-    const r = opts.radius || 3.2, dpr = opts.dpr || 1;
-    const sprites = opts.colors.map((c) => sprite(c, r, dpr));
-    const off = r + 1;
-    const lit = opts.lit, y = opts.y;
-    const size = sprites[0].width / dpr;
-    // depth cue: far points fainter (8 levels), so the near side of a 3-D cloud reads as a surface
     let dmin = Infinity, dmax = -Infinity;
-    if (pr.dims === 3) for (let i = 0; i < n; i++) { if (depth[i] < dmin) dmin = depth[i]; if (depth[i] > dmax) dmax = depth[i]; }
+    if (pr.dims === 3) {
+      for (let i = 0; i < n; i++) { if (depth[i] < dmin) dmin = depth[i]; if (depth[i] > dmax) dmax = depth[i]; }
+      depthOrder(depth, n, dmin, dmax, order);
+    }
+    const r = opts.radius || 3.2, dpr = opts.dpr || 1;
+    const lit = opts.lit, y = opts.y;
+    const sprites = opts.colors.map((c) => spritePixels(c, r, dpr));
     const span = dmax > dmin ? dmax - dmin : 1;
+    // depth cue: far points fainter (8 levels), so the near side of a 3-D cloud reads as a surface
+    const alphaOf = (i, scale) => (pr.dims === 3 ? scale * (0.3 + (0.7 * Math.round((7 * (depth[i] - dmin)) / span)) / 7) : scale);
+    const layer = pointLayer(ctx.canvas.width, ctx.canvas.height);
+    const off = (r + 1) * dpr;
     const pass = (wantLit, scale) => {
-      let alpha = -1;
       for (let j = 0; j < n; j++) {
         const i = order[j];
         if (lit && !!lit[i] !== wantLit) continue;
-        const a = pr.dims === 3 ? scale * (0.3 + 0.7 * Math.round((7 * (depth[i] - dmin)) / span) / 7) : scale;
-        if (a !== alpha) { ctx.globalAlpha = a; alpha = a; }
-        ctx.drawImage(sprites[y[i]], sx[i] - off, sy[i] - off, size, size);
+        blit(layer, sprites[y[i]], Math.round(sx[i] * dpr - off), Math.round(sy[i] * dpr - off), alphaOf(i, scale));
       }
     };
     if (lit) { pass(false, 0.12); pass(true, 1); } else pass(true, 1);
-    ctx.globalAlpha = 1;
+    layer.ctx.putImageData(layer.img, 0, 0);
+    ctx.save(); ctx.setTransform(1, 0, 0, 1, 0, 0); ctx.drawImage(layer.canvas, 0, 0); ctx.restore();
     for (const m of opts.marks || []) {
       if (m < 0 || m >= n) continue;
       ctx.beginPath(); ctx.arc(sx[m], sy[m], r + 5, 0, 2 * Math.PI);
@@ -151,6 +152,60 @@
     }
     return { sx, sy, order, lit: opts.lit || null };
   };
+
+  // Points are blended into one RGBA buffer in JavaScript and composited once: thousands of drawImage calls
+  // cost ~4 µs each, a blended sprite ~0.3 µs.
+  const spritePix = new Map();
+  function spritePixels(color, r, dpr) {
+    const key = color + "|" + r + "|" + dpr;
+    if (!spritePix.has(key)) {
+      const c = sprite(color, r, dpr);
+      const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      spritePix.set(key, { w: c.width, h: c.height, d: Uint8Array.from(d) });
+    }
+    return spritePix.get(key);
+  }
+  const layers = new Map();
+  function pointLayer(w, h) {
+    const key = w + "x" + h;
+    if (!layers.has(key)) {
+      const canvas = document.createElement("canvas"); canvas.width = w; canvas.height = h;
+      const ctx = canvas.getContext("2d");
+      layers.set(key, { canvas, ctx, img: ctx.createImageData(w, h), w, h });
+    }
+    const layer = layers.get(key);
+    layer.img.data.fill(0);
+    return layer;
+  }
+  function blit(layer, sp, x0, y0, alpha) {
+    const D = layer.img.data, W = layer.w, H = layer.h, S = sp.d;
+    for (let v = 0; v < sp.h; v++) {
+      const yy = y0 + v;
+      if (yy < 0 || yy >= H) continue;
+      for (let u = 0; u < sp.w; u++) {
+        const xx = x0 + u;
+        if (xx < 0 || xx >= W) continue;
+        const s = 4 * (v * sp.w + u), sa = (S[s + 3] * alpha) / 255;
+        if (sa <= 0.004) continue;
+        const p = 4 * (yy * W + xx), da = D[p + 3] / 255, oa = sa + da * (1 - sa), k = da * (1 - sa);
+        D[p] = (S[s] * sa + D[p] * k) / oa; D[p + 1] = (S[s + 1] * sa + D[p + 1] * k) / oa;
+        D[p + 2] = (S[s + 2] * sa + D[p + 2] * k) / oa; D[p + 3] = 255 * oa;
+      }
+    }
+  }
+
+  // Far-to-near order by a counting sort on 1024 depth levels (a comparison sort costs more per redraw).
+  const BINS = 1024;
+  const counts = new Uint32Array(BINS + 1);
+  let binOf = new Uint16Array(0);
+  function depthOrder(depth, n, dmin, dmax, order) {
+    if (binOf.length < n) binOf = new Uint16Array(n);
+    counts.fill(0);
+    const k = (BINS - 1) / (dmax > dmin ? dmax - dmin : 1);
+    for (let i = 0; i < n; i++) { const b = ((depth[i] - dmin) * k) | 0; binOf[i] = b; counts[b + 1]++; }
+    for (let b = 0; b < BINS; b++) counts[b + 1] += counts[b];
+    for (let i = 0; i < n; i++) order[counts[binOf[i]]++] = i;
+  }
 
   // Nearest drawn point to (x, y) within maxDist CSS pixels, or -1.
   CX.nearest = function (screen, n, x, y, maxDist) {

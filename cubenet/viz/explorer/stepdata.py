@@ -2,8 +2,9 @@
 
 A step network (:mod:`cubenet.nn.steps`) keeps its state in the data's space: h ← h + relu(h·W + b)·V + c,
 then one linear cut. The flow inside a step is exactly linear in t, ``h_i + t·(h_{i+1} − h_i)``, so the
-page needs only the states at the step boundaries; they are embedded as uint16 inside one fixed box
-(error at most 1/131070 of the box), and the page interpolates between them.
+page needs only the states at the step boundaries; each is embedded as uint16 within its own bounding
+box (error at most 1/131070 of the box), and the page interpolates between them. All states are drawn in
+one fixed display box: the camera and the axes never change from step to step.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from cubenet.viz.explorer import encode
-from cubenet.viz.explorer.build import FIT_POINTS, common, pick_epochs, run_numbers
+from cubenet.viz.explorer.build import FIT_POINTS, common, grid_points, pick_epochs, run_numbers
 
 #: at most this many uint16 numbers of states are embedded (epochs are dropped beyond it, never the last)
 STATE_NUMBERS = 400_000
@@ -63,14 +64,19 @@ def step_data(model, ds, *, snapshots=(), metrics=None, max_points: int, max_epo
     chosen = chosen[-keep:]
     states = [[np.asarray(h, float) for h in steps.step_states(m, Xs)] for _, m in chosen]
     allP = np.concatenate([h for st in states for h in st])
-    lo, hi = allP.min(axis=0), allP.max(axis=0)
+    lo, hi = np.quantile(allP, 0.003, axis=0), np.quantile(allP, 0.997, axis=0)  # the one display box
     names = ["input h₀"] + [f"step {i}" for i in range(1, n_states)]
     epochs, final_probes = [], None
-    for j, ((epoch, m), st) in enumerate(zip(chosen, states)):
+    for (epoch, m), st in zip(chosen, states):
         fit_states = [np.asarray(h, float) for h in steps.step_states(m, Xf)]
         probes = [fit_probe(Hf, yf, n_classes=ds.n_classes, max_iter=30) for Hf in fit_states]
         acc = [float(np.mean(p.predict(H) == ys)) for p, H in zip(probes, st)]
-        epochs.append({"epoch": int(epoch), "states": [encode.quantise_box(h, lo, hi) for h in st],
+        entry_grid = {}
+        if "grid" in data:
+            G = [np.asarray(h, float) for h in steps.step_states(m, grid_points(data["grid"]))]
+            entry_grid = {"grid_states": [encode.quantise_box(h, h.min(axis=0), h.max(axis=0)) for h in G]}
+        epochs.append({"epoch": int(epoch), **entry_grid,
+                       "states": [encode.quantise_box(h, h.min(axis=0), h.max(axis=0)) for h in st],
                        "probe": [{"post": a} for a in acc],
                        "fidelity": {"own": [{"post": 1.0} for _ in acc]}})
         final_probes = probes

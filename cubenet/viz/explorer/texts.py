@@ -23,8 +23,8 @@ def _point(kind: str) -> str:
             }.get(kind, "one row of the table, coloured by its label")
 
 
-def texts(ds, model) -> dict:
-    """Titles, the "how to read this" line and captions for this dataset."""
+def texts(ds, model, *, steps: bool = False) -> dict:
+    """Titles, the "how to read this" line and captions for this dataset (``steps``: a step network)."""
     kind = ds.meta.get("kind") or "table"
     d = ds.n_features
     if kind == "cube":
@@ -43,8 +43,10 @@ def texts(ds, model) -> dict:
         input_title = f"the data: {d} features → 3-D view"
         input_note = f"a projection of the {d} standardised features"
         goal = "until straight cuts separate the classes"
+    how = ("step by step, each step one flow in the data's own space" if steps
+           else "layer by layer (W, then +b, then the activation)")
     howto = (f"How to read this: each dot is {_point(kind)}. The big view follows the dots through the network, "
-             f"layer by layer (W, then +b, then the activation): watch the classes come apart {goal}. "
+             f"{how}: watch the classes come apart {goal}. "
              f"Drag to turn every 3-D view; click a class or a dot to follow it.")
     return {"title": _title(ds), "howto": howto, "input_title": input_title, "input_note": input_note,
             "fidelity_note": "display fidelity = a linear probe on the drawn coordinates ÷ the probe on the full "
