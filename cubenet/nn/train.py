@@ -241,8 +241,23 @@ _BLAS: dict = {}  # library path -> (get, set) or None
 def _openblas_controls():
     """(get, set) thread-count functions of every OpenBLAS loaded in this process (Linux; else empty).
 
-    The process's memory map is read each time, since scipy loads its own OpenBLAS only when first used.
+    scipy loads its own OpenBLAS only when first imported, so the process's memory map is read again
+    whenever a module was imported since the last look (reading it costs ~5 ms; probes ask thousands of times).
     """
+    import sys
+
+    seen = len(sys.modules)
+    if _MAPS.get("modules") == seen:
+        return _MAPS["controls"]
+    controls = _read_openblas_controls()
+    _MAPS.update(modules=seen, controls=controls)
+    return controls
+
+
+_MAPS: dict = {}
+
+
+def _read_openblas_controls():
     try:
         import ctypes
 

@@ -115,7 +115,7 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
 
 
 #: rough drawing cost of each figure (seconds on the default run), to share them fairly between two processes
-COST = {"animation": 4.0, "training": 1.6, "layers": 1.5, "grid": 0.7, "unscramble": 0.6, "cube": 0.5,
+COST = {"explorer": 2.5, "animation": 4.0, "training": 1.6, "layers": 1.5, "grid": 0.7, "unscramble": 0.6, "cube": 0.5,
         "digits": 1.5, "boundary": 0.6, "confusion": 0.3, "curves": 0.2, "flow": 3.5, "steps": 2.0, "lattice": 1.2}
 
 
