@@ -56,6 +56,9 @@ def learn(
     inner: Annotated[Optional[int], typer.Option(help=f"With --steps: the inner width of each step, "
                                                  f"h + relu(h·W + b)·V + c (default {DEFAULT_INNER}).",
                                                  show_default=False)] = None,
+    motion: Annotated[Optional[float], typer.Option(help="With --steps: penalty on how far each step moves the points, "
+                                                    "motion/2 · mean Σ‖Δ‖² (default 0.1; 0 lets the cloud grow "
+                                                    "far beyond one camera's view).", show_default=False)] = None,
     activation: Annotated[Activation, typer.Option(help="Hidden-layer activation.")] = Activation.relu,
     init: Annotated[Init, typer.Option(help="Initial weights: he (He-normal) or glorot (scikit-learn's uniform).")] = Init.he,
     optimizer: Annotated[Optimizer, typer.Option(help="adam, sgd, momentum (minibatch) or lbfgs (full batch).")] = Optimizer.adam,
@@ -97,9 +100,11 @@ def learn(
                                   maximum=MAX_WIDTH, max_length=MAX_DEPTH)
     check_seed(seed)
     spec = _step_spec(steps, inner, hidden, model, activation.value)
+    if motion is not None and steps is None and model is None:
+        raise CubenetError("--motion is a penalty on the moves of a step network; give it with --steps N")
     config = check_config(TrainConfig(
         optimizer=opt, epochs=DEFAULT_EPOCHS[opt] if epochs is None else epochs, batch_size=batch_size,
-        lr=lr, schedule=schedule.value, l2=l2, nesterov=nesterov,
+        lr=lr, schedule=schedule.value, l2=l2, nesterov=nesterov, motion=motion,
         target_accuracy=target_accuracy, patience=patience, activation=activation.value, init=init.value,
     ))
     if output is not None:
@@ -213,7 +218,10 @@ def _command(data, start, config, seed, model_path, label_column, run_dir, no_re
     if model_path is not None:
         parts += ["--model", str(model_path)]
     elif hasattr(start, "n_steps"):  # a new step network (StepSpec)
-        parts += ["--steps", str(start.n_steps), "--inner", str(start.inner), "--init", config.init]
+        from cubenet.nn.step_train import motion_of
+
+        parts += ["--steps", str(start.n_steps), "--inner", str(start.inner), "--motion", repr(motion_of(config)),
+                  "--init", config.init]
     else:
         sizes = start.sizes if hasattr(start, "sizes") else start
         parts += ["--hidden", ",".join(str(s) for s in sizes[1:-1]) or "none",
@@ -227,6 +235,8 @@ def _command(data, start, config, seed, model_path, label_column, run_dir, no_re
         parts.append("--nesterov")
     if config.l2:
         parts += ["--l2", repr(config.l2)]
+    if model_path is not None and config.motion is not None:
+        parts += ["--motion", repr(config.motion)]
     parts += ["--seed", str(seed)]
     if config.target_accuracy is not None:
         parts += ["--target-accuracy", repr(config.target_accuracy)]
