@@ -25,7 +25,7 @@ def test_learn_steps_writes_a_step_run(cli, tmp_path, cube_file):
     assert isinstance(loaded.model, StepModel) and loaded.model.n_steps == 3 and loaded.model.inner == 8
     assert all(len(p) == 7 for _, p in loaded.history.snapshots)
     command = loaded.info["command"]
-    assert "--steps 3 --inner 8 --motion 0.1" in command and "--hidden" not in command
+    assert "--steps 3 --inner 8 --motion 0.1" in command and "--lr 0.015" in command and "--hidden" not in command
     again = tmp_path / "again"  # the recorded command reproduces the network
     args = command.split()[1:]
     args[args.index("-o") + 1] = str(again)

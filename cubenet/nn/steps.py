@@ -41,7 +41,7 @@ MAX_INNER = 4096
 class StepSpec:
     """The shape of a new step network for :func:`cubenet.nn.train.train`: ``n_steps`` steps of inner width ``inner``."""
 
-    n_steps: int = 6
+    n_steps: int = 5
     inner: int = 32
 
     def __post_init__(self):

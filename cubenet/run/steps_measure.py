@@ -21,8 +21,8 @@ import time
 
 from cubenet.nn.steps import StepSpec
 
-#: the step network the measurements use (and that ``cubenet learn --steps 6`` trains)
-DEFAULTS = {"n_steps": 6, "inner": 32, "epochs": 60}
+#: the step network the measurements use (``cubenet learn --steps 5`` with its default inner width and epochs)
+DEFAULTS = {"n_steps": 5, "inner": 32, "epochs": 50}
 PLANAR = ("spirals", "moons", "circles", "xor", "checker", "blobs")
 
 
