@@ -90,22 +90,26 @@ def state_axes(fig, spec, lims: np.ndarray, *, cube: bool, labels=None):
     return ax
 
 
-def fidelities(model, ds, stats=None) -> list[tuple[float, float]]:
+def fidelities(model, ds, stats=None, *, max_points: int = 4000, rng=0) -> list[tuple[float, float]]:
     """``(probe accuracy on the state, display fidelity of the drawn coordinates)`` for h0 … hN.
 
-    The probe on the whole state comes from ``stats`` (layer_stats) when given; the drawn coordinates
-    are the state in the data's units (all train and test points).
+    The fidelity is :func:`~cubenet.run.metrics.display_fidelity`: a probe on the drawn coordinates (the
+    state in the data's units) over a probe on the state, both fitted on the same training points (at most
+    ``max_points``, a stratified subset) and scored on every test point. The probe accuracy shown is the
+    run's own number from ``stats`` (layer_stats, as in metrics.json) when given.
     """
     from cubenet.nn.steps import step_states
-    from cubenet.run.metrics import display_fidelity, probe_accuracy
+    from cubenet.run.metrics import display_fidelity, probe_accuracy, stratified_subset
 
-    tr, te = step_states(model, ds.X_train), step_states(model, ds.X_test)
+    keep = stratified_subset(ds.y_train, max_points, rng=rng)
+    y_train = ds.y_train[keep]
+    tr, te = step_states(model, ds.X_train[keep]), step_states(model, ds.X_test)
     out = []
     for i, (Htr, Hte) in enumerate(zip(tr, te)):
-        full = stats[i].probe_accuracy if stats else probe_accuracy(Htr, ds.y_train, Hte, ds.y_test,
-                                                                    n_classes=ds.n_classes)
-        out.append((full, display_fidelity(data_units(model, Htr), ds.y_train, data_units(model, Hte), ds.y_test,
-                                           full, n_classes=ds.n_classes)))
+        full = probe_accuracy(Htr, y_train, Hte, ds.y_test, n_classes=ds.n_classes)
+        fidelity = display_fidelity(data_units(model, Htr), y_train, data_units(model, Hte), ds.y_test, full,
+                                    n_classes=ds.n_classes)
+        out.append((stats[i].probe_accuracy if stats else full, fidelity))
     return out
 
 
