@@ -21,7 +21,7 @@ from cubenet.viz.plots import EDGE, class_handles, data_title, draw_points, few_
 #: the camera of every 3-D panel and frame (the cube views' camera)
 CAMERA = {"elev": 28.0, "azim": -58.0}
 #: the axis limits keep this quantile of every drawn coordinate inside (a few far-flung points may leave the box)
-LIMIT_QUANTILE = 0.995
+LIMIT_QUANTILE = 0.999
 
 
 def check_step_pair(model, ds, what: str) -> None:
@@ -60,7 +60,7 @@ def screen(P, cube: bool) -> np.ndarray:
     return P[..., [0, 2, 1]] if cube else P
 
 
-def shared_limits(arrays, *, quantile: float = LIMIT_QUANTILE, margin: float = 0.06) -> np.ndarray:
+def shared_limits(arrays, *, quantile: float = LIMIT_QUANTILE, margin: float = 0.08) -> np.ndarray:
     """One box for all ``arrays`` (each (n, d)): a square (2-D) or cube (3-D) centred on the data, shape (d, 2).
 
     Equal spans on every axis keep the geometry undistorted; the box holds the ``quantile`` of every
