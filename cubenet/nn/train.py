@@ -661,12 +661,12 @@ def _setup(model_or_sizes, dataset, config: TrainConfig, rng):
     """The starting model, the standardised data as columns, kernels holding the model's parameters, the config.
 
     A step network (a ``StepSpec`` or ``StepModel``, see :mod:`cubenet.nn.steps`) has its own kernels
-    with the same interface (:mod:`cubenet.nn.step_train`), and ``config.motion`` resolved.
+    with the same interface (:mod:`cubenet.nn.step_train`), and its defaults (motion, Adam's rate) filled in.
     """
     from cubenet.nn import step_train
 
     if step_train.wants_steps(model_or_sizes):
-        config = dataclasses.replace(config, motion=step_train.motion_of(config))
+        config = step_train.step_defaults(config)
         model, Xt, Xte = step_train.prepare(model_or_sizes, dataset, config, rng)
         return model, Xt, Xte, step_train.kernels(model, config), config
     if config.motion:
