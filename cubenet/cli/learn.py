@@ -97,6 +97,10 @@ def learn(
     if output is not None:
         check_run_target(output)
     dataset, source = _dataset(data, label_column, seed)
+    if model is not None:
+        from cubenet.cli.provenance import model_data_warning, warn
+
+        warn(model_data_warning(model, dataset, data))  # continuing on other data is allowed, never silent
     run_dir = output or _default_run_dir(dataset)
     from cubenet.run.folder import save_run
     from cubenet.run.replace import run_lock
@@ -250,10 +254,11 @@ def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
     if figures:
         table.add_row("figures", ", ".join(Path(f).name for f in figures))
     console().print(table)
+    from cubenet.cli.provenance import warn
     from cubenet.cli.verdict import training_warnings
 
     for line in training_warnings(model, dataset, history):  # a run at chance is saved, but never silently
-        console(stderr=True).print(f"[bold]Warning:[/bold] {line}")
+        warn(line)
     typer.echo(f"run folder: {run_dir}")
     if figures:
         typer.echo(f"report: open {Path(run_dir) / 'report.html'} in a browser")
