@@ -3,7 +3,7 @@
 The public API is imported lazily so that ``import cubenet`` (and the CLI's ``--help``) stays fast.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _LAZY = {
     "CubenetError": "cubenet.errors",

@@ -49,6 +49,7 @@ class Result:
     repeats: int
     epochs: int
     real_accuracy: float | None = None  #: digits task: accuracy on the real optdigits images
+    process_seconds: float | None = None  #: the whole process as a user runs it (cubenet learn / a script)
 
 
 def _cube(n_per_part: int, twists: int):
@@ -76,16 +77,34 @@ def _digits(n_train: int, n_test: int):
     return make
 
 
+def _real_digits(rng):
+    """The 1,797 real 8×8 UCI optdigits images (bundled with scikit-learn), split 50/50 by the seed."""
+    from sklearn.datasets import load_digits
+
+    from cubenet.data.dataset import DEFAULT_COLORS, Dataset, make_meta
+
+    X, y = load_digits(return_X_y=True)
+    order = np.random.default_rng(rng).permutation(len(y))
+    half = len(y) // 2
+    tr, te = order[:half], order[half:]
+    names = tuple(str(d) for d in range(10))
+    return Dataset(X[tr].astype(float), y[tr].astype(np.int64), X[te].astype(float), y[te].astype(np.int64), names,
+                   DEFAULT_COLORS[:10], meta=make_meta("optdigits", kind="table"))
+
+
 def tasks(quick: bool = False) -> list[Task]:
-    """The three reference tasks of the issue; ``quick`` shrinks data and epochs for CI."""
+    """The reference tasks: ``quick`` (the default of ``cubenet bench``, about 20 s) shrinks data and epochs;
+    the full suite is the issue's table. ``real-digits`` (scikit-learn's bundled optdigits) needs scikit-learn."""
     digits = "digits"
+    real = [Task("real-digits", _real_digits, (64,), 30 if quick else 100, lbfgs_iterations=50 if quick else 200)] \
+        if has_sklearn() else []
     if quick:
-        return [Task("cube", _cube(2000, 20), (64, 64, 64), 5, lbfgs_iterations=20),
-                Task("spirals", _spirals(500), (16, 16, 16), 20, lbfgs_iterations=30),
-                Task(digits, _digits(750, 250), (64,), 10, lbfgs_iterations=20)]
+        return [Task("cube", _cube(2000, 20), (64, 64, 64), 10, lbfgs_iterations=20),
+                Task("spirals", _spirals(500), (16, 16, 16), 40, lbfgs_iterations=30),
+                Task(digits, _digits(750, 250), (64,), 20, lbfgs_iterations=20), *real]
     return [Task("cube", _cube(20_000, 20), (64, 64, 64), 100, lbfgs_iterations=200),
             Task("spirals", _spirals(2_000), (16, 16, 16), 200, lbfgs_iterations=300),
-            Task(digits, _digits(3_000, 2_000), (64,), 100, lbfgs_iterations=200)]
+            Task(digits, _digits(3_000, 2_000), (64,), 100, lbfgs_iterations=200), *real]
 
 
 def has_sklearn() -> bool:
@@ -94,6 +113,71 @@ def has_sklearn() -> bool:
     except ImportError:
         return False
     return True
+
+
+SKLEARN_SCRIPT = """
+import sys, warnings
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+f = np.load(sys.argv[1], allow_pickle=False)
+Xtr, ytr, Xte, yte = f["X_train"], f["y_train"], f["X_test"], f["y_test"]
+mean, scale = Xtr.mean(axis=0), Xtr.std(axis=0)
+scale[scale < 1e-12] = 1.0
+hidden, epochs, batch, lr, alpha = eval(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
+clf = MLPClassifier(hidden, solver="adam", alpha=alpha, batch_size=batch, learning_rate_init=lr, max_iter=epochs,
+                    shuffle=True, tol=0.0, n_iter_no_change=epochs + 1, random_state=int(sys.argv[7]))
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    clf.fit((Xtr - mean) / scale, ytr)
+print(clf.score((Xte - mean) / scale, yte))
+"""
+
+
+def process_seconds(task: Task, raw, library: str, seed: int, folder) -> float:
+    """Wall time of one whole process as a user runs it: ``cubenet learn DATA --no-render`` (train, measure
+    every layer, write the run folder) or a plain scikit-learn script (load, standardise, fit, score)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cubenet.data.io import save
+
+    data = Path(folder) / f"{task.name}.npz"
+    if not data.exists():
+        save(raw, data)
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    l2 = ALPHA / min(task.batch_size, len(raw.y_train))
+    if library == "cubenet":
+        args = [sys.executable, "-m", "cubenet", "learn", str(data), "--hidden", ",".join(map(str, task.hidden)),
+                "--init", "glorot", "--optimizer", "adam", "--epochs", str(task.epochs), "--batch-size",
+                str(task.batch_size), "--lr", str(LR), "--schedule", "constant", "--l2", repr(l2), "--seed", str(seed),
+                "--no-render", "-o", str(Path(folder) / f"run-{task.name}")]
+    else:
+        args = [sys.executable, "-c", SKLEARN_SCRIPT, str(data), repr(tuple(task.hidden)), str(task.epochs),
+                str(task.batch_size), str(LR), repr(ALPHA), str(seed)]
+    start = time.perf_counter()
+    done = subprocess.run(args, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise CubenetError(f"the {library} process for {task.name} failed: {(done.stderr or done.stdout).strip()[-300:]}")
+    return seconds
+
+
+def default_learn_seconds(repeats: int, folder) -> float:
+    """Median wall time of the newcomer's first command, ``cubenet learn`` (train, numbers, figures, report)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    times = []
+    for i in range(repeats):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "cubenet", "learn", "-o", str(Path(folder) / f"default-{i}")],
+                       capture_output=True, check=True, cwd=folder)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
 
 
 def _standardiser(ds) -> Callable:
@@ -143,7 +227,8 @@ def _fit_sklearn(task: Task, ds, solver: str, seed: int):
 
 
 def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"), sklearn: bool | None = None,
-              task_names=None, seed: int = 0, callback: Callable | None = None) -> list[Result]:
+              task_names=None, seed: int = 0, callback: Callable | None = None,
+              processes: bool = False) -> list[Result]:
     """Run the reference tasks; return one Result per (task, solver, library).
 
     Parameters
@@ -155,7 +240,11 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
     task_names : restrict to tasks whose name contains one of these strings
     seed : data and initialisation seed (the same for both libraries)
     callback : called with each Result as soon as it is measured
+    processes : also time whole processes (``cubenet learn … --no-render`` against a scikit-learn script),
+        Adam only, interleaved with the same repeats
     """
+    import tempfile
+
     if isinstance(repeats, bool) or not isinstance(repeats, int) or not 1 <= repeats <= 100:
         raise CubenetError(f"repeats must be an integer between 1 and 100, got {repeats!r}")
     for s in solvers:
@@ -173,25 +262,31 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
             raise CubenetError(f"no task matches {', '.join(task_names)}; tasks: {', '.join(t.name for t in tasks(quick))}")
     fits = {"cubenet": _fit_cubenet, **({"scikit-learn": _fit_sklearn} if sklearn else {})}
     results = []
+    scratch = tempfile.TemporaryDirectory(prefix="cubenet-bench-")
     for task in chosen:
         raw = task.make(seed)
         scale = _standardiser(raw)
         ds = replace(raw, X_train=scale(raw.X_train), X_test=scale(raw.X_test))
         for solver in solvers:
             runs = {library: [] for library in fits}
+            wall = {library: [] for library in fits}
             for _ in range(repeats):  # interleaved, so that a busy machine slows both alike
                 for library, fit in fits.items():
                     runs[library].append(fit(task, ds, solver, seed))
+                    if processes and solver == "adam":
+                        wall[library].append(process_seconds(task, raw, library, seed, scratch.name))
             for library, measured in runs.items():
                 real = None
                 if task.name == "digits" and has_sklearn():  # the real images come with scikit-learn
                     from cubenet.data.digits import real_digit_accuracy
 
-                    real = float(np.median([real_digit_accuracy(lambda X, p=r[3]: p(scale(X)))["accuracy"]
+                    real = float(np.median([real_digit_accuracy(lambda X, p=r[3], s=scale: p(s(X)))["accuracy"]
                                             for r in measured]))
                 result = Result(task.name, solver, library, float(np.median([r[0] for r in measured])),
-                                float(np.median([r[1] for r in measured])), repeats, measured[0][2], real)
+                                float(np.median([r[1] for r in measured])), repeats, measured[0][2], real,
+                                float(np.median(wall[library])) if wall[library] else None)
                 results.append(result)
                 if callback is not None:
                     callback(result)
+    scratch.cleanup()
     return results

@@ -127,9 +127,22 @@ def save_npz(path: str | os.PathLike, arrays: dict) -> Path:
 
 
 def save_figure(fig, path: str | os.PathLike, **kwargs) -> Path:
-    """Save a matplotlib Figure atomically; the format follows the file's extension."""
+    """Save a matplotlib Figure atomically; the format follows the file's extension.
+
+    The same figure gives the same bytes every time: no creation date or software version in the
+    metadata, and SVG ids from a fixed salt.
+    """
+    import matplotlib
+
     path = Path(path)
+    fmt = path.suffix.lstrip(".").lower() or "png"
     kwargs.setdefault("dpi", 110)
-    with atomic_path(path) as tmp:
-        fig.savefig(tmp, format=path.suffix.lstrip(".") or "png", **kwargs)
+    kwargs.setdefault("metadata", REPRODUCIBLE_METADATA.get(fmt))
+    with atomic_path(path) as tmp, matplotlib.rc_context({"svg.hashsalt": "cubenet"}):
+        fig.savefig(tmp, format=fmt, **kwargs)
     return path
+
+
+#: figure metadata that never changes between runs (matplotlib otherwise stamps dates and versions)
+REPRODUCIBLE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+                         "pdf": {"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None}}

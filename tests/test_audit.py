@@ -368,7 +368,7 @@ def test_l_bfgs_abnormal_termination_is_not_reported_as_convergence():
     """'--l2 1e300' ended 'ABNORMAL' and was saved as 'L-BFGS converged after 0 iterations (ABNORMAL: )'."""
     from types import SimpleNamespace
 
-    from cubenet.cli.verdict import training_warnings
+    from cubenet.run.verdict import training_warnings
     from cubenet.nn.train import History, check_config, lbfgs_stop_reason
 
     with pytest.raises(CubenetError, match=r"l2 must be a number between 0 and 10, got 1e\+300"):
@@ -390,7 +390,7 @@ def test_a_collapsed_network_is_warned_about_at_the_end_of_training(cli, tmp_pat
     """adam --lr 10 ended at chance with no warning (exit 0, 'completed 60 epochs')."""
     assert cli("scramble", "spirals", "--n", "600", "-o", tmp_path / "sp.npz", "--no-preview").exit_code == 0
     r = cli("learn", tmp_path / "sp.npz", "--optimizer", optimizer, "--lr", lr, "--epochs", "10", "--no-render",
-            "-o", tmp_path / "run")
+            "--seed", "2", "-o", tmp_path / "run")  # seed 2: this collapse (others may stall just above chance)
     if "diverged" in r.output:  # sgd may blow up instead, which is refused, also with one line
         assert r.exit_code == 1
         return

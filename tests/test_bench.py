@@ -15,6 +15,11 @@ def test_tasks_match_the_issue():
     assert (spirals.hidden, spirals.epochs) == ((16, 16, 16), 200)
     assert bench.tasks()[2].hidden == (64,) and bench.tasks()[2].epochs == 100
     assert all(q.epochs < t.epochs for q, t in zip(bench.tasks(quick=True), bench.tasks()))
+    if bench.has_sklearn():  # real 8×8 digits, split 50/50, (64,), 100 epochs
+        real = full["real-digits"]
+        assert (real.hidden, real.epochs) == ((64,), 100)
+        ds = real.make(0)
+        assert len(ds.y_train) + len(ds.y_test) == 1797 and abs(len(ds.y_train) - len(ds.y_test)) <= 1
 
 
 def test_digits_task_is_synthetic_8x8():
@@ -25,7 +30,8 @@ def test_digits_task_is_synthetic_8x8():
 
 @sklearn_installed
 def test_digits_task_is_scored_on_real_handwriting():
-    results = bench.run_bench(quick=True, repeats=1, solvers=("adam",), task_names=["digits"])
+    results = [r for r in bench.run_bench(quick=True, repeats=1, solvers=("adam",), task_names=["digits"])
+               if r.task == "digits"]  # not real-digits, which trains on the real images
     assert [r.library for r in results] == ["cubenet", "scikit-learn"]
     for r in results:
         assert r.real_accuracy is not None and 0.3 < r.real_accuracy <= 1  # 10 epochs on 750 images: well above chance
@@ -54,13 +60,31 @@ def test_bad_arguments(kwargs, match):
 
 
 def test_cli_bench_quick(cli):
-    r = cli("bench", "--quick", "--repeats", "1", "--task", "spirals", "--solver", "adam")
+    r = cli("bench", "--repeats", "1", "--task", "spirals", "--solver", "adam")
     assert r.exit_code == 0, r.output
-    assert "spirals" in r.output and "cubenet bench --quick" in r.output
+    assert "spirals" in r.output and "cubenet bench (median of 1" in r.output and "process s" in r.output
     if bench.has_sklearn():
         assert "speed-up" in r.output
 
 
 def test_cli_bench_bad_solver(cli):
-    r = cli("bench", "--quick", "--solver", "sgd")
+    r = cli("bench", "--solver", "sgd")
     assert r.exit_code == 2 and "choose adam, lbfgs or all" in r.output
+
+
+def test_whole_processes_are_timed_beside_the_fit():
+    results = bench.run_bench(quick=True, repeats=1, solvers=("adam",), task_names=["spirals"], processes=True)
+    assert all(r.process_seconds is not None and r.process_seconds > r.seconds for r in results)
+
+
+def test_the_readme_table_has_the_bench_rows():
+    """The README's table lists exactly the full bench's (task, solver) rows (its times are a dated record)."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Speed: `cubenet bench`"):]
+    section = section[:section.index("\n## ", 5)]
+    rows = re.findall(r"^\| ([a-z-]+) \| (adam|lbfgs) \|", section, flags=re.M)
+    names = [t.name for t in bench.tasks()] if bench.has_sklearn() else [t.name for t in bench.tasks()] + ["real-digits"]
+    assert rows == [(name, solver) for name in dict.fromkeys(names) for solver in ("adam", "lbfgs")]

@@ -99,7 +99,7 @@ def test_learn_csv_with_label_column(cli, tmp_path):
     (("{cube}", "--optimizer", "rmsprop"), "rmsprop", 2),
     (("{cube}", "--model", "{planar_model}"), "expects inputs with 2 features but the dataset has 3", 1),
     (("{cube}", "--model", "{planar_model}", "--hidden", "4"), "either --hidden", 1),
-    (("{cube}", "--optimizer", "momentum", "--lr", "10"), "diverged.*Lower the learning rate.*Nothing was written", 1),
+    (("{cube}", "--optimizer", "momentum", "--lr", "10", "--init", "glorot"), "diverged.*Lower the learning rate.*Nothing was written", 1),
     (("--label-column", "x"), "only applies to a CSV", 1),
 ])
 def test_bad_input_is_one_clean_error(cli, tmp_path, cube_file, args, match, code):
@@ -160,7 +160,36 @@ def test_load_run_errors(tmp_path):
 def test_history_csv_columns(cli, tmp_path, cube_file):
     assert cli("learn", cube_file, *FAST, "-o", tmp_path / "run").exit_code == 0
     lines = (tmp_path / "run" / "history.csv").read_text().splitlines()
-    assert lines[0] == "epoch,loss,train_accuracy,test_accuracy,seconds" and len(lines) == 5
+    assert lines[0] == "epoch,loss,train_accuracy,test_accuracy" and len(lines) == 5
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert set(metrics) >= {"train_accuracy", "test_accuracy", "per_class_accuracy", "confusion_matrix", "class_names",
-                            "stop_reason", "epochs_run", "train_seconds"}
+                            "stop_reason", "epochs_run", "layers", "layer_epochs", "warnings"}
+    timing = json.loads((tmp_path / "run" / "run.json").read_text())["timing"]  # wall-clock lives in run.json
+    assert len(timing["epoch_seconds"]) == 4 and timing["train_seconds"] >= 0
+
+
+def test_a_dead_network_ends_with_a_warning_that_says_what_to_change(cli, tmp_path):
+    """Momentum at lr 10 kills every ReLU of the deeper layers: a run at chance is not reported as normal."""
+    data = tmp_path / "c.npz"
+    assert cli("scramble", "color-cube", "--n", "600", "-o", data, "--no-preview").exit_code == 0
+    r = cli("learn", data, "--optimizer", "momentum", "--lr", "10", "--no-render", "-o", tmp_path / "run")
+    assert r.exit_code == 0, r.output
+    assert "Warning: the network ended at chance" in r.output and "is dead" in r.output and "--lr" in r.output
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert any("dead" in w for w in metrics["warnings"])  # the report and a notebook see it too
+
+
+def test_one_default_cube(cli, tmp_path):
+    """'cubenet learn' without data trains on exactly the file 'cubenet scramble color-cube --seed S' writes."""
+    from cubenet.cli.learn import DEFAULT_CUBE
+    from cubenet.data.io import load
+
+    assert cli("scramble", "color-cube", "--twists", str(DEFAULT_CUBE["twists"]), "--seed", "3", "-o",
+               tmp_path / "c.npz", "--no-preview").exit_code == 0
+    from cubenet.cli.learn import _dataset
+
+    generated, _ = _dataset(None, None, 3)
+    saved = load(tmp_path / "c.npz")
+    assert len(generated.y_train) + len(generated.y_test) == 10_000
+    assert np.array_equal(generated.X_train, saved.X_train) and np.array_equal(generated.y_test, saved.y_test)
+    assert generated.meta["scramble"] == saved.meta["scramble"]

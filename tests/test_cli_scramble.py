@@ -41,10 +41,10 @@ def test_datasets_lists_generators(cli):
 
 @pytest.mark.parametrize("args, message", [
     (["scramble", "nonsense"], "unknown dataset 'nonsense'"),
-    (["scramble", "color-cube", "--twists", "-3"], "twists must be between 0"),
-    (["scramble", "color-cube", "--twists", "100000"], "twists must be between 0"),
-    (["scramble", "color-cube", "--n", "0"], "n_samples must be between"),
-    (["scramble", "color-cube", "--n", "999999999"], "n_samples must be between"),
+    (["scramble", "color-cube", "--twists", "-3"], "twists must be an integer between 0"),
+    (["scramble", "color-cube", "--twists", "100000"], "twists must be an integer between 0"),
+    (["scramble", "color-cube", "--n", "0"], "n_samples must be an integer between"),
+    (["scramble", "color-cube", "--n", "999999999"], "n_samples must be an integer between"),
     (["scramble", "color-cube", "--moves", "R U X2"], "bad move token 'X2' at position 3"),
     (["scramble", "color-cube", "--arms", "3"], "'arms' does not apply to color-cube"),
     (["scramble", "color-cube", "--test-fraction", "1.5"], "test_fraction must be between 0 and 1"),

@@ -43,6 +43,54 @@ def test_debug_cube_pins_each_face_turn():
     assert (perm != np.arange(54)).sum() == 20  # 12 side stickers + 8 moving on the R face
 
 
+#: every sticker of the debug cube named by its solved slot (face letter, 1-9 in facelet order); after one
+#: move, each face reads its nine slots in order. Derived once from the geometry contract with scipy's
+#: rotations (not cubenet's) and checked against the textbook: D carries F's bottom row to R, L carries U's
+#: left column to F, B carries R's right column to U, M follows L, E follows D, S follows F, x follows R,
+#: y follows U, z follows F; a face turned clockwise from outside puts slot 7 in slot 1.
+DEBUG_PINS = {
+    "R": ("U1U2F3U4U5F6U7U8F9", "R7R4R1R8R5R2R9R6R3", "F1F2D3F4F5D6F7F8D9",
+          "D1D2B7D4D5B4D7D8B1", "L1L2L3L4L5L6L7L8L9", "U9B2B3U6B5B6U3B8B9"),
+    "U": ("U7U4U1U8U5U2U9U6U3", "B1B2B3R4R5R6R7R8R9", "R1R2R3F4F5F6F7F8F9",
+          "D1D2D3D4D5D6D7D8D9", "F1F2F3L4L5L6L7L8L9", "L1L2L3B4B5B6B7B8B9"),
+    "F": ("U1U2U3U4U5U6L9L6L3", "U7R2R3U8R5R6U9R8R9", "F7F4F1F8F5F2F9F6F3",
+          "R7R4R1D4D5D6D7D8D9", "L1L2D1L4L5D2L7L8D3", "B1B2B3B4B5B6B7B8B9"),
+    "D": ("U1U2U3U4U5U6U7U8U9", "R1R2R3R4R5R6F7F8F9", "F1F2F3F4F5F6L7L8L9",
+          "D7D4D1D8D5D2D9D6D3", "L1L2L3L4L5L6B7B8B9", "B1B2B3B4B5B6R7R8R9"),
+    "L": ("B9U2U3B6U5U6B3U8U9", "R1R2R3R4R5R6R7R8R9", "U1F2F3U4F5F6U7F8F9",
+          "F1D2D3F4D5D6F7D8D9", "L7L4L1L8L5L2L9L6L3", "B1B2D7B4B5D4B7B8D1"),
+    "B": ("R3R6R9U4U5U6U7U8U9", "R1R2D9R4R5D8R7R8D7", "F1F2F3F4F5F6F7F8F9",
+          "D1D2D3D4D5D6L1L4L7", "U3L2L3U2L5L6U1L8L9", "B7B4B1B8B5B2B9B6B3"),
+    "M": ("U1B8U3U4B5U6U7B2U9", "R1R2R3R4R5R6R7R8R9", "F1U2F3F4U5F6F7U8F9",
+          "D1F2D3D4F5D6D7F8D9", "L1L2L3L4L5L6L7L8L9", "B1D8B3B4D5B6B7D2B9"),
+    "E": ("U1U2U3U4U5U6U7U8U9", "R1R2R3F4F5F6R7R8R9", "F1F2F3L4L5L6F7F8F9",
+          "D1D2D3D4D5D6D7D8D9", "L1L2L3B4B5B6L7L8L9", "B1B2B3R4R5R6B7B8B9"),
+    "S": ("U1U2U3L8L5L2U7U8U9", "R1U4R3R4U5R6R7U6R9", "F1F2F3F4F5F6F7F8F9",
+          "D1D2D3R8R5R2D7D8D9", "L1D4L3L4D5L6L7D6L9", "B1B2B3B4B5B6B7B8B9"),
+    "x": ("F1F2F3F4F5F6F7F8F9", "R7R4R1R8R5R2R9R6R3", "D1D2D3D4D5D6D7D8D9",
+          "B9B8B7B6B5B4B3B2B1", "L3L6L9L2L5L8L1L4L7", "U9U8U7U6U5U4U3U2U1"),
+    "y": ("U7U4U1U8U5U2U9U6U3", "B1B2B3B4B5B6B7B8B9", "R1R2R3R4R5R6R7R8R9",
+          "D3D6D9D2D5D8D1D4D7", "F1F2F3F4F5F6F7F8F9", "L1L2L3L4L5L6L7L8L9"),
+    "z": ("L7L4L1L8L5L2L9L6L3", "U7U4U1U8U5U2U9U6U3", "F7F4F1F8F5F2F9F6F3",
+          "R7R4R1R8R5R2R9R6R3", "D7D4D1D8D5D2D9D6D3", "B3B6B9B2B5B8B1B4B7"),
+}
+
+
+def debug_cube(moves) -> tuple[str, ...]:
+    """The debug cube after ``moves``: six faces, each its nine stickers' names (``U1`` … ``B9``)."""
+    names = [f"{face}{k}" for face in FACES for k in range(1, 10)]
+    after = [names[j] for j in permutation(moves)]
+    return tuple("".join(after[9 * f: 9 * f + 9]) for f in range(6))
+
+
+@pytest.mark.parametrize("move", list(DEBUG_PINS))
+def test_debug_cube_pins_every_face_slice_and_rotation(move):
+    """The whole permutation of each move, its own face's stickers included (a face turned the wrong way,
+    a slice following the wrong face or a rotation about the wrong axis changes this string)."""
+    assert debug_cube(move) == DEBUG_PINS[move]
+    assert debug_cube(move + "'") != DEBUG_PINS[move] and debug_cube(f"{move} {move} {move}") == debug_cube(move + "'")
+
+
 def test_contract_geometry_directions():
     """R carries front to top, U carries front to left, F carries top to right."""
     front, top = np.array([[1.0, 0.0, 1.5]]), np.array([[1.0, 1.5, 0.0]])
@@ -95,7 +143,7 @@ def test_random_scramble_is_honest(twists):
 
 
 def test_random_scramble_rejects_bad_counts():
-    with pytest.raises(CubenetError, match="twists must be between 0 and"):
+    with pytest.raises(CubenetError, match="twists must be an integer between 0 and 10,000, got -1"):
         random_scramble(-1)
     with pytest.raises(CubenetError, match="twists must be an integer"):
         random_scramble(2.5)
@@ -131,7 +179,7 @@ def test_explicit_moves_and_noise():
         make_color_cube(600, twists=2, moves="R")
     with pytest.raises(CubenetError, match="noise must be"):
         make_color_cube(600, noise=-1)
-    with pytest.raises(CubenetError, match="n_samples must be between"):
+    with pytest.raises(CubenetError, match="n_samples must be an integer between 12 and"):
         make_color_cube(5)
 
 
@@ -149,7 +197,7 @@ def test_sticker_gaps_keep_every_point_on_a_sticker_through_the_scramble():
     assert ds.meta["params"]["gap"] == gap
     assert borders(ds).min() >= gap / 2 - 1e-9  # the bare border stays bare through the twists
     assert borders(make_color_cube(3000, moves="R U F'", rng=4)).min() < 0.01  # without a gap: edge to edge
-    with pytest.raises(CubenetError, match="gap must be at least 0 and below 1"):
+    with pytest.raises(CubenetError, match=r"gap must be a fraction in \[0, 1\), got 1.0; it is a fraction of a cubie"):
         make_color_cube(600, gap=1.0)
 
 

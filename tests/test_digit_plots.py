@@ -74,7 +74,7 @@ def test_layers_figure_shows_the_digit_its_units_and_probabilities(ds, model):
 
 
 def test_layers_figure_refuses_a_bad_index(ds, model):
-    with pytest.raises(CubenetError, match="index must be an image number between 0 and 799, got 800"):
+    with pytest.raises(CubenetError, match="index must be an integer between 0 and 799, got 800; it is an image's number"):
         P.digit_layers_figure(model, ds, index=800)
 
 

@@ -48,3 +48,33 @@ def test_apply_moves_does_not_modify_input():
     out = apply_moves(X, "R")
     assert np.array_equal(X, before)
     assert not np.array_equal(out, before)
+
+
+def test_the_generic_layer_knows_no_family():
+    """moves.py names no family and no family's notation: cube and planar register theirs when imported."""
+    from pathlib import Path
+
+    import cubenet.data.moves as moves
+
+    source = Path(moves.__file__).read_text(encoding="utf-8")
+    assert "cubenet.data.cube" not in source and "cubenet.data.planar" not in source and "importlib" not in source
+    assert "UDLRFB" not in source and "Singmaster" not in source  # examples in docstrings are fine
+    assert list(moves.NOTATIONS) == ["singmaster", "planar"]  # both registered by importing cubenet.data
+
+
+def test_a_new_family_registers_its_kinds_and_notation(monkeypatch):
+    """A 1-D family: 'T3' moves points by +3, written as T and a number; nothing in moves.py changes."""
+    import re as regex
+
+    from cubenet.data import moves
+
+    kind = moves.MoveKind(name="T", dim=1, apply=lambda X, p: X + p[0], invert=lambda p: (-p[0],),
+                          fmt=lambda p: f"T{p[0]:g}")
+    monkeypatch.setitem(moves.MOVE_KINDS, "T", kind)
+    token = regex.compile(r"T(-?\d+)$")
+    monkeypatch.setitem(moves.NOTATIONS, "toy", moves.Notation(
+        "toy", lambda t: Move("T", (int(m[1]),)) if (m := token.match(t)) else None, "T and a whole number"))
+    assert format_scramble(invert("T3 T-1")) == "T1 T-3"
+    assert apply_moves([[0.0]], "T3 T-1")[0, 0] == 2.0
+    with pytest.raises(CubenetError, match="or T and a whole number$"):
+        parse_scramble("T3 Q")

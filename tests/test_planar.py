@@ -209,13 +209,13 @@ def test_label_noise_flips_exactly_that_fraction(fraction):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: planar.make_spirals(100, arms=1), "arms must be between 2 and 12, got 1"),
+    (lambda: planar.make_spirals(100, arms=1), "arms must be an integer between 2 and 12, got 1"),
     (lambda: planar.make_checker(100, cells=3), "even number of cells per side"),
-    (lambda: planar.make_moons(100, label_noise=0.7), "label_noise must be a number between 0 and 0.5, got 0.7"),
+    (lambda: planar.make_moons(100, label_noise=0.7), "label_noise must be a finite number between 0 and 0.5, got 0.7"),
     (lambda: planar.make_moons(100, noise=-1.0), "noise must be a finite number between 0 and 1, got -1.0"),
-    (lambda: planar.make_moons(3), "n_samples must be between 8"),
-    (lambda: planar.make_circles(100, twists=-2), "twists must be between 0"),
-    (lambda: planar.make_blobs(100, classes=40), "classes must be between 2 and 12, got 40"),
+    (lambda: planar.make_moons(3), "n_samples must be an integer between 8"),
+    (lambda: planar.make_circles(100, twists=-2), "twists must be an integer between 0 and 1,000, got -2"),
+    (lambda: planar.make_blobs(100, classes=40), "classes must be an integer between 2 and 12, got 40"),
     (lambda: make_dataset("moons", 100, arms=3), "'arms' does not apply to moons"),
 ])
 def test_bad_parameters_name_the_parameter(call, message):

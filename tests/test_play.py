@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import os
 import re
 import signal
 import socket
@@ -141,6 +142,24 @@ def test_a_training_streams_its_epochs_and_can_be_saved(server, tmp_path):
 
     run = load_run(tmp_path / "runs" / "saved")
     assert run.metrics["test_accuracy"] == done["test_accuracy"]
+    # the command the page shows reproduces the saved run byte for byte
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from cubenet.cli import app
+
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for part in body["command"].split(" && "):
+            args = shlex.split(part)[1:] + (["--no-render", "-o", "again"] if part.startswith("cubenet learn") else [])
+            result = CliRunner().invoke(app, args)
+            assert result.exit_code == 0, result.output
+    finally:
+        os.chdir(here)
+    for name in ("model.npz", "metrics.json", "history.csv", "snapshots.npz"):
+        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "runs" / "saved" / name).read_bytes(), name
 
 
 def test_two_tabs_train_apart_and_a_third_is_refused(server):

@@ -72,3 +72,18 @@ def test_notebook_example_returns_figures_and_a_player():
     for module, names in re.findall(r"in `(cubenet\.viz\.\w+)`: ((?:`\w+`,?\s*)+)", text):
         for name in re.findall(r"`(\w+)`", names):
             assert callable(getattr(importlib.import_module(module), name)), (module, name)
+
+
+def test_the_distribution_name_is_ours_everywhere():
+    """'cubenet' on the package index is someone else's project: every install line names cubenet-geometry."""
+    import re
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    assert tomllib.loads((root / "pyproject.toml").read_text())["project"]["name"] == "cubenet-geometry"
+    for doc in ("README.md", "puzzles/README.md", "puzzles/LEARNER.md"):
+        path = root / doc
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"pip install cubenet(?![-_\w])", text), doc

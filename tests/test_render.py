@@ -8,13 +8,14 @@ from cubenet.errors import CubenetError
 from cubenet.viz.render import render_run
 from vizrun import assert_png, saved_run, small_cube, small_spirals
 
-CUBE_FILES = {"layers.png", "grid.png", "unscramble.png", "cube.png", "curves.png", "confusion.png",
+CUBE_FILES = {"layers.png", "grid.png", "unscramble.png", "prediction.png", "curves.png", "confusion.png",
               "animation.gif", "animation.html", "training.gif"}
 
 
 @pytest.fixture(scope="module")
 def cube_run(tmp_path_factory):
     run = saved_run(tmp_path_factory.mktemp("viz") / "cube", small_cube(900))
+    (run / "metrics.before").write_bytes((run / "metrics.json").read_bytes())
     seen = []
     paths = render_run(run, max_points=400, callback=lambda name, seconds, files: seen.append((name, files)))
     return run, paths, seen
@@ -32,12 +33,14 @@ def test_render_all_writes_the_standard_set(cube_run):
     for p in paths:
         if p.suffix == ".png":
             assert_png(p)
-    assert [name for name, _ in seen] == ["numbers", "layers", "grid", "unscramble", "cube", "curves", "confusion", "animation",
-                                          "training"]
+    assert sorted(name for name, _ in seen) == sorted(["layers", "grid", "unscramble", "cube", "curves", "confusion", "animation",
+                                          "training"])  # each once (two processes draw them)
 
 
-def test_render_stores_the_layer_numbers(cube_run):
+def test_render_only_reads_the_layer_numbers(cube_run):
+    """save_run measured them; rendering every figure left metrics.json byte for byte as it was."""
     run, _, _ = cube_run
+    assert (run / "metrics.json").read_bytes() == (run / "metrics.before").read_bytes()
     metrics = json.loads((run / "metrics.json").read_text())
     assert [entry["name"] for entry in metrics["layers"]] == ["input", "layer 1", "layer 2", "output"]
     assert all(0 <= entry["probe_accuracy"] <= 1 for entry in metrics["layers"])
@@ -88,7 +91,7 @@ def test_cli_render_and_errors(cli, planar_run, tmp_path):
     assert "confusion.png" in r.output and "1 file written" in r.output
     r = cli("render", planar_run, "--what", "training", "--format", "gif")
     assert r.exit_code == 0, r.output
-    assert "metrics.json" in r.output and "training.gif" in r.output and "2 files written" in r.output
+    assert "metrics.json" not in r.output and "training.gif" in r.output and "1 file written" in r.output
     r = cli("render", planar_run, "--what", "curve")  # the design's name for --what unscramble
     assert r.exit_code == 0 and "unscramble.png" in r.output, r.output
     r = cli("render", planar_run, "--what", "sideways")
@@ -97,3 +100,17 @@ def test_cli_render_and_errors(cli, planar_run, tmp_path):
     assert r.exit_code == 1 and "Error:" in r.output
     r = cli("render", planar_run, "--max-points", "5")
     assert r.exit_code == 1 and "max_points must be" in r.output
+
+
+def test_recompute_measures_again_and_a_run_without_numbers_is_left_alone(planar_run, cli):
+    path = planar_run / "metrics.json"
+    original = path.read_bytes()
+    metrics = json.loads(original)
+    stripped = {k: v for k, v in metrics.items() if k not in ("layers", "layer_epochs")}  # as a 0.1 run
+    path.write_text(json.dumps(stripped, indent=2) + "\n")
+    r = cli("render", planar_run, "--what", "unscramble")
+    assert r.exit_code == 0, r.output
+    assert json.loads(path.read_text()) == stripped  # measured in memory for the figure, the file untouched
+    r = cli("render", planar_run, "--what", "unscramble", "--recompute")
+    assert r.exit_code == 0 and "metrics.json" in r.output, r.output
+    assert path.read_bytes() == original  # the same seed measures the same numbers, byte for byte

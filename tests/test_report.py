@@ -26,7 +26,7 @@ def test_report_embeds_every_figure(cube_report):
     run, path, html = cube_report
     assert path == run / "report.html"
     figures = sorted(p for p in run.iterdir() if p.suffix in (".png", ".gif"))
-    assert {p.name for p in figures} >= {"layers.png", "grid.png", "unscramble.png", "cube.png", "curves.png",
+    assert {p.name for p in figures} >= {"layers.png", "grid.png", "unscramble.png", "prediction.png", "curves.png",
                                          "confusion.png", "training.gif"}
     for p in figures:
         if p.name == "animation.gif":

@@ -122,3 +122,31 @@ def test_display_fidelity_is_drawn_probe_over_full_probe():
     assert shadow < 0.5                       # a view of the wrong two coordinates hides the classes
     kept = metrics.display_fidelity(H[::2, 2:5], y[::2], H[1::2, 2:5], y[1::2], full)
     assert kept > 0.9                          # three of the four class directions show three classes and the rest
+
+
+def memorisable_noise(n_train=60, n_test=2000, d=80, seed=3):
+    """Random features with random labels: more features than training points, so a linear probe can
+    memorise the training labels exactly, while the test labels are unrelated to anything it learnt."""
+    rng = np.random.default_rng(seed)
+    H_train, H_test = rng.normal(size=(n_train, d)), rng.normal(size=(n_test, d))
+    return H_train, rng.integers(0, 2, n_train), H_test, rng.integers(0, 2, n_test)
+
+
+def test_a_probe_that_memorised_its_training_labels_reads_chance_on_test():
+    """A probe scored on its own training points would read 1.0 here; scored on held-out points it reads chance."""
+    H_train, y_train, H_test, y_test = memorisable_noise()
+    memorised = metrics.fit_probe(H_train, y_train)
+    assert np.mean(memorised.predict(H_train) == y_train) == 1.0
+    assert abs(metrics.probe_accuracy(H_train, y_train, H_test, y_test) - 0.5) < 0.06  # 5 sigma of 2000 coin flips
+
+
+def test_layer_stats_score_every_probe_on_the_test_points():
+    from cubenet.data.dataset import Dataset
+    from cubenet.nn.train import TrainConfig, train
+
+    H_train, y_train, H_test, y_test = memorisable_noise()
+    ds = Dataset(H_train, y_train, H_test, y_test, ("a", "b"), ("#000000", "#ffffff"), {})
+    model, _ = train((80, 4, 2), ds, TrainConfig(epochs=1), rng=0)
+    stats = metrics.layer_stats(model, ds)
+    assert abs(stats[0].probe_accuracy - 0.5) < 0.06  # the input layer: memorisable, random
+    assert all(abs(s.probe_accuracy - 0.5) < 0.1 for s in stats)

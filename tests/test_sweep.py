@@ -139,3 +139,25 @@ def test_a_bad_grid_gets_one_line_quickly(tmp_path, args, match):
     assert r.output.startswith("Error: ") and r.output.count("\n") == 1
     assert re.search(match, r.output), r.output
     assert not (tmp_path / "s" / "results.csv").exists()
+
+
+def test_a_cells_command_reproduces_its_row_bit_for_bit(tmp_path, monkeypatch):
+    """The row's numbers are those of an ordinary 'cubenet scramble … && cubenet learn …' with the same seed."""
+    import json
+    import shlex
+
+    cell = TINY.cells()[5]
+    (row,) = run_sweep([cell], ResultsFile(tmp_path / "results.csv"), keep_runs=tmp_path / "runs")
+    kept = json.loads((tmp_path / "runs" / cell.key / "metrics.json").read_text())
+    assert kept["test_accuracy"] == row["test_accuracy"]
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    for part in cell.command().split(" && "):
+        args = shlex.split(part)[1:]
+        if args[0] == "learn":
+            args += ["-o", "again"]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    again = json.loads((tmp_path / "again" / "metrics.json").read_text())
+    assert again == kept
+    assert [round(s["probe_accuracy"], 6) for s in again["layers"]] == row["probe_accuracy"]

@@ -4,8 +4,17 @@ import numpy as np
 import pytest
 
 from cubenet.errors import CubenetError
-from cubenet.validate import (check_bool, check_choice, check_count, check_finite, check_fraction, check_int,
-                              check_int_list, check_number, check_type)
+from cubenet.validate import (
+    check_bool,
+    check_choice,
+    check_count,
+    check_finite,
+    check_fraction,
+    check_int,
+    check_int_list,
+    check_number,
+    check_type,
+)
 
 
 def test_integers_come_back_as_python_ints():

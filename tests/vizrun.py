@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 import scipy.optimize  # noqa: F401  (load scipy's BLAS before training, so thread limits cover it)
 
 

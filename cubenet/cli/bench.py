@@ -12,7 +12,11 @@ from cubenet.cli.common import command, console
 
 
 def bench(
-    quick: Annotated[bool, typer.Option("--quick", help="Small data and few epochs (a smoke test for CI).")] = False,
+    full: Annotated[bool, typer.Option("--full", help="The full reference table (minutes); the default is the "
+                                       "quick suite (about 20 s).")] = False,
+    processes: Annotated[bool, typer.Option("--processes/--no-processes", help="Also time whole processes as a user "
+                                            "runs them (cubenet learn beside a scikit-learn script, Adam), and the "
+                                            "default 'cubenet learn'.")] = True,
     repeats: Annotated[int, typer.Option(help="Timing repeats; the median is shown.")] = 3,
     solver: Annotated[str, typer.Option(help="adam, lbfgs or all.")] = "all",
     task: Annotated[Optional[list[str]], typer.Option(help="Only tasks whose name contains this (repeatable): cube, spirals, digits.",
@@ -28,7 +32,7 @@ def bench(
     also scored on the 1,797 real UCI optdigits images, never trained on). Adam: batch 64, lr 0.001,
     100/200/100 epochs; L-BFGS: up to 200/300/200 iterations. One BLAS thread for both.
 
-    Example: [bold]cubenet bench --quick[/bold]
+    Example: [bold]cubenet bench[/bold] (quick, about 20 s) or [bold]cubenet bench --full[/bold]
     """
     if "numpy" not in sys.modules:  # BLAS threads only help big products; set before numpy loads
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -53,16 +57,28 @@ def bench(
                   f"test accuracy {result.accuracy:.2%}{real}")
 
     with out.status("benchmarking…"):
-        run_bench(quick=quick, repeats=repeats, solvers=solvers, sklearn=use_sklearn, task_names=task, seed=seed,
-                  callback=progress)
+        run_bench(quick=not full, repeats=repeats, solvers=solvers, sklearn=use_sklearn, task_names=task, seed=seed,
+                  callback=progress, processes=processes)
+        default = None
+        if processes and not task:
+            import tempfile
+
+            from cubenet.bench import default_learn_seconds
+
+            with tempfile.TemporaryDirectory(prefix="cubenet-bench-") as folder:
+                default = default_learn_seconds(repeats, folder)
     from rich import box
 
-    table = Table(title=f"cubenet bench{' --quick' if quick else ''} (median of {repeats}, one BLAS thread)",
+    table = Table(title=f"cubenet bench{' --full' if full else ''} (median of {repeats}, one BLAS thread)",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for col in ("task", "solver", "epochs", "cubenet s", "acc %"):
-        table.add_column(col, justify="left" if col in ("task", "solver") else "right", min_width=len(col))
+        table.add_column(col, justify="left" if col in ("task", "solver") else "right", no_wrap=True,
+                         min_width={"task": 11, "acc %": 6}.get(col, len(col)))
     if use_sklearn:
         for col in ("sklearn s", "acc %", "speed-up", "Δ acc"):
+            table.add_column(col, justify="right", no_wrap=True, min_width=max(6, len(col)))
+    if processes:
+        for col in ("cubenet process s", *(("sklearn process s", "speed-up ") if use_sklearn else ())):
             table.add_column(col, justify="right", min_width=len(col))
     for (name, solv), libs in rows.items():
         ours = libs["cubenet"]
@@ -72,8 +88,18 @@ def bench(
         if theirs is not None:
             cells += [f"{theirs.seconds:.2f}", f"{100 * theirs.accuracy:.2f}", f"{theirs.seconds / ours.seconds:.1f}×",
                       f"{round(100 * (ours.accuracy - theirs.accuracy), 2) + 0.0:+.2f}"]
+        if processes:
+            if ours.process_seconds is None:
+                cells += ["–"] + (["–", "–"] if use_sklearn else [])
+            else:
+                cells.append(f"{ours.process_seconds:.2f}")
+                if theirs is not None:
+                    cells += [f"{theirs.process_seconds:.2f}", f"{theirs.process_seconds / ours.process_seconds:.1f}×"]
         table.add_row(*cells)
     out.print(table)
+    if default is not None:
+        out.print(f"the default 'cubenet learn' (train, per-layer numbers, figures, report), whole process: "
+                  f"{default:.2f} s (median of {repeats})")
     real = [(k, libs) for k, libs in rows.items() if libs["cubenet"].real_accuracy is not None]
     for (name, solv), libs in real:
         theirs = libs.get("scikit-learn")

@@ -12,11 +12,12 @@ import typer
 from cubenet.cli.common import check_seed, command, console, parse_int_list
 
 #: the zero-configuration first run: a 3-twist cube that a (16, 16, 16) ReLU net learns to ~98% in ~1-2 s
-DEFAULT_CUBE = {"n_samples": 10_000, "twists": 3}
+DEFAULT_CUBE = {"twists": 3}  # and the generator's default size (10,000 points), as 'cubenet scramble color-cube' 
 DEFAULT_HIDDEN = "16,16,16"
+#: the inner width of each step of a step network (--steps N)
+DEFAULT_INNER = 32
 #: the widest hidden layer and the most hidden layers 'learn' builds (cubenet's networks are small)
 MAX_WIDTH, MAX_DEPTH = 4096, 64
-DEFAULT_EPOCHS = {"adam": 60, "sgd": 60, "momentum": 60, "lbfgs": 300}
 
 
 class Optimizer(str, Enum):
@@ -49,6 +50,12 @@ def learn(
                                                    show_default=False)] = None,
     hidden: Annotated[Optional[str], typer.Option(help=f"Hidden layer widths, comma-separated (default {DEFAULT_HIDDEN}).",
                                                   show_default=False)] = None,
+    steps: Annotated[Optional[int], typer.Option(help="Instead of --hidden: a step network of N steps that moves the "
+                                                 "points in the data's own 2-D or 3-D space, then one flat cut.",
+                                                 show_default=False)] = None,
+    inner: Annotated[Optional[int], typer.Option(help=f"With --steps: the inner width of each step, "
+                                                 f"h + relu(h·W + b)·V + c (default {DEFAULT_INNER}).",
+                                                 show_default=False)] = None,
     activation: Annotated[Activation, typer.Option(help="Hidden-layer activation.")] = Activation.relu,
     init: Annotated[Init, typer.Option(help="Initial weights: he (He-normal) or glorot (scikit-learn's uniform).")] = Init.he,
     optimizer: Annotated[Optimizer, typer.Option(help="adam, sgd, momentum (minibatch) or lbfgs (full batch).")] = Optimizer.adam,
@@ -81,7 +88,7 @@ def learn(
     """
     from cubenet.errors import CubenetError
     from cubenet.run.folder import check_run_target
-    from cubenet.nn.train import TrainConfig, check_config
+    from cubenet.nn.train import DEFAULT_EPOCHS, TrainConfig, check_config
 
     opt = optimizer.value
     if model is not None and hidden is not None:
@@ -89,6 +96,7 @@ def learn(
     sizes_hidden = parse_int_list(DEFAULT_HIDDEN if hidden is None else hidden, "--hidden", empty_means="none",
                                   maximum=MAX_WIDTH, max_length=MAX_DEPTH)
     check_seed(seed)
+    spec = _step_spec(steps, inner, hidden, model, activation.value)
     config = check_config(TrainConfig(
         optimizer=opt, epochs=DEFAULT_EPOCHS[opt] if epochs is None else epochs, batch_size=batch_size,
         lr=lr, schedule=schedule.value, l2=l2, nesterov=nesterov,
@@ -97,24 +105,23 @@ def learn(
     if output is not None:
         check_run_target(output)
     dataset, source = _dataset(data, label_column, seed)
+    if spec is not None and dataset.n_features not in (2, 3):
+        raise CubenetError(f"a step network keeps the data's own dimension, and its pictures need 2 or 3 features; "
+                           f"this data has {dataset.n_features}, so use --hidden for it")
     if model is not None:
         from cubenet.cli.provenance import model_data_warning, warn
 
         warn(model_data_warning(model, dataset, data))  # continuing on other data is allowed, never silent
     run_dir = output or _default_run_dir(dataset)
-    from cubenet.run.folder import save_run
     from cubenet.run.replace import run_lock
 
     with run_lock(run_dir):  # one writer per run folder: a second 'learn -o' there is told, not mixed in
         check_run_target(run_dir)
-        start = _start(model, dataset, sizes_hidden)
-        trained, history = _train(start, dataset, config, seed)
-        if history.diverged:
-            raise CubenetError(f"training {history.stop_reason}. Nothing was written: a diverged run is not saved")
-        cmd = _command(data, trained, config, seed, model, label_column, run_dir, no_render)
-        save_run(run_dir, dataset, trained, history, command=cmd, seed=seed, config=trained.config, source=source)
+        start = spec or _start(model, dataset, sizes_hidden)
+        cmd = _command(data, start, config, seed, model, label_column, run_dir, no_render)
+        result = _train(start, dataset, config, seed, run_dir, cmd, source)
         figures = [] if no_render else _render(run_dir)
-    _summary(run_dir, dataset, trained, history, figures, no_render)
+    _summary(run_dir, dataset, result, figures)
 
 
 def _dataset(data: Path | None, label_column: str | None, seed: int):
@@ -126,7 +133,10 @@ def _dataset(data: Path | None, label_column: str | None, seed: int):
             raise CubenetError("--label-column only applies to a CSV file given as DATA")
         from cubenet.data.cube import make_color_cube
 
-        ds = make_color_cube(DEFAULT_CUBE["n_samples"], twists=DEFAULT_CUBE["twists"], rng=seed)
+        from cubenet.run.experiment import Seeds
+
+        ds = make_color_cube(twists=DEFAULT_CUBE["twists"], rng=Seeds(seed).rng("data"))
+        ds.meta["seed"] = seed  # the same file as 'cubenet scramble color-cube --twists 3 --n 10000 --seed SEED'
         return ds, None
     from cubenet.data.io import load
 
@@ -146,6 +156,25 @@ def _default_run_dir(dataset) -> Path:
     return path
 
 
+def _step_spec(steps, inner, hidden, model, activation):
+    """The StepSpec of ``--steps N [--inner K]``, or None for a wide network; conflicting options are refused."""
+    from cubenet.errors import CubenetError
+
+    if steps is None:
+        if inner is not None:
+            raise CubenetError("--inner is the width inside each step; give it with --steps N")
+        return None
+    if hidden is not None or model is not None:
+        raise CubenetError(f"give either --steps (a step network) or {'--hidden' if hidden else '--model'}, not both")
+    if activation != "relu":
+        raise CubenetError(f"a step network uses ReLU inside every step; drop --activation {activation}")
+    from cubenet.nn.steps import MAX_INNER, MAX_STEPS, StepSpec
+    from cubenet.validate import check_int
+
+    return StepSpec(check_int("--steps", steps, minimum=1, maximum=MAX_STEPS),
+                    check_int("--inner", DEFAULT_INNER if inner is None else inner, minimum=1, maximum=MAX_INNER))
+
+
 def _start(model_path: Path | None, dataset, hidden: tuple):
     """A saved Model to continue (checked against the data), or the layer sizes of a new network."""
     if model_path is None:
@@ -158,38 +187,46 @@ def _start(model_path: Path | None, dataset, hidden: tuple):
     return start
 
 
-def _train(start, dataset, config, seed: int):
-    """Train with a rich progress bar (loss and accuracies)."""
+def _train(start, dataset, config, seed: int, run_dir, cmd: str, source):
+    """The run stage (train, measure, save) with a rich progress bar (loss and accuracies)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from cubenet.cli.common import seed_rng
-    from cubenet.nn.train import train
+    from cubenet.run.experiment import run_experiment
 
     unit = "iteration" if config.optimizer == "lbfgs" else "epoch"
-    columns = (TextColumn(f"[bold]training[/bold] {unit}"), MofNCompleteColumn(), BarColumn(),
+    columns = (TextColumn(f"[bold]training[/bold] {unit}"), MofNCompleteColumn(), BarColumn(bar_width=12),
                TextColumn("{task.fields[info]}"), TimeElapsedColumn())
     with Progress(*columns, console=console(stderr=True), transient=False) as progress:
         task = progress.add_task("train", total=config.epochs, info="")
 
+        sampled = max(len(dataset.y_train), len(dataset.y_test)) > config.eval_points
+        sample = f" ({config.eval_points:,}-pt sample)" if sampled else ""
+
         def callback(epoch, history):
             progress.update(task, completed=epoch, info=f"loss {history.loss[-1]:.4f}  "
-                            f"train {history.train_accuracy[-1]:.1%}  test {history.test_accuracy[-1]:.1%}")
+                            f"train {history.train_accuracy[-1]:.1%}  test {history.test_accuracy[-1]:.1%}{sample}")
 
-        trained, history = train(start, dataset, config, rng=seed_rng(seed), callback=callback)
-        if not history.diverged:
-            progress.update(task, total=max(int(history.epochs[-1]), 1))
-    return trained, history
+        result = run_experiment(dataset, start, config, seed=seed, run_dir=run_dir, command=cmd, source=source,
+                                callback=callback)
+        m = result.metrics  # the final numbers, on every point: the same as the summary's
+        progress.update(task, total=max(int(result.history.epochs[-1]), 1),
+                        info=f"loss {result.history.loss[-1]:.4f}  train {m['train_accuracy']:.1%}  "
+                             f"test {m['test_accuracy']:.1%} (all)")
+    return result
 
 
-def _command(data, trained, config, seed, model_path, label_column, run_dir, no_render) -> str:
+def _command(data, start, config, seed, model_path, label_column, run_dir, no_render) -> str:
     """The exact command that reproduces this run (every setting explicit)."""
     parts = ["cubenet", "learn"]
     if data is not None:
         parts.append(str(data))
     if model_path is not None:
         parts += ["--model", str(model_path)]
+    elif hasattr(start, "n_steps"):  # a new step network (StepSpec)
+        parts += ["--steps", str(start.n_steps), "--inner", str(start.inner), "--init", config.init]
     else:
-        parts += ["--hidden", ",".join(str(s) for s in trained.sizes[1:-1]) or "none",
+        sizes = start.sizes if hasattr(start, "sizes") else start
+        parts += ["--hidden", ",".join(str(s) for s in sizes[1:-1]) or "none",
                   "--activation", config.activation if isinstance(config.activation, str) else config.activation[0],
                   "--init", config.init]
     parts += ["--optimizer", config.optimizer, "--epochs", str(config.epochs)]
@@ -230,12 +267,10 @@ def _render(run_dir: Path) -> list:
     return figures
 
 
-def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
-    import json
-
+def _summary(run_dir, dataset, result, figures) -> None:
     from rich.table import Table
 
-    metrics = json.loads((Path(run_dir) / "metrics.json").read_text(encoding="utf-8"))
+    model, history, metrics = result.model, result.history, result.metrics
     table = Table(title=f"cubenet learn: {dataset.name}", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column()
@@ -243,10 +278,15 @@ def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
     table.add_row("data", f"{dataset.name}, {len(dataset.y_train):,} train + {len(dataset.y_test):,} test, "
                   f"{dataset.n_features} features, {dataset.n_classes} classes" + (f"\nscramble: {scramble}" if scramble else ""))
     arch = " → ".join(str(s) for s in model.sizes)
-    table.add_row("network", f"{arch}  ({', '.join(model.activations) or 'linear'}, softmax output)")
+    arch += f"  ({', '.join(model.activations) or 'linear'}, softmax output)"
+    if getattr(model, "kind", "dense") == "steps":
+        d = model.dim
+        arch = (f"{model.n_steps} steps in {d}-D, each {d} → {model.inner} → {d}: h + relu(h·W + b)·V + c; "
+                f"then one flat cut → {model.sizes[-1]} classes (softmax)")
+    table.add_row("network", arch)
     training = model.config["training"]
     unit = "iterations" if training["optimizer"] == "lbfgs" else "epochs"
-    table.add_row("training", f"{training['optimizer']}, {metrics['epochs_run']} {unit}, {metrics['train_seconds']:.2f} s"
+    table.add_row("training", f"{training['optimizer']}, {metrics['epochs_run']} {unit}, {history.seconds[-1]:.2f} s"
                   f"\n{metrics['stop_reason']}")
     table.add_row("accuracy", f"train {metrics['train_accuracy']:.2%}   [bold]test {metrics['test_accuracy']:.2%}[/bold]")
     per_class = ", ".join(f"{name} {acc:.0%}" for name, acc in metrics["per_class_accuracy"].items() if acc is not None)
@@ -254,11 +294,8 @@ def _summary(run_dir, dataset, model, history, figures, no_render) -> None:
     if figures:
         table.add_row("figures", ", ".join(Path(f).name for f in figures))
     console().print(table)
-    from cubenet.cli.provenance import warn
-    from cubenet.cli.verdict import training_warnings
-
-    for line in training_warnings(model, dataset, history):  # a run at chance is saved, but never silently
-        warn(line)
+    for warning in result.warnings:  # a run at chance is saved, but never silently (cubenet.run.verdict)
+        console(stderr=True).print(f"[bold]Warning:[/bold] {warning}", highlight=False)
     typer.echo(f"run folder: {run_dir}")
     if figures:
         typer.echo(f"report: open {Path(run_dir) / 'report.html'} in a browser")

@@ -19,8 +19,9 @@ puzzles_app = typer.Typer(
 
 Dir = Annotated[Optional[Path], typer.Option("--dir", "-d", help="The workspace folder (default: the one you are in).",
                                              show_default=False)]
-Number = Annotated[Optional[str], typer.Argument(help="Puzzle number (or name); default: the puzzle whose folder you are "
-                                                      "in, else the first one not yet passed.", show_default=False)]
+Number = Annotated[Optional[str], typer.Argument(help="Puzzle number (or its name, e.g. twist-matrix); default: the "
+                                                      "puzzle whose folder you are in, else the first one not yet "
+                                                      "passed.", show_default=False)]
 
 #: how each check status reads to a learner
 VERDICTS = {
@@ -52,7 +53,8 @@ def _pick(number: Optional[str], puzzles, progress, ws, folder: Optional[Path]):
         return here
     puzzle = current_puzzle(progress, puzzles)
     if puzzle is None:
-        raise CubenetError("every puzzle is passed already; name one, e.g. 'cubenet puzzles check 16'")
+        raise CubenetError(f"every puzzle is passed already; name one, e.g. 'cubenet puzzles check "
+                           f"{puzzles[-1].number}'")
     return puzzle
 
 
@@ -258,7 +260,7 @@ def watch(
 
     Without a number it walks the unpassed puzzles in order; name one (or start it in its folder) to stay on it.
 
-    Example: [bold]cubenet puzzles watch[/bold]   or   [bold]cubenet puzzles watch 16[/bold]
+    Example: [bold]cubenet puzzles watch[/bold]   or   [bold]cubenet puzzles watch golf-cube[/bold]
     """
     from cubenet.workshop.puzzles import puzzle_here, save_progress
 

@@ -23,6 +23,9 @@ class What(str, Enum):
     curves = "curves"
     confusion = "confusion"
     digits = "digits"
+    steps = "steps"
+    lattice = "lattice"
+    flow = "flow"
     all = "all"
 
 
@@ -38,11 +41,15 @@ def render(
     what: Annotated[What, typer.Option(help="Which figure (named like its file): layers, grid (warped grid), "
                                        "animation (forward pass), training (last layer while training), unscramble "
                                        "(the unscrambling curve; also 'curve'), cube, boundary (2-D decision regions), curves "
-                                       "(loss/accuracy), confusion, digits, or all that apply.")] = What.all,
+                                       "(loss/accuracy), confusion, digits; for a step network steps (every step in the data's "
+                                       "own space), lattice (the cube's sticker grid through the steps), flow (the steps "
+                                       "animated); or all that apply.")] = What.all,
     fmt: Annotated[Format, typer.Option("--format", help="png or svg for pictures (animations then as GIF and "
                                         "HTML); gif or html for animations only.")] = Format.png,
     max_points: Annotated[int, typer.Option(help="Draw at most this many points per figure (the numbers always "
                                             "use every point).")] = 3000,
+    recompute: Annotated[bool, typer.Option("--recompute", help="Measure the per-layer numbers again and rewrite "
+                                            "metrics.json (by default render only reads them).")] = False,
 ):
     """Re-draw a saved run's figures and animations into its folder, without training again.
 
@@ -60,7 +67,7 @@ def render(
 
     warn_if_source_changed(run_dir)
     name = "unscramble" if what is What.curve else what.value
-    render_run(run_dir, what=name, fmt=fmt.value, max_points=max_points, callback=done)
+    render_run(run_dir, what=name, fmt=fmt.value, max_points=max_points, callback=done, recompute=recompute)
     n = len(set(touched))
     out.print(f"[bold]{n} file{'s' if n != 1 else ''}[/bold] written to {run_dir}")
 

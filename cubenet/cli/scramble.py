@@ -31,7 +31,7 @@ def scramble(
 ):
     """Generate a scrambled dataset file (.npz) and a preview picture beside it.
 
-    Example: [bold]cubenet scramble color-cube --twists 5 --n 6000 -o cube.npz[/bold]
+    Example: [bold]cubenet scramble color-cube --twists 5 --n 10000 -o cube5.npz[/bold]
     """
     from cubenet.cli.outputs import check_implicit_dataset, check_not_input, check_preview
     from cubenet.errors import CubenetError

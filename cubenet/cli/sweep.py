@@ -41,6 +41,8 @@ def sweep(
     scheduler: Annotated[Optional[str], typer.Option(help="A Dask scheduler address, e.g. tcp://HOST:8786 "
                                                      "(needs the 'dask' extra).", show_default=False)] = None,
     target: Annotated[float, typer.Option(help="The accuracy the 'smallest network' figure asks for.")] = 0.95,
+    keep_runs: Annotated[bool, typer.Option("--keep-runs", help="Also write every cell's full run folder "
+                                            "(OUTPUT/runs/KEY; render or report any of them).")] = False,
 ):
     """Run a grid of ordinary training runs and draw how much network each scramble needs.
 
@@ -78,7 +80,8 @@ def sweep(
     where = f"Dask at {scheduler}" if scheduler else f"{workers} worker{'s' * (workers > 1)}"
     console(stderr=True).print(f"{len(cells):,} cells ({done:,} already in {output / 'results.csv'}), on {where}")
     if done < len(cells):
-        _run_with_progress(cells, results, done, workers=workers, scheduler=scheduler, run_sweep=run_sweep)
+        _run_with_progress(cells, results, done, workers=workers, scheduler=scheduler, run_sweep=run_sweep,
+                           keep_runs=output / "runs" if keep_runs else None)
     report = output / "sweep.html"
     if done < len(cells) or not report.exists():
         report = write_sweep_report(output, target=target)[-1]
@@ -131,7 +134,8 @@ def _values_of_any_kind(text: str, option: str) -> tuple:
 def _preflight(grid, cells) -> None:
     """Validate every distinct dataset and training setting before the first run (one line on the first bad one)."""
     from cubenet.data.registry import make_dataset
-    from cubenet.nn.train import TrainConfig, check_config
+    from cubenet.nn.train import check_config
+    from cubenet.sweep.engine import cell_config
 
     seen_data, seen_train = set(), set()
     for cell in cells:
@@ -140,10 +144,10 @@ def _preflight(grid, cells) -> None:
             make_dataset(grid.data, 60, rng=0, **dict(cell.data_params))
         if cell.training not in seen_train:
             seen_train.add(cell.training)
-            check_config(TrainConfig(**dict(cell.training)))
+            check_config(cell_config(cell))
 
 
-def _run_with_progress(cells, results, done: int, *, workers, scheduler, run_sweep) -> None:
+def _run_with_progress(cells, results, done: int, *, workers, scheduler, run_sweep, keep_runs) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     counts = {"failed": 0}
@@ -158,7 +162,7 @@ def _run_with_progress(cells, results, done: int, *, workers, scheduler, run_swe
             remaining = progress.tasks[0].total - progress.tasks[0].completed
             progress.update(task, info=f"failed {counts['failed']}  remaining {remaining:,.0f}")
 
-        run_sweep(cells, results, workers=workers, scheduler=scheduler, callback=callback)
+        run_sweep(cells, results, workers=workers, scheduler=scheduler, callback=callback, keep_runs=keep_runs)
 
 
 def register(app: typer.Typer) -> None:

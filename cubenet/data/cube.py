@@ -9,12 +9,24 @@ rotations x, y, z follow R, U, F.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from cubenet.data.dataset import Dataset, make_meta, train_test_split
-from cubenet.data.moves import Move, MoveKind, as_moves, format_scramble, invert, register_move
+from cubenet.data.moves import (
+    Move,
+    MoveKind,
+    Notation,
+    apply_moves,
+    as_moves,
+    format_scramble,
+    invert,
+    register_move,
+    register_notation,
+)
 from cubenet.errors import CubenetError
-from cubenet.validate import check_number
+from cubenet.validate import check_fraction, check_int, check_number, is_integer
 
 FACES = "URFDLB"  #: class order = facelet order
 FACE_NORMALS = {
@@ -73,6 +85,17 @@ for _kind in _TURNS:
         fmt=_fmt_turn(_kind), doc=f"Singmaster turn {_kind}",
     ))
 
+_SINGMASTER = re.compile(rf"^([{''.join(_TURNS)}])(2'|2|')?$")
+
+
+def parse_turn(token: str) -> Move | None:
+    """A Singmaster token (``R``, ``U'``, ``F2``, ``x``) as a Move of quarter turns, or None for any other token."""
+    m = _SINGMASTER.match(token)
+    return None if m is None else Move(m.group(1), ({"": 1, "2": 2, "2'": 2, "'": 3}[m.group(2) or ""],))
+
+
+register_notation(Notation("singmaster", parse_turn, "Singmaster turns (U D L R F B M E S x y z with ' or 2)"))
+
 
 def random_scramble(twists: int, *, rng=None) -> tuple[Move, ...]:
     """An honest random scramble of ``twists`` face turns.
@@ -80,7 +103,7 @@ def random_scramble(twists: int, *, rng=None) -> tuple[Move, ...]:
     Never turns the same face twice in a row and never a third turn on one axis after two
     (``R L R'``), so no twist cancels or merges with another: N twists really are N.
     """
-    twists = check_count("twists", twists, maximum=10_000)
+    twists = check_int("twists", twists, minimum=0, maximum=10_000)
     rng = np.random.default_rng(rng)
     moves: list[Move] = []
     for _ in range(twists):
@@ -118,8 +141,6 @@ def sticker_centers() -> tuple[np.ndarray, str]:
 
 def permutation(moves) -> np.ndarray:
     """Sticker permutation of a scramble: ``perm[i]`` is the solved sticker now in slot ``i``."""
-    from cubenet.data.moves import apply_moves
-
     centers, _ = sticker_centers()
     moved = apply_moves(centers, moves)
     slot_of = {tuple(np.round(2 * c).astype(int)): i for i, c in enumerate(centers)}
@@ -165,7 +186,7 @@ def sample_surface(n_samples: int, *, gap: float = 0.0, rng=None) -> tuple[np.nd
 
 
 def check_count(name: str, value, *, minimum: int = 0, maximum: int) -> int:
-    """Validate an integer count parameter, naming it and echoing the value."""
+    """Kept only for ``cubenet.data.digits`` (whose owner moves it to :mod:`cubenet.validate`); do not use."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise CubenetError(f"{name} must be an integer, got {value!r}")
     if not minimum <= value <= maximum:
@@ -174,7 +195,7 @@ def check_count(name: str, value, *, minimum: int = 0, maximum: int) -> int:
 
 
 def make_color_cube(
-    n_samples: int = 6000,
+    n_samples: int = 10_000,
     *,
     twists: int | None = None,
     moves=None,
@@ -208,14 +229,13 @@ def make_color_cube(
         ``X_*`` of shape (n, 3), ``y_*`` in 0..5 (classes in URFDLB order). Applying
         ``meta["inverse"]`` to a noise-free X restores the solved, linearly separable cube.
     """
-    seed = rng if isinstance(rng, (int, np.integer)) else None
-    n_samples = check_count("n_samples", n_samples, minimum=12, maximum=10_000_000)
+    seed = rng if is_integer(rng) else None
+    n_samples = check_int("n_samples", n_samples, minimum=12, maximum=10_000_000)
     if moves is not None and twists is not None:
         raise CubenetError("give either twists or moves, not both")
     noise = check_number("noise", noise, minimum=0, maximum=1,
                          advice="the cube's side is 3, and 0.1 already blurs the stickers")
-    if not (np.isfinite(gap) and 0 <= gap < 1):
-        raise CubenetError(f"gap must be at least 0 and below 1 (a fraction of a cubie's edge), got {gap}")
+    gap = check_fraction("gap", gap, inclusive_one=False, advice="it is a fraction of a cubie's edge")
     rng = np.random.default_rng(rng)
     scramble_rng, points_rng, noise_rng, split_rng = rng.spawn(4)
     if moves is None:
@@ -225,15 +245,13 @@ def make_color_cube(
         for m in scramble:
             if m.spec.dim != 3:
                 raise CubenetError(f"move {str(m)!r} is not a cube move")
-    from cubenet.data.moves import apply_moves
-
     X, y = sample_surface(n_samples, gap=gap, rng=points_rng)
     X = apply_moves(X, scramble)
     if noise > 0:
         X = X + noise_rng.normal(scale=noise, size=X.shape)
     meta = make_meta(
         "color-cube", kind="cube", seed=seed,
-        params={"n_samples": n_samples, "twists": len(scramble), "noise": float(noise), "gap": float(gap),
+        params={"n_samples": n_samples, "twists": len(scramble), "noise": noise, "gap": gap,
                 "test_fraction": test_fraction},
         scramble=format_scramble(scramble), inverse=format_scramble(invert(scramble)),
         facelets=facelets(scramble), faces=FACES,

@@ -1,11 +1,11 @@
 """Invertible geometric moves, their notation, and scrambles (ordered lists of moves).
 
 A move is a frozen record ``Move(kind, params)``. Its *kind* knows how to apply it to points,
-how to invert its parameters and how to print it. Cube face turns use Singmaster notation
-(``R``, ``U'``, ``F2``); parametric moves print as ``name(p1,p2,…)`` (``swirl(1.5)``).
-A scramble is a tuple of moves; it prints as one string and parses back exactly.
-Move kinds register themselves in :data:`MOVE_KINDS` (the cube's in :mod:`cubenet.data.cube`,
-the planar ones in :mod:`cubenet.data.planar`).
+how to invert its parameters and how to print it. A scramble is a tuple of moves; it prints as one
+string and parses back exactly. This module knows no family of moves: each family registers its
+kinds (:func:`register_move`) and the way its tokens are written (:func:`register_notation`) when it
+is imported, and ``cubenet.data`` imports every family. A family whose kinds take arguments can
+write them the generic way, ``name(p1,p2,…)``, read by :func:`parse_parametric` and each kind's ``parse``.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ class Move:
 
     @property
     def spec(self) -> MoveKind:
-        _ensure_kinds_loaded()
+        if self.kind not in MOVE_KINDS:
+            raise CubenetError(f"unknown move kind {self.kind!r}; known: {', '.join(sorted(MOVE_KINDS))}")
         return MOVE_KINDS[self.kind]
 
     def __str__(self) -> str:
@@ -60,8 +61,21 @@ class Move:
         return self.spec.apply(X, self.params)
 
 
+@dataclass(frozen=True)
+class Notation:
+    """How one family writes its moves as tokens.
+
+    parse : token -> Move, or None when the token is not written in this notation.
+    advice : how to write such moves, for the message about a token no notation reads.
+    """
+
+    name: str
+    parse: Callable[[str], "Move | None"]
+    advice: str
+
+
 MOVE_KINDS: dict[str, MoveKind] = {}
-_SINGMASTER = re.compile(r"^([UDLRFBMESxyz])(2'|2|')?$")
+NOTATIONS: dict[str, Notation] = {}
 _PARAMETRIC = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\((.*)\)$")
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\([^)]*\)|\S+")
 
@@ -74,16 +88,21 @@ def register_move(kind: MoveKind) -> MoveKind:
     return kind
 
 
-def _ensure_kinds_loaded() -> None:
-    """Import the modules that register move kinds (cheap after the first call)."""
-    import importlib
+def register_notation(notation: Notation) -> Notation:
+    """Add a family's notation; tokens are offered to the notations in the order they were registered."""
+    if notation.name in NOTATIONS and NOTATIONS[notation.name] is not notation:
+        raise ValueError(f"notation {notation.name!r} is already registered")
+    NOTATIONS[notation.name] = notation
+    return notation
 
-    for module in ("cubenet.data.cube", "cubenet.data.planar"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as exc:  # a family not built yet
-            if exc.name != module:
-                raise
+
+def parse_parametric(token: str) -> Move | None:
+    """``name(p1,p2,…)`` for a registered kind with a ``parse``; None for any other token."""
+    m = _PARAMETRIC.match(token)
+    if not (m and m.group(1) in MOVE_KINDS and MOVE_KINDS[m.group(1)].parse is not None):
+        return None
+    args = [a.strip() for a in m.group(2).split(",")] if m.group(2).strip() else []
+    return Move(m.group(1), MOVE_KINDS[m.group(1)].parse(args))
 
 
 #: the largest magnitude of a move's numeric argument (angles in degrees, radii, shears, …)
@@ -106,25 +125,16 @@ def parse_float(text: str) -> float:
 
 def parse_move(token: str, position: int = 1, text: str | None = None) -> Move:
     """Parse one notation token (``R'``, ``F2``, ``swirl(1.5)``) into a Move."""
-    _ensure_kinds_loaded()
     where = f" at position {position}" + (f" in {text!r}" if text is not None else "")
-    m = _SINGMASTER.match(token)
-    if m:
-        suffix = m.group(2) or ""
-        turns = {"": 1, "2": 2, "2'": 2, "'": 3}[suffix]
-        return Move(m.group(1), (turns,))
-    m = _PARAMETRIC.match(token)
-    if m and m.group(1) in MOVE_KINDS and MOVE_KINDS[m.group(1)].parse is not None:
-        args = [a.strip() for a in m.group(2).split(",")] if m.group(2).strip() else []
+    for notation in NOTATIONS.values():
         try:
-            return Move(m.group(1), MOVE_KINDS[m.group(1)].parse(args))
+            move = notation.parse(token)
         except CubenetError as exc:
             raise CubenetError(f"bad move {token!r}{where}: {exc}") from None
-    known = ", ".join(sorted(k for k, v in MOVE_KINDS.items() if v.parse is not None))
-    raise CubenetError(
-        f"bad move token {token!r}{where}; use Singmaster turns (U D L R F B M E S x y z with ' or 2)"
-        + (f" or one of {known} with arguments, e.g. swirl(1.5)" if known else "")
-    )
+        if move is not None:
+            return move
+    advice = " or ".join(n.advice for n in NOTATIONS.values()) or "no family of moves is loaded"
+    raise CubenetError(f"bad move token {token!r}{where}; use {advice}")
 
 
 def parse_scramble(text: str) -> tuple[Move, ...]:

@@ -70,13 +70,22 @@ from dataclasses import replace
 
 import numpy as np
 
-from cubenet.data.cube import check_count
 from cubenet.data.dataset import Dataset, make_meta, train_test_split
 from cubenet.data.moves import (
-    Move, MoveKind, apply_moves, as_moves, format_scramble, invert, parse_float, register_move,
+    Move,
+    MoveKind,
+    Notation,
+    apply_moves,
+    as_moves,
+    format_scramble,
+    invert,
+    parse_float,
+    parse_parametric,
+    register_move,
+    register_notation,
 )
 from cubenet.errors import CubenetError
-from cubenet.validate import check_number
+from cubenet.validate import check_int, check_number, is_integer
 
 #: disc and ring twists fade out over this fraction of their radius / width
 FALLOFF = 0.5
@@ -245,6 +254,8 @@ PLANAR_MOVES = {
 for _name, (_apply, _invert, _args, _check, _doc) in PLANAR_MOVES.items():
     register_move(MoveKind(name=_name, dim=2, apply=_apply, invert=_invert, fmt=_fmt(_name),
                            parse=_parser(_name, _args, _check), doc=f"{_name}({','.join(_args)}): {_doc}"))
+register_notation(Notation("planar", parse_parametric,
+                           f"one of {', '.join(sorted(PLANAR_MOVES))} with arguments, e.g. swirl(1.5)"))
 
 
 def move(name: str, *params) -> Move:
@@ -260,7 +271,7 @@ def random_moves(twists: int, *, rng=None) -> tuple[Move, ...]:
     Disc twists (half of them), ring twists, swirls and waves, with parameters rounded to two
     decimals so the scramble string stays readable.
     """
-    twists = check_count("twists", twists, maximum=1000)
+    twists = check_int("twists", twists, minimum=0, maximum=1000)
     rng = np.random.default_rng(rng)
 
     def r(lo, hi, sign=False, digits=2):
@@ -369,12 +380,6 @@ def _moves(spec) -> tuple[Move, ...]:
 
 
 # -------------------------------------------------------------------------------------- generators
-def _check_fraction(name: str, value, maximum: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not 0 <= value <= maximum:
-        raise CubenetError(f"{name} must be a number between 0 and {maximum}, got {value!r}")
-    return float(value)
-
-
 def _scramble(signature, twists, moves, rng) -> tuple[Move, ...]:
     """The signature moves plus ``twists`` random ones, or exactly ``moves`` when given."""
     if moves is not None and twists is not None:
@@ -406,11 +411,11 @@ def build(name: str, sample, signature, *, n_samples, n_classes, class_names, pa
     the familiar final picture, which is then pulled back through the signature so that the
     solved arrangement is whatever the signature's inverse makes of it.
     """
-    seed = rng if isinstance(rng, (int, np.integer)) else None
-    n_samples = check_count("n_samples", n_samples, minimum=4 * n_classes, maximum=10_000_000)
+    seed = rng if is_integer(rng) else None
+    n_samples = check_int("n_samples", n_samples, minimum=4 * n_classes, maximum=10_000_000)
     noise = check_number("noise", noise, minimum=0, maximum=1,
                          advice="the pictures span about 2, and 0.1 already blurs them")
-    label_noise = _check_fraction("label_noise", label_noise, 0.5)
+    label_noise = check_number("label_noise", label_noise, minimum=0, maximum=0.5)
     rng = np.random.default_rng(rng)
     scramble_rng, label_rng, points_rng, noise_rng, flip_rng, split_rng = rng.spawn(6)
     scramble = _scramble(signature, twists, moves, scramble_rng)
@@ -466,9 +471,8 @@ def make_spirals(n_samples: int = 2000, *, arms: int = 2, turns: float = 1.5, tw
     Dataset
         ``X_*`` of shape (n, 2), ``y_*`` in 0..arms-1; ``meta["inverse"]`` restores the wedges.
     """
-    arms = check_count("arms", arms, minimum=2, maximum=12)
-    if not (isinstance(turns, (int, float)) and 0 <= turns <= 10):
-        raise CubenetError(f"turns must be a number between 0 and 10, got {turns!r}")
+    arms = check_int("arms", arms, minimum=2, maximum=12)
+    check_number("turns", turns, minimum=0, maximum=10)
     signature = (move("swirl", round(2 * np.pi * turns, 4)),)
     return build("spirals", lambda y, g: solved_wedges(y, arms, rng=g), signature, n_samples=n_samples,
                  n_classes=arms, class_names=[f"arm {j + 1}" for j in range(arms)],
@@ -497,7 +501,7 @@ def make_circles(n_samples: int = 2000, *, classes: int = 2, twists: int | None 
     Parameters are those of :func:`make_spirals`, with ``classes`` (2 to 8) the number of rings.
     ``X_*`` has shape (n, 2) within the unit disc (before noise and twists).
     """
-    classes = check_count("classes", classes, minimum=2, maximum=8)
+    classes = check_int("classes", classes, minimum=2, maximum=8)
     return build("circles", lambda y, g: rings_picture(y, classes, rng=g), _moves(CIRCLES_SIGNATURE),
                  n_samples=n_samples, n_classes=classes,
                  class_names=[f"ring {j + 1}" for j in range(classes)], params={"classes": classes},
@@ -514,7 +518,7 @@ def make_checker(n_samples: int = 2000, *, cells: int = 4, twists: int | None = 
     other parameters are those of :func:`make_spirals`. The solved board has all class-0 cells
     on top; column and row flips make the checkerboard.
     """
-    cells = check_count("cells (squares per side)", cells, minimum=2, maximum=12)
+    cells = check_int("cells (squares per side)", cells, minimum=2, maximum=12)
     if cells % 2:
         raise CubenetError(f"checker needs an even number of cells per side (--cells), got {cells}")
     return _board("checker", cells, params={"cells": cells}, twists=twists, moves=moves, noise=noise,
@@ -545,7 +549,7 @@ def make_blobs(n_samples: int = 2000, *, classes: int = 3, twists: int | None = 
 
     Parameters are those of :func:`make_spirals`, with ``classes`` (2 to 12) blobs.
     """
-    classes = check_count("classes", classes, minimum=2, maximum=12)
+    classes = check_int("classes", classes, minimum=2, maximum=12)
     return build("blobs", lambda y, g: blob_points(y, classes, rng=g), (), n_samples=n_samples,
                  n_classes=classes, class_names=[f"blob {j + 1}" for j in range(classes)],
                  params={"classes": classes}, solved=f"{classes} round blobs on a circle", twists=twists,

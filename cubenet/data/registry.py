@@ -60,6 +60,7 @@ GENERATORS: dict[str, GeneratorSpec] = {
             {"twists": "random face turns (default 3)", "moves": "explicit scramble, e.g. \"R U F'\"",
              "noise": "Gaussian jitter after the moves (default 0)",
              "gap": "bare border around each sticker, fraction of a cubie (default 0; a real cube ~0.1)"},
+            default_n=10_000,  # the same cube 'cubenet learn' makes without data
         ),
         *_planar_specs(),
         GeneratorSpec(

@@ -203,8 +203,13 @@ def forward_params(params, h, activations) -> list[LayerTrace]:
 def forward(model: Model, X) -> list[LayerTrace]:
     """The full trace of ``X`` (n, n_in) through the network: one LayerTrace per layer, input not included.
 
-    The last entry's ``post`` holds the softmax class probabilities, shape (n, n_classes).
+    The last entry's ``post`` holds the softmax class probabilities, shape (n, n_classes). A step
+    network (:mod:`cubenet.nn.steps`) gives one StepTrace per step, then its head.
     """
+    if getattr(model, "kind", "dense") == "steps":
+        from cubenet.nn.steps import forward as forward_steps
+
+        return forward_steps(model, X)
     return forward_params(model.params, standardize(model, X), model.activations)
 
 

@@ -36,6 +36,8 @@ OPTIMIZERS = ("adam", "sgd", "momentum", "lbfgs")
 SCHEDULES = ("constant", "cosine")
 #: learning rate used when ``TrainConfig.lr`` is None
 DEFAULT_LR = {"adam": 0.01, "sgd": 0.1, "momentum": 0.05, "lbfgs": None}
+#: epochs when none are given (L-BFGS: iterations); what ``cubenet learn`` uses
+DEFAULT_EPOCHS = {"adam": 60, "sgd": 60, "momentum": 60, "lbfgs": 300}
 MAX_LR = 10.0
 #: the largest weight decay (l2 = 1 already pulls every weight to nearly 0)
 MAX_L2 = 10.0
@@ -59,6 +61,8 @@ class TrainConfig:
     schedule : "cosine" (anneal the learning rate from ``lr`` towards 0 over ``epochs``; reaches sharper
         boundaries than a constant rate) or "constant"
     l2 : weight decay, the loss gets ``l2/2 · Σ‖W‖²``
+    motion : step networks only (:mod:`cubenet.nn.steps`): the loss gets ``motion/2 · mean Σ_steps ‖Δ‖²``,
+        how far each step moves the points, so the steps stay small moves; None = the step default
     target_accuracy : stop once the training accuracy reaches this (0..1), or None
     patience : stop when the training loss has not improved by ``tol`` for this many epochs, or None
     tol : the loss improvement that counts for ``patience``; for L-BFGS also the gradient tolerance
@@ -79,6 +83,7 @@ class TrainConfig:
     lr: float | None = None
     schedule: str = "cosine"
     l2: float = 0.0
+    motion: float | None = None
     momentum: float = 0.9
     nesterov: bool = False
     beta1: float = 0.9
@@ -136,7 +141,7 @@ def check_config(config: TrainConfig) -> TrainConfig:
 
     if not isinstance(config, TrainConfig):
         fail(f"config must be a TrainConfig, e.g. TrainConfig(epochs=60, lr=0.01), got {type(config).__name__}")
-    for name in ("lr", "l2", "momentum", "beta1", "beta2", "epsilon", "tol", "max_weight", "target_accuracy"):
+    for name in ("lr", "l2", "motion", "momentum", "beta1", "beta2", "epsilon", "tol", "max_weight", "target_accuracy"):
         value = getattr(config, name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating))):
             fail(f"{name} must be a number, got {value!r}")
@@ -163,6 +168,8 @@ def check_config(config: TrainConfig) -> TrainConfig:
         fail(f"unknown learning-rate schedule {config.schedule!r}; choose from {', '.join(SCHEDULES)}")
     if not (np.isfinite(config.l2) and 0 <= config.l2 <= MAX_L2):
         fail(f"l2 must be a number between 0 and {MAX_L2:g}, got {config.l2}; typical values are 1e-4 to 1e-2")
+    if config.motion is not None and not (np.isfinite(config.motion) and 0 <= config.motion <= MAX_L2):
+        fail(f"motion must be a number between 0 and {MAX_L2:g} (or None for the step default), got {config.motion}")
     if not 0 <= config.momentum < 1:
         fail(f"momentum must be in [0, 1), got {config.momentum}")
     if not (0 <= config.beta1 < 1 and 0 <= config.beta2 < 1 and config.epsilon > 0):
@@ -397,7 +404,7 @@ class _Kernels:
         return self.buffers(m)[2][-1]
 
     def evaluate(self, Xt, y) -> tuple[float, float]:
-        """Mean cross-entropy (without L2) and accuracy of the current parameters on a whole set, in chunks.
+        """Mean cross-entropy (plus any :meth:`penalty`, without L2) and accuracy of the current parameters, in chunks.
 
         A sample counts as correct when its true class is the prediction, ``argmax`` of the logits (the first
         of tied classes, as :func:`~cubenet.nn.network.predict` does); a tie is not a win for every class.
@@ -409,11 +416,16 @@ class _Kernels:
             z = self.forward(Xt[:, start: start + m], m)
             zy = np.take(z, yc * m + np.arange(m))  # each sample's shifted logit of its true class
             correct += int(np.count_nonzero(z.argmax(axis=0) == yc))
+            total += self.penalty(m)
             S = self.buffers(m)[5]
             np.exp(z, out=z)
             np.add.reduce(z, axis=0, keepdims=True, out=S)
             total += float(np.sum(np.log(S), dtype=np.float64)) - float(np.sum(zy, dtype=np.float64))
         return total / n, correct / n
+
+    def penalty(self, m: int) -> float:
+        """Any term the loss adds for the last forward pass of ``m`` samples (none here; see StepKernels)."""
+        return 0.0
 
     def l2_term(self, l2: float) -> float:
         if not l2:
@@ -566,10 +578,13 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
 
     Parameters
     ----------
-    model_or_sizes : Model (continue training it) or sequence of int ``(n_in, h1, …, n_out)``
+    model_or_sizes : Model (continue training it) or sequence of int ``(n_in, h1, …, n_out)``; or a step
+        network: ``cubenet.nn.steps.StepSpec(n_steps, inner)`` for a new one, a StepModel to continue
     dataset : cubenet Dataset
     config : TrainConfig
-    rng : None, int or numpy Generator (initial weights, minibatch order, evaluation subsets)
+    rng : None, int or numpy Generator, split into the initial weights, the minibatch order and the evaluation
+        subsets; or a mapping ``{"init": …, "batches": …, "evaluation": …}`` of three independent streams
+        (as :class:`cubenet.run.experiment.Seeds` gives, so that each is recorded and can vary alone)
     callback : called as ``callback(epoch, history)`` after every epoch (epoch 0 included); returning
         True stops training there (the model of that epoch is returned, as with any other stop)
 
@@ -591,11 +606,9 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
     validate(dataset, "the training dataset", quote=False)
     if callback is not None and not callable(callback):
         raise CubenetError(f"callback must be a function callback(epoch, history), got {callback!r}")
-    init_rng, order_rng, eval_rng = np.random.default_rng(rng).spawn(3)
-    model, Xt, Xte = _prepare(model_or_sizes, dataset, config, init_rng)
+    init_rng, order_rng, eval_rng = training_streams(rng)
+    model, Xt, Xte, k, config = _setup(model_or_sizes, dataset, config, init_rng)
     y, yte = np.asarray(dataset.y_train, dtype=np.intp), np.asarray(dataset.y_test, dtype=np.intp)
-    k = _Kernels(model.sizes, model.activations, config.dtype)
-    k.set_params(model.params)
     if config.optimizer == "lbfgs":
         import scipy.optimize  # noqa: F401  (loads scipy's own OpenBLAS now, so that it is limited too)
     with np.errstate(all="ignore"), single_blas_thread():
@@ -613,6 +626,41 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
         "sizes": list(model.sizes), "activations": list(model.activations), "training": settings,
         "epochs_run": int(history.epochs[-1]), "stop_reason": history.stop_reason})
     return trained, history
+
+
+TRAINING_STREAMS = ("init", "batches", "evaluation")
+
+
+def training_streams(rng) -> tuple[np.random.Generator, ...]:
+    """The trainer's three random streams (initial weights, minibatch order, evaluation subsets)."""
+    if isinstance(rng, dict):
+        missing = [name for name in TRAINING_STREAMS if name not in rng]
+        if missing:
+            raise CubenetError(f"rng mapping lacks the stream(s) {', '.join(missing)}; give all of "
+                               f"{', '.join(TRAINING_STREAMS)}")
+        return tuple(np.random.default_rng(rng[name]) for name in TRAINING_STREAMS)
+    return tuple(np.random.default_rng(rng).spawn(3))
+
+
+def _setup(model_or_sizes, dataset, config: TrainConfig, rng):
+    """The starting model, the standardised data as columns, kernels holding the model's parameters, the config.
+
+    A step network (a ``StepSpec`` or ``StepModel``, see :mod:`cubenet.nn.steps`) has its own kernels
+    with the same interface (:mod:`cubenet.nn.step_train`), and ``config.motion`` resolved.
+    """
+    from cubenet.nn import step_train
+
+    if step_train.wants_steps(model_or_sizes):
+        config = dataclasses.replace(config, motion=step_train.motion_of(config))
+        model, Xt, Xte = step_train.prepare(model_or_sizes, dataset, config, rng)
+        return model, Xt, Xte, step_train.kernels(model, config), config
+    if config.motion:
+        raise CubenetError(f"motion={config.motion:g} is a penalty on the moves of a step network; "
+                           "this is a layered network, so leave motion unset")
+    model, Xt, Xte = _prepare(model_or_sizes, dataset, config, rng)
+    k = _Kernels(model.sizes, model.activations, config.dtype)
+    k.set_params(model.params)
+    return model, Xt, Xte, k, config
 
 
 def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder) -> None:
@@ -640,6 +688,7 @@ def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder)
             for op in plan:
                 op()
             step()
+        flush_subnormal(*step.state)  # once per epoch: cheap, and keeps late epochs as fast as early ones
         if rec.record(epoch):
             return
 
@@ -670,6 +719,7 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
             add_l2()
             np.multiply(g, rate["lr"], out=tmp)
             np.subtract(theta, tmp, out=theta)
+        step.state = (theta,)
         return step
     if config.optimizer == "momentum":
         vel = np.zeros_like(theta)
@@ -686,6 +736,7 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
                 np.add(theta, g, out=theta)
             else:
                 np.add(theta, vel, out=theta)
+        step.state = (theta, vel)
         return step
     # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) stored as the rows of one array and
     # updated together from the rows (g, g²) of ``k.grad2``: the same update in fewer calls
@@ -713,7 +764,25 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
         np.divide(moments[0], tmp, out=tmp)
         np.multiply(tmp, lr_t, out=tmp)
         np.subtract(theta, tmp, out=theta)
+    step.state = (theta, moments)
     return step
+
+
+def flush_subnormal(*arrays) -> int:
+    """Set entries smaller than :data:`FLUSH_BELOW` in magnitude to zero, in place; return how many were set.
+
+    With L2, dead units' weights and their optimiser moments decay geometrically towards subnormal
+    floats, which x86 CPUs handle tens of times slower; zero is what they are heading to anyway.
+    """
+    flushed = 0
+    for a in arrays:
+        tiny = np.abs(a) < FLUSH_BELOW
+        tiny &= a != 0
+        count = int(np.count_nonzero(tiny))
+        if count:
+            a[tiny] = 0
+            flushed += count
+    return flushed
 
 
 def _run_lbfgs(k: _Kernels, Xt, y, config: TrainConfig, rec: _Recorder) -> None:
@@ -739,7 +808,7 @@ def _run_lbfgs(k: _Kernels, Xt, y, config: TrainConfig, rec: _Recorder) -> None:
             total -= float(np.sum(np.take(Z[-1], flat), dtype=np.float64))
             for op in backward_ops:
                 op()
-            total += float(np.sum(np.log(S), dtype=np.float64))
+            total += float(np.sum(np.log(S), dtype=np.float64)) + k.penalty(len(flat))
             np.add(gsum, k.grad, out=gsum)
         np.multiply(gsum, 1.0 / n, out=gsum)
         if l2:

@@ -85,7 +85,7 @@ def main(argv=None) -> None:
         count += 1
     print(f"state endpoint: {count / (time.perf_counter() - start):,.0f} requests/s (one keep-alive client)")
     before = rss_mb()
-    for i in range(args.trainings):
+    for _ in range(args.trainings):
         client.train_and_follow("measure-memory")
     print(f"memory: {before:.0f} MB after 5 trainings, {rss_mb():.0f} MB after {args.trainings} more in a row")
     server.manager.shutdown()

@@ -219,12 +219,25 @@ def dataset_payload(dataset) -> dict:
 
 
 def save_job(job, target: Path) -> Path:
-    """A finished training as a normal run folder (the code path of ``cubenet learn``)."""
+    """A finished training as a normal run folder (the code path of ``cubenet learn``): the same files,
+    byte for byte, as the page's command writes (the live view kept every epoch's parameters; the folder
+    keeps the snapshots ``cubenet learn`` keeps)."""
+    import dataclasses
+
+    from cubenet.nn.train import snapshot_schedule
+    from cubenet.run.experiment import Seeds
     from cubenet.run.folder import save_run
 
     model, history = job.result
+    config = job.train.config()
+    wanted = set(snapshot_schedule(config.epochs, config.n_snapshots))
+    snapshots = tuple(s for s in history.snapshots if s[0] in wanted) + (history.snapshots[-1],)
+    snapshots = tuple(dict((e, (e, p)) for e, p in snapshots).values())  # the final one once
+    history = dataclasses.replace(history, snapshots=snapshots)
+    training = {**model.config["training"], "snapshot_epochs": config.snapshot_epochs}
+    model = dataclasses.replace(model, config={**model.config, "training": training})
     return save_run(target, job.dataset, model, history, command=job.command + f" -o {target}",
-                    seed=job.train.seed, config=model.config)
+                    seed=Seeds(job.train.seed), config=model.config)
 
 
 def serve(manager: Manager, *, host: str, port: int, runs_root: Path, page: str, open_browser: bool,

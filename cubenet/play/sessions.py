@@ -139,9 +139,7 @@ class Manager:
 def _train(job: Job) -> None:
     """The training thread: cubenet's trainer, its callback turned into events; never raises."""
     from cubenet.nn.train import train
-    from cubenet.run.folder import compute_metrics
-
-    _, train_seed = np.random.SeedSequence(job.train.seed).spawn(2)
+    from cubenet.run.experiment import Seeds, final_metrics
     last = {"params": -1.0, "probes": -1.0}
 
     def callback(epoch, history):
@@ -167,8 +165,8 @@ def _train(job: Job) -> None:
         # every epoch keeps its parameters, so the views can follow training
         config = dataclasses.replace(config, snapshot_epochs=tuple(range(config.epochs + 1)))
         sizes = (job.dataset.n_features, *job.train.hidden, job.dataset.n_classes)
-        model, history = train(sizes, job.dataset, config, rng=np.random.default_rng(train_seed), callback=callback)
-        metrics = compute_metrics(model, job.dataset, history)
+        model, history = train(sizes, job.dataset, config, rng=Seeds(job.train.seed).training(), callback=callback)
+        metrics = final_metrics(model, job.dataset, history)
         job.result = (model, history)
         reason = getattr(job, "state_reason", None) or history.stop_reason
         state = "failed" if history.diverged else "stopped" if job.stop.is_set() or reason.startswith("stopped") else "done"

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 from cubenet.errors import CubenetError
-from cubenet.validate import check_count, check_int, check_int_list
+from cubenet.validate import check_count, check_int, check_int_list, check_type
 
 #: a dataset the page builds has at most this many points (the default cube has 10,000)
 MAX_POINTS = 50_000
@@ -48,16 +46,11 @@ class TrainSpec:
 
 
 def _object(body: dict, key: str) -> dict:
-    value = body.get(key, {})
-    if not isinstance(value, dict):
-        raise CubenetError(f"{key} must be an object, got {type(value).__name__}")
-    return value
+    return check_type(key, body.get(key, {}), dict, what="an object")
 
 
 def _scalar(name: str, value):
-    if isinstance(value, (bool, int, float, str)) or value is None:
-        return value
-    raise CubenetError(f"{name} must be a number or a string, got {type(value).__name__}")
+    return check_type(name, value, (bool, int, float, str, type(None)), what="a number or a string")
 
 
 def parse_data(body: dict, *, launch=None) -> DataSpec:
@@ -71,8 +64,7 @@ def parse_data(body: dict, *, launch=None) -> DataSpec:
         if launch is None:
             raise CubenetError("no data file was given at launch; choose a dataset to scramble")
         return DataSpec(LAUNCH_FILE, None, (), seed)
-    if not isinstance(name, str):
-        raise CubenetError(f"data name must be a string, got {type(name).__name__}")
+    check_type("data name", name, str, what="a string")
     get_generator(name)
     n = data.get("n")
     n = None if n is None else check_count("n", n, minimum=20, maximum=MAX_POINTS)
@@ -87,8 +79,11 @@ def build_dataset(spec: DataSpec, *, launch=None):
 
     if spec.name == LAUNCH_FILE:
         return launch
-    data_seed, _ = np.random.SeedSequence(spec.seed).spawn(2)
-    return make_dataset(spec.name, spec.n_samples, rng=np.random.default_rng(data_seed), **dict(spec.params))
+    from cubenet.run.experiment import Seeds
+
+    dataset = make_dataset(spec.name, spec.n_samples, rng=Seeds(spec.seed).rng("data"), **dict(spec.params))
+    dataset.meta["seed"] = spec.seed  # exactly what 'cubenet scramble … --seed SEED' writes
+    return dataset
 
 
 def parse_train(body: dict, dataset) -> TrainSpec:

@@ -52,6 +52,10 @@ METRICS = {
     "stop_reason": (_text, "text"),
     "epochs_run": (_count, "a whole number >= 0"),
     "train_seconds": (lambda v: _number(v) and v >= 0, "a number of seconds >= 0"),
+    "warnings": (_list_of(_text), "a list of text"),
+    "layers": (_list_of(lambda v: isinstance(v, dict)), "a list of objects, one per layer"),
+    "layer_epochs": (lambda v: isinstance(v, dict), "an object"),
+    "probe": (lambda v: isinstance(v, dict), "an object"),
 }
 
 INFO = {
@@ -61,6 +65,13 @@ INFO = {
     "dataset": (lambda v: isinstance(v, dict), "an object"),
     "config": (lambda v: isinstance(v, dict), "an object"),
     "created": (_text, "text"),
+    "seeds": (lambda v: isinstance(v, dict), "an object"),
+    "timing": (lambda v: isinstance(v, dict), "an object"),
+}
+
+TIMING = {
+    "train_seconds": (lambda v: _number(v) and v >= 0, "a number of seconds >= 0"),
+    "epoch_seconds": (_list_of(lambda v: _number(v) and v >= 0), "a list of seconds"),
 }
 
 DATASET = {
@@ -95,6 +106,8 @@ def check_info(info: dict, where: str) -> None:
     _check(info, INFO, where)
     if isinstance(info.get("dataset"), dict):
         _check(info["dataset"], DATASET, where, prefix="dataset ")
+    if isinstance(info.get("timing"), dict):
+        _check(info["timing"], TIMING, where, prefix="timing ")
 
 
 def check_history(history, where: str) -> None:
@@ -118,11 +131,12 @@ def recorded_data_sha256(info: dict) -> str | None:
     return None
 
 
-def check_data_file(run_dir: Path, info: dict) -> None:
-    """``data.npz`` is the file the run was trained on (a swapped data file would be drawn as if it were)."""
-    from cubenet.run.folder import file_sha256
+def check_data_file(run_dir: Path, info: dict, sha256) -> None:
+    """``data.npz`` is the file the run was trained on (a swapped data file would be drawn as if it were).
 
+    sha256 : a function path -> hex digest (the run folder's own, :func:`cubenet.run.folder.file_sha256`)
+    """
     expected = recorded_data_sha256(info)
-    if expected is not None and file_sha256(Path(run_dir) / "data.npz") != expected:
+    if expected is not None and sha256(Path(run_dir) / "data.npz") != expected:
         raise CubenetError(f"{str(Path(run_dir) / 'data.npz')!r} is not the data this run was trained on (its sha256 "
                            "differs from run.json); put the original back, or train the run again")

@@ -27,7 +27,9 @@ from cubenet.nn.train import History
 from cubenet.run.replace import check_replaceable, record_files, recover, replace_dir, temp_dir
 
 FILES = ("data.npz", "model.npz", "snapshots.npz", "history.csv", "metrics.json", "run.json")
-HISTORY_COLUMNS = ("epoch", "loss", "train_accuracy", "test_accuracy", "seconds")
+HISTORY_COLUMNS = ("epoch", "loss", "train_accuracy", "test_accuracy")
+#: 0.1 run folders also had the wall-clock seconds in history.csv (now in run.json: history.csv is reproducible)
+LEGACY_HISTORY_COLUMNS = HISTORY_COLUMNS + ("seconds",)
 
 
 @dataclass(frozen=True)
@@ -42,21 +44,11 @@ class Run:
     path: Path
 
 
-def compute_metrics(model: Model, dataset, history: History) -> dict:
-    """Final accuracies, per-class test accuracy and the test confusion matrix (rows: true, columns: predicted)."""
-    pred_test = predict(model, dataset.X_test)
-    train_acc = float(np.mean(predict(model, dataset.X_train) == dataset.y_train))
-    k = dataset.n_classes
-    confusion = np.zeros((k, k), dtype=int)
-    np.add.at(confusion, (dataset.y_test, pred_test), 1)
-    per_class = {name: (float(confusion[i, i] / confusion[i].sum()) if confusion[i].sum() else None)
-                 for i, name in enumerate(dataset.class_names)}
-    return {
-        "train_accuracy": train_acc, "test_accuracy": float(np.mean(pred_test == dataset.y_test)),
-        "per_class_accuracy": per_class, "confusion_matrix": confusion.tolist(),
-        "class_names": list(dataset.class_names), "stop_reason": history.stop_reason,
-        "epochs_run": int(history.epochs[-1]), "train_seconds": float(history.seconds[-1]),
-    }
+def compute_metrics(model: Model, dataset, history: History, seed=0) -> dict:
+    """Every number of a run, as metrics.json holds it (see :func:`cubenet.run.experiment.measure`)."""
+    from cubenet.run.experiment import Seeds, measure
+
+    return measure(model, dataset, history, seed if isinstance(seed, Seeds) else Seeds(int(seed or 0)))
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -102,7 +94,8 @@ def check_run_target(run_dir: str | os.PathLike) -> Path:
 
 
 def save_run(run_dir: str | os.PathLike, dataset, model: Model, history: History, *, command: str,
-             seed=None, config: dict | None = None, source: str | os.PathLike | None = None) -> Path:
+             seed=None, config: dict | None = None, source: str | os.PathLike | None = None,
+             metrics: dict | None = None) -> Path:
     """Write a complete run folder; replace an earlier run at ``run_dir`` only once everything is written.
 
     Parameters
@@ -110,10 +103,13 @@ def save_run(run_dir: str | os.PathLike, dataset, model: Model, history: History
     run_dir : the folder to create
     dataset, model, history : what was trained on, the result, and how it went
     command : the exact command line that reproduces the run
-    seed : the seed used
+    seed : the seed used: an int or a :class:`cubenet.run.experiment.Seeds` (its streams are recorded)
     config : the training settings (JSON-serialisable)
     source : the data file the user gave (its path and sha256 are recorded); None when generated
+    metrics : the run's numbers from :func:`cubenet.run.experiment.measure`; measured here when None
     """
+    from cubenet.run.experiment import Seeds
+
     from cubenet.data.io import save as save_dataset
     from cubenet.files import check_writable_dir, save_npz, write_text
 
@@ -126,10 +122,14 @@ def save_run(run_dir: str | os.PathLike, dataset, model: Model, history: History
         save_model(model, tmp / "model.npz")
         save_npz(tmp / "snapshots.npz", snapshot_arrays(history))
         write_text(tmp / "history.csv", history_csv(history))
-        metrics = compute_metrics(model, dataset, history)
+        seeds = seed if isinstance(seed, Seeds) else Seeds(int(seed or 0))
+        if metrics is None:
+            metrics = compute_metrics(model, dataset, history, seeds)
         write_text(tmp / "metrics.json", json.dumps(metrics, indent=2) + "\n")
-        write_text(tmp / "run.json", json.dumps(run_info(dataset, tmp / "data.npz", command=command, seed=seed,
-                                                         config=config, source=source), indent=2) + "\n")
+        info = run_info(dataset, tmp / "data.npz", command=command, seed=seeds, config=config, source=source)
+        info["timing"] = {"train_seconds": float(history.seconds[-1]),
+                          "epoch_seconds": [round(float(v), 4) for v in history.seconds]}
+        write_text(tmp / "run.json", json.dumps(info, indent=2) + "\n")
         record_files(tmp, FILES)
         replace_dir(tmp, run_dir)
     except BaseException:
@@ -145,12 +145,12 @@ def _umask() -> int:
 
 
 def run_info(dataset, data_file: Path, *, command: str, seed, config: dict | None, source) -> dict:
-    """The provenance record ``run.json``."""
+    """The provenance record ``run.json`` (``seed`` is a :class:`cubenet.run.experiment.Seeds`)."""
     from datetime import datetime, timezone
 
     meta = dataset.meta
     return {
-        "command": command, "seed": seed, "versions": versions(),
+        "command": command, "seed": seed.seed, "seeds": seed.record(), "versions": versions(),
         "dataset": {
             "path": str(source) if source is not None else None,
             "sha256": file_sha256(source if source is not None else data_file),
@@ -167,7 +167,7 @@ def history_csv(history: History) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HISTORY_COLUMNS)
-    for row in zip(history.epochs, history.loss, history.train_accuracy, history.test_accuracy, history.seconds):
+    for row in zip(history.epochs, history.loss, history.train_accuracy, history.test_accuracy):
         writer.writerow([int(row[0])] + [repr(float(v)) for v in row[1:]])
     return out.getvalue()
 
@@ -200,8 +200,8 @@ def load_run(run_dir: str | os.PathLike) -> Run:
 
     check_metrics(metrics, str(run_dir / "metrics.json"), dataset.n_classes)  # before any figure is started
     check_info(info, str(run_dir / "run.json"))
-    check_data_file(run_dir, info)
-    history = _read_history(run_dir, metrics.get("stop_reason", ""))
+    check_data_file(run_dir, info, file_sha256)
+    history = _read_history(run_dir, metrics.get("stop_reason", ""), (info.get("timing") or {}).get("epoch_seconds"))
     check_history(history, str(run_dir / "history.csv"))
     return Run(dataset=dataset, model=model, history=history, metrics=metrics, info=info, path=run_dir)
 
@@ -216,15 +216,21 @@ def _read_json(path: Path) -> dict:
     return data
 
 
-def _read_history(run_dir: Path, stop_reason: str) -> History:
+def _read_history(run_dir: Path, stop_reason: str, epoch_seconds=None) -> History:
     path = run_dir / "history.csv"
     try:
         with open(path, newline="", encoding="utf-8") as fh:
             rows = list(csv.reader(fh))
-        if tuple(rows[0]) != HISTORY_COLUMNS:
+        if tuple(rows[0]) not in (HISTORY_COLUMNS, LEGACY_HISTORY_COLUMNS):
             raise ValueError(f"columns must be {','.join(HISTORY_COLUMNS)}")
-        cols = np.array([[float(v) for v in row] for row in rows[1:]], dtype=float).reshape(-1, 5).T
-    except (OSError, IndexError, ValueError) as exc:
+        width = len(rows[0])
+        cols = np.array([[float(v) for v in row] for row in rows[1:]], dtype=float).reshape(-1, width).T
+        if width == len(HISTORY_COLUMNS):
+            seconds = np.zeros(cols.shape[1]) if epoch_seconds is None else np.asarray(epoch_seconds, dtype=float)
+            if seconds.shape != (cols.shape[1],):
+                raise ValueError("run.json's epoch_seconds do not match its rows")
+            cols = np.vstack([cols, seconds])
+    except (OSError, IndexError, ValueError, TypeError) as exc:
         raise CubenetError(f"{str(path)!r} is not a readable history ({exc})") from None
     spath = run_dir / "snapshots.npz"
     snapshots = []

@@ -1,8 +1,7 @@
 """Per-layer unscrambling numbers: how linearly separable each layer's representation is, and its geometry.
 
-The linear probe is a multinomial logistic regression (softmax regression) fitted with
-``scipy.optimize.minimize`` on one layer's representation of the training set and scored on the
-test set: if a single linear layer can read the classes off a representation, that layer has
+The linear probe (defined once, in :mod:`cubenet.run.probe`) is a multinomial logistic regression
+fitted on one layer's representation of the training set and scored on the test set: if a single linear layer can read the classes off a representation, that layer has
 "unscrambled" the data. The numbers per layer are the probe accuracy, the nearest-centroid
 accuracy, the fraction of dead ReLU units and the singular values of the layer's weight matrix.
 """
@@ -14,36 +13,22 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from cubenet.errors import CubenetError
+from cubenet.run.probe import Probe, check_xy, fit_probe, probe_accuracy  # noqa: F401  (re-exported)
 
 #: activations whose units can die (be zero / negative on every input)
 _CAN_DIE = ("relu", "leaky_relu")
 
 
 @dataclass(frozen=True)
-class Probe:
-    """A fitted linear probe: ``argmax(((H - mean) / scale) @ W + b)``.
-
-    mean, scale : ndarray of shape (d,)
-    W : ndarray of shape (d, n_classes); b : ndarray of shape (n_classes,)
-    """
-
-    mean: np.ndarray
-    scale: np.ndarray
-    W: np.ndarray
-    b: np.ndarray
-
-    def predict(self, H) -> np.ndarray:
-        """Class labels of shape (n,) for representations ``H`` of shape (n, d)."""
-        return np.argmax(((np.asarray(H, float) - self.mean) / self.scale) @ self.W + self.b, axis=1)
-
-
-@dataclass(frozen=True)
 class LayerStats:
     """The unscrambling numbers of one representation (the input, a hidden layer or the output).
 
-    depth : 0 for the input, i for layer i
-    singular_values : of the weight matrix that produced this layer (None for the input)
-    dead_fraction : fraction of units inactive on every training point (None where units cannot die)
+    depth : 0 for the input, i for layer i (for a step network: the state after step i)
+    singular_values : of the weight matrix that produced this layer (None for the input and for steps)
+    dead_fraction : fraction of units inactive on every training point (None where units cannot die;
+        for a step network, the step's inner units)
+    displacement : step networks only: the mean distance a training point moved in this step
+        (standardised units), None elsewhere
     """
 
     depth: int
@@ -53,108 +38,15 @@ class LayerStats:
     centroid_accuracy: float
     dead_fraction: float | None
     singular_values: tuple | None
+    displacement: float | None = None
 
     def as_dict(self) -> dict:
         """A JSON-ready dict (the entries of metrics.json's ``"layers"``)."""
         return {"depth": self.depth, "name": self.name, "width": self.width,
                 "probe_accuracy": self.probe_accuracy, "centroid_accuracy": self.centroid_accuracy,
                 "dead_fraction": self.dead_fraction,
-                "singular_values": None if self.singular_values is None else list(self.singular_values)}
-
-
-def _check_xy(H, y, what: str) -> tuple[np.ndarray, np.ndarray]:
-    H = np.asarray(H, dtype=float)
-    y = np.asarray(y)
-    if H.ndim != 2 or y.ndim != 1 or len(H) != len(y):
-        raise CubenetError(f"{what}: expected H of shape (n, d) and y of shape (n,), got {H.shape} and {y.shape}")
-    if len(y) == 0:
-        raise CubenetError(f"{what}: no points given")
-    if not np.all(np.isfinite(H)):
-        raise CubenetError(f"{what}: the representation holds NaN or inf; was training diverging?")
-    return H, y.astype(np.int64)
-
-
-#: probes on at least this many numbers (points × features) use every BLAS thread
-BIG_PROBE = 400_000
-
-
-def fit_probe(H, y, *, n_classes: int | None = None, l2: float = 1e-5, max_iter: int = 100) -> Probe:
-    """Fit a multinomial logistic regression (a linear probe) on standardised features.
-
-    Minimises the mean cross-entropy plus ``l2/2 · ‖W‖²`` with Newton-CG (``scipy.optimize.minimize``
-    with exact Hessian-vector products), which converges in a few dozen steps even for wide layers.
-
-    Parameters
-    ----------
-    H : ndarray of shape (n, d)
-        One layer's representation of the training points.
-    y : ndarray of shape (n,)
-        Integer class labels.
-    n_classes : int, optional
-        Number of classes (default ``y.max() + 1``).
-    l2 : float
-        L2 penalty on the weights (keeps the problem well posed on separable data).
-    max_iter : int
-        Newton iterations.
-    """
-    from scipy.optimize import minimize
-
-    from cubenet.nn.train import all_blas_threads, single_blas_thread
-
-    H, y = _check_xy(H, y, "fit_probe")
-    k = int(n_classes if n_classes is not None else y.max() + 1)
-    mean = H.mean(axis=0)
-    scale = H.std(axis=0)
-    scale[scale < 1e-12] = 1.0  # constant (e.g. dead) units carry no information
-    Z = (H - mean) / scale
-    n, d = Z.shape
-    rows = np.arange(n)
-    last = {}
-
-    def softmax_at(theta):
-        """Softmax probabilities and the loss at ``theta``, exact even for huge margins (separable data)."""
-        if last.get("theta") is None or not np.array_equal(last["theta"], theta):
-            D = Z @ theta[: d * k].reshape(d, k) + theta[d * k:]
-            D -= D[rows, y][:, None]  # margins relative to the true class
-            top = D.argmax(axis=1)
-            M = D[rows, top]
-            E = np.exp(D - M[:, None])
-            E[rows, top] = 0.0
-            rest = E.sum(axis=1)
-            E[rows, top] = 1.0
-            last.update(theta=theta.copy(), P=E / (1.0 + rest)[:, None], loss=float(np.mean(M + np.log1p(rest))))
-        return last["P"], last["loss"]
-
-    def loss_and_grad(theta):
-        P, loss = softmax_at(theta)
-        W = theta[: d * k].reshape(d, k)
-        G = P.copy()
-        G[rows, y] = 0.0
-        G[rows, y] = -G.sum(axis=1)  # P - onehot(y), exact for the true class
-        G /= n
-        return loss + 0.5 * l2 * np.sum(W * W), np.concatenate([(Z.T @ G + l2 * W).ravel(), G.sum(axis=0)])
-
-    def hessian_times(theta, v):
-        P, _ = softmax_at(theta)
-        V = v[: d * k].reshape(d, k)
-        A = Z @ V + v[d * k:]
-        R = P * (A - (P * A).sum(axis=1, keepdims=True)) / n
-        return np.concatenate([(Z.T @ R + l2 * V).ravel(), R.sum(axis=0)])
-
-    threads = all_blas_threads if n * d >= BIG_PROBE else single_blas_thread  # small products: one thread is faster
-    with threads():
-        res = minimize(loss_and_grad, np.zeros(d * k + k), jac=True, hessp=hessian_times, method="Newton-CG",
-                       options={"maxiter": max_iter, "xtol": 1e-6})
-    return Probe(mean, scale, res.x[: d * k].reshape(d, k), res.x[d * k:])
-
-
-def probe_accuracy(H_train, y_train, H_test, y_test, *, n_classes: int | None = None, **probe_options) -> float:
-    """Test accuracy of a linear probe fitted on ``(H_train, y_train)``; both H of shape (n, d)."""
-    H_test, y_test = _check_xy(H_test, y_test, "probe_accuracy")
-    if n_classes is None:
-        n_classes = int(max(np.max(y_train), y_test.max())) + 1
-    probe = fit_probe(H_train, y_train, n_classes=n_classes, **probe_options)
-    return float(np.mean(probe.predict(H_test) == y_test))
+                "singular_values": None if self.singular_values is None else list(self.singular_values),
+                "displacement": self.displacement}
 
 
 def display_fidelity(drawn_train, y_train, drawn_test, y_test, full_accuracy: float, *,
@@ -175,8 +67,8 @@ def display_fidelity(drawn_train, y_train, drawn_test, y_test, full_accuracy: fl
 
 def centroid_accuracy(H_train, y_train, H_test, y_test) -> float:
     """Test accuracy of "nearest class mean" in the layer's own (Euclidean) geometry."""
-    H_train, y_train = _check_xy(H_train, y_train, "centroid_accuracy")
-    H_test, y_test = _check_xy(H_test, y_test, "centroid_accuracy")
+    H_train, y_train = check_xy(H_train, y_train, "centroid_accuracy")
+    H_test, y_test = check_xy(H_test, y_test, "centroid_accuracy")
     classes = np.unique(y_train)
     centroids = np.stack([H_train[y_train == c].mean(axis=0) for c in classes])
     d2 = (H_test ** 2).sum(axis=1)[:, None] - 2 * H_test @ centroids.T + (centroids ** 2).sum(axis=1)[None, :]
@@ -220,14 +112,28 @@ def layer_names(n_layers: int) -> list[str]:
     return ["input"] + [f"layer {i}" for i in range(1, n_layers)] + ["output"]
 
 
+def model_layer_names(model) -> list[str]:
+    """:func:`layer_names` of this model; a step network's are ``input``, ``step 1`` … ``step N``, ``output``."""
+    if getattr(model, "kind", "dense") == "steps":
+        return ["input"] + [f"step {i}" for i in range(1, model.n_steps + 1)] + ["output"]
+    return layer_names(model.n_layers)
+
+
 def representations(model, X) -> list[np.ndarray]:
     """The network's input ``h0`` then every layer's output: hidden post-activations, and the output logits.
 
     The output layer is represented by its logits (pre-softmax), which a probe reads exactly as the
-    network does. Returns ``n_layers + 1`` arrays of shape (n, width).
+    network does. Returns ``n_layers + 1`` arrays of shape (n, width). For a step network these are
+    its states ``step_states(model, X)`` (float64, each (n, d)), then the logits.
     """
     from cubenet.nn.network import forward, standardize
 
+    if getattr(model, "kind", "dense") == "steps":
+        from cubenet.nn.steps import step_states
+
+        states = step_states(model, X)
+        W, b = model.head
+        return states + [states[-1] @ W.astype(np.float64) + b]
     trace = forward(model, X)
     return [standardize(model, X)] + [t.post for t in trace[:-1]] + [trace[-1].pre]
 
@@ -268,7 +174,7 @@ def layer_stats(model, dataset, *, max_points: int | None = None, rng=None) -> l
     from cubenet.nn.network import forward
 
     pres = [t.pre for t in forward(model, dataset.X_train[tr])]
-    names = layer_names(model.n_layers)
+    names = model_layer_names(model)
     out = []
     for depth, (name, Htr, Hte) in enumerate(zip(names, reps_train, reps_test)):
         act = model.activations[depth - 1] if 0 < depth < model.n_layers else None
@@ -277,9 +183,21 @@ def layer_stats(model, dataset, *, max_points: int | None = None, rng=None) -> l
             probe_accuracy=probe_accuracy(Htr, y_train, Hte, y_test, n_classes=dataset.n_classes),
             centroid_accuracy=centroid_accuracy(Htr, y_train, Hte, y_test),
             dead_fraction=dead_fraction(pres[depth - 1]) if act in _CAN_DIE else None,
-            singular_values=None if depth == 0 else tuple(float(s) for s in singular_values(model.params[depth - 1][0])),
+            **_geometry(model, depth, reps_train),
         ))
     return out
+
+
+def _geometry(model, depth: int, reps: list) -> dict:
+    """Singular values of the matrix that made representation ``depth`` and, for a step, the mean displacement."""
+    if depth == 0:
+        return {"singular_values": None}
+    if getattr(model, "kind", "dense") != "steps":
+        return {"singular_values": tuple(float(s) for s in singular_values(model.params[depth - 1][0]))}
+    if depth == model.n_layers:  # the head: the flat cut
+        return {"singular_values": tuple(float(s) for s in singular_values(model.head[0]))}
+    return {"singular_values": None,
+            "displacement": float(np.mean(np.linalg.norm(reps[depth] - reps[depth - 1], axis=1)))}
 
 
 def probe_by_epoch(model, snapshots, dataset, *, max_points: int | None = 1000, rng=None) -> dict:
@@ -304,7 +222,7 @@ def probe_by_epoch(model, snapshots, dataset, *, max_points: int | None = 1000, 
     rng = np.random.default_rng(rng)
     tr = stratified_subset(dataset.y_train, max_points, rng=rng)
     te = stratified_subset(dataset.y_test, max_points, rng=rng)
-    names = layer_names(model.n_layers)
+    names = model_layer_names(model)
     table = np.zeros((len(names), len(snapshots)))
     for j, (_, params) in enumerate(snapshots):
         snap = replace(model, params=list(params))

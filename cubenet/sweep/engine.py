@@ -30,7 +30,10 @@ def cell_from_settings(settings: dict) -> Cell:
 
 
 def run_cell(settings: dict) -> dict:
-    """Train one cell and return its row; failures (bad values, divergence, a dead network) become rows too."""
+    """Train one cell and return its row; failures (bad values, divergence, a dead network) become rows too.
+
+    With ``settings["run_dir"]`` (``cubenet sweep --keep-runs``) the cell also writes its full run folder there.
+    """
     from cubenet import __version__
     from cubenet.nn.train import single_blas_thread
 
@@ -42,7 +45,7 @@ def run_cell(settings: dict) -> dict:
     start = time.perf_counter()
     try:
         with single_blas_thread():
-            row.update(_train_and_measure(cell))
+            row.update(_train_and_measure(cell, settings.get("run_dir")))
     except CubenetError as exc:
         row.update(status="failed", reason=str(exc))
     except MemoryError:
@@ -53,27 +56,42 @@ def run_cell(settings: dict) -> dict:
     return row
 
 
-def _train_and_measure(cell: Cell) -> dict:
-    """The cell as an ordinary run: the library's run stage, without writing a run folder."""
-    import numpy as np
-
+def cell_dataset(cell: Cell):
+    """The cell's data, exactly as ``cubenet scramble … --seed SEED`` writes it."""
     from cubenet.data.registry import make_dataset
-    from cubenet.nn.train import TrainConfig, train
-    from cubenet.run.folder import compute_metrics
-    from cubenet.run.metrics import layer_stats
+    from cubenet.run.experiment import Seeds
 
-    data_rng, train_rng = np.random.SeedSequence(cell.seed).spawn(2)
-    dataset = make_dataset(cell.data, cell.n_samples, rng=np.random.default_rng(data_rng), **dict(cell.data_params))
+    dataset = make_dataset(cell.data, cell.n_samples, rng=Seeds(cell.seed).rng("data"), **dict(cell.data_params))
+    dataset.meta["seed"] = cell.seed
+    return dataset
+
+
+def cell_config(cell: Cell):
+    """The cell's training settings, with ``cubenet learn``'s defaults for what the grid leaves out."""
+    from cubenet.nn.train import DEFAULT_EPOCHS, TrainConfig
+
+    settings = dict(cell.training)
+    settings.setdefault("epochs", DEFAULT_EPOCHS[settings.get("optimizer", "adam")])
+    return TrainConfig(**settings)
+
+
+def _train_and_measure(cell: Cell, run_dir=None) -> dict:
+    """The cell as an ordinary run: the library's run stage (the code path of ``cubenet learn``)."""
+    from cubenet.run.experiment import run_experiment
+
+    dataset = cell_dataset(cell)
     sizes = (dataset.n_features, *cell.hidden, dataset.n_classes)
-    model, history = train(sizes, dataset, TrainConfig(**dict(cell.training)), rng=np.random.default_rng(train_rng))
-    metrics = compute_metrics(model, dataset, history)
-    status, reason = "ok", ""
-    if history.diverged:
-        status, reason = "failed", history.stop_reason
-    layers = [] if history.diverged else layer_stats(model, dataset)
-    return {"status": status, "reason": reason, "test_accuracy": metrics["test_accuracy"],
+    try:
+        result = run_experiment(dataset, sizes, cell_config(cell), seed=cell.seed, run_dir=run_dir,
+                                command=cell.command())
+    except CubenetError as exc:
+        if "diverged" not in str(exc):
+            raise
+        return {"status": "failed", "reason": str(exc)}
+    metrics, model = result.metrics, result.model
+    return {"status": "ok", "reason": "; ".join(result.warnings), "test_accuracy": metrics["test_accuracy"],
             "train_accuracy": metrics["train_accuracy"],
-            "probe_accuracy": [round(s.probe_accuracy, 6) for s in layers],
+            "probe_accuracy": [round(s["probe_accuracy"], 6) for s in metrics["layers"]],
             "params": int(sum(W.size + b.size for W, b in model.params)), "epochs_run": metrics["epochs_run"]}
 
 
@@ -84,15 +102,23 @@ def pending(cells: list[Cell], results: ResultsFile) -> list[Cell]:
 
 
 def run_sweep(cells: list[Cell], results: ResultsFile, *, workers: int = 1, scheduler: str | None = None,
-              callback: Callable[[dict], None] | None = None) -> list[dict]:
+              callback: Callable[[dict], None] | None = None, keep_runs=None) -> list[dict]:
     """Run every pending cell and append its row as it arrives; returns the new rows.
 
     ``workers=1`` runs in this process; ``workers>1`` on a local process pool with one BLAS thread
     per worker; ``scheduler="tcp://host:port"`` submits the cells to a Dask distributed scheduler.
     The pool starts its workers with 'spawn', so a script that calls this with ``workers > 1`` needs the
     usual ``if __name__ == "__main__":`` guard (notebooks and the CLI do not).
+    ``keep_runs``: a folder where every cell also writes its full run folder, named by the cell's key.
     """
     todo = pending(cells, results)
+
+    def settings(cell):
+        out = cell.settings()
+        if keep_runs is not None:
+            out["run_dir"] = str(os.path.abspath(os.path.join(keep_runs, cell.key)))
+        return out
+
     new = []
 
     def arrived(row):
@@ -102,23 +128,23 @@ def run_sweep(cells: list[Cell], results: ResultsFile, *, workers: int = 1, sche
             callback(row)
 
     if scheduler is not None:
-        _run_dask(todo, scheduler, arrived)
+        _run_dask(todo, scheduler, arrived, settings)
     elif workers == 1:
         for cell in todo:
-            arrived(run_cell(cell.settings()))
+            arrived(run_cell(settings(cell)))
     else:
-        _run_pool(todo, workers, arrived)
+        _run_pool(todo, workers, arrived, settings)
     return new
 
 
-def _run_pool(cells: list[Cell], workers: int, arrived) -> None:
+def _run_pool(cells: list[Cell], workers: int, arrived, settings) -> None:
     import multiprocessing
 
     saved = {name: os.environ.get(name) for name in ONE_THREAD_ENV}
     os.environ.update(ONE_THREAD_ENV)  # inherited by the spawned workers before they import numpy
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(run_cell, cell.settings()) for cell in cells]
+            futures = [pool.submit(run_cell, settings(cell)) for cell in cells]
             try:
                 for future in as_completed(futures):
                     arrived(future.result())
@@ -150,12 +176,12 @@ def connect(scheduler: str, *, timeout: float = 8.0):
                            f"start one with 'dask scheduler' or check the address") from None
 
 
-def _run_dask(cells: list[Cell], scheduler: str, arrived) -> None:
+def _run_dask(cells: list[Cell], scheduler: str, arrived, settings) -> None:
     from distributed import as_completed as dask_completed
 
     client = connect(scheduler)
     try:
-        futures = client.map(run_cell, [cell.settings() for cell in cells], pure=False)
+        futures = client.map(run_cell, [settings(cell) for cell in cells], pure=False)
         for future in dask_completed(futures):
             arrived(future.result())
     finally:

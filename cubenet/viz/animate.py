@@ -22,8 +22,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from cubenet.errors import CubenetError
-from cubenet.viz import projection as proj
+from cubenet.run.experiment import pick_snapshots  # noqa: F401  (animate.pick_snapshots is public)
 from cubenet.run.metrics import check_max_points, check_pair
+from cubenet.validate import check_choice, check_int, check_number
+from cubenet.viz import projection as proj
 from cubenet.viz.plots import EDGE, class_handles, data_title, layer_equation, style_axes, sub, subsample
 
 
@@ -74,10 +76,8 @@ def layer_frames(h, W, b, activation: str, *, layer: int, frames_per_stage: int 
     E : ndarray of shape (fan_out, D)
         Isometric embedding of the layer's output: the last frame equals ``act(h·W + b) @ E``.
     """
-    if embed not in ("pad", "polar"):
-        raise CubenetError(f"embed must be 'pad' or 'polar', got {embed!r}")
-    if frames_per_stage < 1:
-        raise CubenetError(f"frames_per_stage must be >= 1, got {frames_per_stage}")
+    check_choice("embed", embed, ("pad", "polar"))
+    check_int("frames_per_stage", frames_per_stage, minimum=1)
     h, W, b = np.asarray(h, dtype=float), np.asarray(W, dtype=float), np.asarray(b, dtype=float)
     fan_in, fan_out = W.shape
     D = max(fan_in, fan_out)
@@ -251,12 +251,10 @@ class _Blitter:
 def check_movie_settings(**settings) -> None:
     """Frame rate, resolution and frame counts: fps and dpi positive, counts whole numbers >= 0."""
     for name, value in settings.items():
-        whole = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
-        if name in ("fps", "dpi") and not (isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
-                                           and np.isfinite(value) and value > 0):
-            raise CubenetError(f"{name} must be a positive number, got {value!r}")
-        if name not in ("fps", "dpi") and not (whole and value >= 0):
-            raise CubenetError(f"{name} must be a whole number >= 0, got {value!r}")
+        if name in ("fps", "dpi"):
+            check_number(name, value, above=0)
+        else:
+            check_int(name, value, minimum=0)
 
 
 def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 10, hold: int = 3, zoom: int = 8,
@@ -393,13 +391,6 @@ def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max
         caption.set_text(" · ".join([f"epoch {e}"] + extra))
         blit.grab(caption.get_text(), scatter, caption)
     return blit.movie(fps, f"{data_title(ds)}: {name} while the network trains")
-
-
-def pick_snapshots(n: int, max_n: int) -> list[int]:
-    """At most ``max_n`` indices out of ``n`` snapshots, evenly spread, always the first and the last."""
-    if n <= max_n:
-        return list(range(n))
-    return sorted(set(np.round(np.linspace(0, n - 1, max_n)).astype(int).tolist()))
 
 
 def _accuracy_by_epoch(history) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from cubenet.run.metrics import check_max_points, check_pair
+from cubenet.validate import check_int
 
 INK = "gray_r"  #: digits as ink on paper: 0 white, full black
 UNITS = "magma"  #: activation strength of hidden units
@@ -169,7 +170,6 @@ def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int =
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    from cubenet.errors import CubenetError
     from cubenet.nn.network import forward
     from cubenet.viz.plots import layer_equation
 
@@ -177,8 +177,7 @@ def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int =
     n = len(ds.y_train) + len(ds.y_test)
     if index is None:
         index = pick_digit(model, ds)
-    if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < n:
-        raise CubenetError(f"index must be an image number between 0 and {n - 1}, got {index!r}")
+    check_int("index", index, minimum=0, maximum=n - 1, advice="it is an image's number in the dataset")
     x, label = ds.X[index], int(ds.y[index])
     trace = forward(model, x[None, :])
     filters = input_filters(model, x)
@@ -263,8 +262,8 @@ def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rn
     from matplotlib.figure import Figure
 
     from cubenet.nn.network import predict
-    from cubenet.viz import projection as proj
     from cubenet.run.metrics import layer_names, layer_stats, representations
+    from cubenet.viz import projection as proj
     from cubenet.viz.plots import class_handles, draw_points, plot_unscramble_curve, style_axes, subsample
 
     keep = subsample(ds.y_test, max_points, rng=rng)

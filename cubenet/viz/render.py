@@ -1,4 +1,10 @@
-"""Render a saved run's figures and animations into its folder, and add the per-layer numbers to metrics.json."""
+"""Render a saved run's figures and animations into its folder.
+
+Figures only read the run: the per-layer numbers come from metrics.json, written once by
+``cubenet learn`` (:mod:`cubenet.run.experiment`). ``recompute=True`` (``cubenet render --recompute``)
+measures them again and rewrites metrics.json; a 0.1 run folder without them gets them measured in
+memory, and its metrics.json is left as it is.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +18,16 @@ import numpy as np
 from cubenet.errors import CubenetError
 
 #: what ``--what`` can name, in rendering order
-WHAT = ("layers", "grid", "unscramble", "cube", "boundary", "curves", "confusion", "animation", "training", "digits")
+WHAT = ("layers", "steps", "grid", "lattice", "unscramble", "cube", "boundary", "curves", "confusion", "animation",
+        "flow", "training", "digits")
+#: the animations (written as GIF and HTML)
+MOVIES = ("animation", "flow", "training")
+#: views of a layered network only, and views of a step network only (cubenet.viz.step_plots, step_flow)
+DENSE_ONLY, STEPS_ONLY = ("layers", "grid", "animation", "training"), ("steps", "lattice", "flow")
 STATIC_FORMATS = ("png", "svg")
 MOVIE_FORMATS = ("gif", "html")
 #: points drawn in animations (the figures use ``max_points``)
 ANIMATION_POINTS = 800
-#: snapshots in the layer × epoch probe table (each costs one probe per layer)
-HEATMAP_SNAPSHOTS = 8
 
 
 def check_options(what: str, fmt: str, max_points: int) -> None:
@@ -27,8 +36,8 @@ def check_options(what: str, fmt: str, max_points: int) -> None:
         raise CubenetError(f"unknown figure {what!r}; choose from {', '.join(WHAT)} or all")
     if fmt not in STATIC_FORMATS + MOVIE_FORMATS:
         raise CubenetError(f"unknown format {fmt!r}; choose png or svg (pictures), gif or html (animations)")
-    if fmt in MOVIE_FORMATS and what not in ("animation", "training", "all"):
-        raise CubenetError(f"--format {fmt} is for animations (--what animation or training); "
+    if fmt in MOVIE_FORMATS and what not in MOVIES + ("all",):
+        raise CubenetError(f"--format {fmt} is for animations (--what animation, flow or training); "
                            f"draw {what!r} as png or svg")
     if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < 10:
         raise CubenetError(f"max_points must be an integer >= 10, got {max_points!r}")
@@ -37,6 +46,13 @@ def check_options(what: str, fmt: str, max_points: int) -> None:
 def applies(name: str, ds, model=None) -> str | None:
     """Why figure ``name`` does not apply to this run (None when it does)."""
     kind = ds.meta.get("kind")
+    steps = getattr(model, "kind", "dense") == "steps"
+    if steps and name in DENSE_ONLY:
+        return "a step network's states are drawn in the data's own space by steps, lattice and flow"
+    if name in STEPS_ONLY and not steps:
+        return "this view draws a step network (cubenet learn --steps N); this run's network has layers"
+    if name == "lattice" and ds.n_features != 3:
+        return f"the lattice is 3-D; a 2-D step network's grid is drawn in steps.png (this data has {ds.n_features} features)"
     if name == "grid" and ds.n_features not in (2, 3):
         return f"the warped grid needs 2-D or 3-D inputs; this data has {ds.n_features} features"
     if name == "cube" and not (kind == "cube" and ds.n_features == 3):
@@ -51,7 +67,7 @@ def applies(name: str, ds, model=None) -> str | None:
 
 
 def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int = 3000,
-               callback: Callable | None = None) -> list[Path]:
+               callback: Callable | None = None, recompute: bool = False) -> list[Path]:
     """Write the run's figures into its folder and return their paths.
 
     Parameters
@@ -62,11 +78,8 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
         "gif" or "html" to write only the animations, in that format
     max_points : at most this many points are drawn per figure (metrics always use every point)
     callback : called as ``callback(name, seconds, paths)`` after each figure is written (and after
-        the per-layer numbers, as "numbers", when a figure needs them)
-
-    Also stores the per-layer numbers in metrics.json: ``"layers"`` (probe and centroid
-    accuracy, dead units and singular values per representation) and ``"layer_epochs"``
-    (probe accuracy per layer and snapshot).
+        the per-layer numbers, as "numbers", when they had to be measured)
+    recompute : measure the per-layer numbers again and rewrite metrics.json with them
     """
     from cubenet.nn.train import single_blas_thread
     from cubenet.run.folder import load_run
@@ -80,43 +93,100 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
             raise CubenetError(f"cannot draw {what!r} for {str(run_dir)!r}: {reason}")
     names = [what] if what != "all" else [n for n in WHAT if applies(n, run.dataset, run.model) is None]
     if fmt in MOVIE_FORMATS:
-        names = [n for n in names if n in ("animation", "training")]
+        names = [n for n in names if n in MOVIES]
     written = []
     with single_blas_thread():
         numbers = {}
-        if set(names) & {"layers", "grid", "unscramble", "training", "digits"}:
+        if recompute or "layers" not in run.metrics:
             start = time.perf_counter()
-            layer_numbers(run, numbers)
+            layer_numbers(run, numbers, recompute=recompute)
             if callback is not None:
-                callback("numbers", time.perf_counter() - start, [Path(run.path) / "metrics.json"])
-        for name in names:
-            start = time.perf_counter()
-            paths = _RENDERERS[name](run, numbers, fmt=fmt, max_points=max_points)
-            paths = [p for p in paths if p is not None]
+                callback("numbers", time.perf_counter() - start,
+                         [Path(run.path) / "metrics.json"] if recompute else [])
+        layer_numbers(run, numbers)
+        for name, seconds, paths in _draw_all(run, numbers, names, fmt=fmt, max_points=max_points):
             written += paths
             record_files(run.path, paths)
             if callback is not None:
-                callback(name, time.perf_counter() - start, paths)
+                callback(name, seconds, paths)
     return written
 
 
-def layer_numbers(run, numbers: dict) -> dict:
-    """The per-layer statistics and the layer × epoch table, computed once and saved in metrics.json."""
+#: rough drawing cost of each figure (seconds on the default run), to share them fairly between two processes
+COST = {"animation": 4.0, "training": 1.6, "layers": 1.5, "grid": 0.7, "unscramble": 0.6, "cube": 0.5,
+        "digits": 1.5, "boundary": 0.6, "confusion": 0.3, "curves": 0.2, "flow": 3.5, "steps": 2.0, "lattice": 1.2}
+
+
+def _draw(run, numbers, names, *, fmt, max_points) -> list:
+    """Draw ``names`` in this process: [(name, seconds, paths)]."""
+    out = []
+    for name in names:
+        start = time.perf_counter()
+        paths = [p for p in _RENDERERS[name](run, numbers, fmt=fmt, max_points=max_points) if p is not None]
+        out.append((name, time.perf_counter() - start, paths))
+    return out
+
+
+def _split(names: list[str]) -> tuple[list[str], list[str]]:
+    """Two shares of about equal drawing cost (greedy, most expensive first)."""
+    shares, load = ([], []), [0.0, 0.0]
+    for name in sorted(names, key=lambda n: -COST.get(n, 1.0)):
+        i = 0 if load[0] <= load[1] else 1
+        shares[i].append(name)
+        load[i] += COST.get(name, 1.0)
+    return shares
+
+
+def _draw_all(run, numbers, names, *, fmt, max_points):
+    """Yield (name, seconds, paths) for every figure; on a machine with two or more cores the figures are
+    shared between this process and one forked child (each draws its own figures once; no figure is
+    drawn twice and the files are the same as when drawn in one process)."""
+    import multiprocessing
+    import os
+
+    two = (len(names) > 1 and (os.cpu_count() or 1) > 1 and os.environ.get("CUBENET_RENDER_PROCESSES") != "1"
+           and "fork" in multiprocessing.get_all_start_methods())
+    if not two:
+        yield from _draw(run, numbers, names, fmt=fmt, max_points=max_points)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    mine, theirs = _split(names)
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(_draw, run, numbers, theirs, fmt=fmt, max_points=max_points)
+        yield from _draw(run, numbers, mine, fmt=fmt, max_points=max_points)
+        yield from future.result()
+
+
+def run_seeds(run):
+    """The run's :class:`~cubenet.run.experiment.Seeds`, from run.json."""
+    from cubenet.run.experiment import Seeds
+
+    seed = run.info.get("seed")
+    return Seeds(seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 0)
+
+
+def layer_numbers(run, numbers: dict, *, recompute: bool = False) -> dict:
+    """The per-layer statistics and the layer × epoch table: read from metrics.json (measured when it has
+    none, or when ``recompute``; only ``recompute`` writes metrics.json)."""
     if numbers:
         return numbers
-    from cubenet.files import write_text
-    from cubenet.viz.animate import pick_snapshots
-    from cubenet.run.metrics import layer_stats, probe_by_epoch
+    from cubenet.run.metrics import LayerStats
 
-    stats = layer_stats(run.model, run.dataset)
-    snaps = [run.history.snapshots[i] for i in pick_snapshots(len(run.history.snapshots), HEATMAP_SNAPSHOTS)]
-    by_epoch = probe_by_epoch(run.model, snaps, run.dataset) if snaps else None
-    numbers.update(stats=stats, layer_epochs=by_epoch)
-    path = Path(run.path) / "metrics.json"
-    metrics = json.loads(path.read_text(encoding="utf-8"))
-    metrics["layers"] = [s.as_dict() for s in stats]
-    metrics["layer_epochs"] = by_epoch
-    write_text(path, json.dumps(metrics, indent=2) + "\n")
+    metrics = run.metrics
+    if recompute:
+        from cubenet.files import write_text
+        from cubenet.run.experiment import measure
+
+        metrics = measure(run.model, run.dataset, run.history, run_seeds(run))
+        write_text(Path(run.path) / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+    elif "layers" not in metrics:
+        from cubenet.run.experiment import layer_numbers as measure_layers
+
+        metrics = {**metrics, **measure_layers(run.model, run.dataset, run.history, run_seeds(run))}
+    stats = [LayerStats(**{**s, "singular_values": None if s.get("singular_values") is None
+                           else tuple(s["singular_values"])}) for s in metrics["layers"]]
+    numbers.update(stats=stats, layer_epochs=metrics.get("layer_epochs"))
     return numbers
 
 
@@ -144,9 +214,11 @@ def _grid(run, numbers, *, fmt, max_points):
 
 def _curve(run, numbers, *, fmt, max_points):
     from cubenet.viz.plots import unscramble_figure
+    from cubenet.viz.step_plots import step_curve_figure
 
     nums = layer_numbers(run, numbers)
-    fig = unscramble_figure(nums["stats"], nums["layer_epochs"], network_accuracy=run.metrics.get("test_accuracy"),
+    figure = step_curve_figure if getattr(run.model, "kind", "dense") == "steps" else unscramble_figure
+    fig = figure(nums["stats"], nums["layer_epochs"], network_accuracy=run.metrics.get("test_accuracy"),
                             n_classes=run.dataset.n_classes)
     return [_save(fig, run, "unscramble", fmt)]
 
@@ -154,7 +226,7 @@ def _curve(run, numbers, *, fmt, max_points):
 def _cube(run, numbers, *, fmt, max_points):
     from cubenet.viz.plots import cube_figure
 
-    return [_save(cube_figure(run.model, run.dataset), run, "cube", fmt)]
+    return [_save(cube_figure(run.model, run.dataset), run, "prediction", fmt)]
 
 
 def _boundary(run, numbers, *, fmt, max_points):
@@ -218,7 +290,29 @@ def _digits(run, numbers, *, fmt, max_points):
             _save(digit_separation_figure(run.model, run.dataset, stats=stats), run, "digits_separation", fmt)]
 
 
-_RENDERERS = {"layers": _layers, "grid": _grid, "unscramble": _curve, "cube": _cube, "boundary": _boundary,
+def _steps(run, numbers, *, fmt, max_points):
+    from cubenet.viz.step_plots import steps_figure
+
+    stats = layer_numbers(run, numbers)["stats"]
+    return [_save(steps_figure(run.model, run.dataset, stats=stats, max_points=max_points), run, "steps", fmt)]
+
+
+def _lattice(run, numbers, *, fmt, max_points):
+    from cubenet.viz.step_plots import lattice_figure
+
+    stats = layer_numbers(run, numbers)["stats"]
+    return [_save(lattice_figure(run.model, run.dataset, stats=stats, max_points=min(max_points, 1500)), run,
+                  "lattice", fmt)]
+
+
+def _flow(run, numbers, *, fmt, max_points):
+    from cubenet.viz.step_flow import flow_movie
+
+    movie = flow_movie(run.model, run.dataset, max_points=min(max_points, ANIMATION_POINTS))
+    return _movie_paths(run, "flow", fmt, movie)
+
+
+_RENDERERS = {"steps": _steps, "lattice": _lattice, "flow": _flow, "layers": _layers, "grid": _grid, "unscramble": _curve, "cube": _cube, "boundary": _boundary,
               "curves": _curves, "confusion": _confusion, "animation": _animation, "training": _training,
               "digits": _digits}
 

@@ -50,10 +50,10 @@ def _picture(run_dir: Path, name: str) -> Path | None:
     return None
 
 
-def _player(run_dir: Path) -> str | None:
+def _player(run_dir: Path, name: str = "animation") -> str | None:
     from cubenet.viz.animate import PLAYER_END, PLAYER_START
 
-    path = run_dir / "animation.html"
+    path = run_dir / f"{name}.html"
     if not path.is_file():
         return None
     text = path.read_text(encoding="utf-8")
@@ -65,14 +65,15 @@ def ensure_figures(run_dir: Path, run) -> None:
     """Render the standard figures that are missing from the run folder (and the per-layer numbers)."""
     from cubenet.viz.render import WHAT, applies, render_run
 
-    wanted = {"layers": "layers", "grid": "grid", "unscramble": "unscramble", "cube": "cube", "boundary": "boundary",
-              "curves": "curves", "confusion": "confusion", "training": "training", "digits": "digits"}
+    wanted = {"layers": "layers", "grid": "grid", "unscramble": "unscramble", "cube": "prediction", "boundary": "boundary",
+              "curves": "curves", "confusion": "confusion", "training": "training", "digits": "digits",
+              "steps": "steps", "lattice": "lattice"}
     for what in WHAT:
         if applies(what, run.dataset, run.model):
             continue
-        if what == "animation":
-            if _player(run_dir) is None:
-                render_run(run_dir, what="animation", fmt="html")
+        if what in ("animation", "flow"):
+            if _player(run_dir, what) is None:
+                render_run(run_dir, what=what, fmt="html")
         elif what == "digits":
             if _picture(run_dir, "digits") is None:
                 render_run(run_dir, what="digits")
@@ -108,8 +109,8 @@ def report_html(run, run_dir: Path) -> str:
     ds = run.dataset
     sections = [_header(run), _numbers(run), _equations(run)]
     for heading, name, text in _figure_plan(run):
-        if name == "animation":
-            player = _player(run_dir)
+        if name in ("animation", "flow"):
+            player = _player(run_dir, name)
             if player:
                 sections.append(f"<h2>{heading}</h2>\n<p>{text}</p>\n{player}")
             continue
@@ -145,9 +146,15 @@ def _header(run) -> str:
     if scramble:
         rows.append(("scramble", f"<code>{escape(scramble)}</code> — undone by <code>"
                      f"{escape(ds.meta.get('inverse') or '')}</code>"))
-    rows += [("network", escape(" → ".join(str(s) for s in run.model.sizes)) +
-              f" ({escape(', '.join(run.model.activations) or 'no hidden layer')}, softmax output)"),
-             ("training", escape(f"{m.get('epochs_run', '?')} epochs in {m.get('train_seconds', 0):.1f} s"
+    network = escape(" → ".join(str(s) for s in run.model.sizes)) + \
+        f" ({escape(', '.join(run.model.activations) or 'no hidden layer')}, softmax output)"
+    if getattr(run.model, "kind", "dense") == "steps":
+        from cubenet.viz.step_report import step_network_row
+
+        network = step_network_row(run.model)
+    rows += [("network", network),
+             ("training", escape(f"{m.get('epochs_run', '?')} epochs in "
+                                 f"{(info.get('timing') or {}).get('train_seconds', m.get('train_seconds', 0)):.1f} s"
                                  + ("" if str(m.get("stop_reason", "completed")).startswith("completed")
                                     else f" — {m.get('stop_reason')}"))),
              ("test accuracy", f"<b>{m.get('test_accuracy', float('nan')):.2%}</b> "
@@ -189,11 +196,15 @@ def _equations(run) -> str:
     from cubenet.viz.plots import sub
 
     model = run.model
+    if getattr(model, "kind", "dense") == "steps":
+        from cubenet.viz.step_report import step_network_html
+
+        return step_network_html(model)
     items = []
     std = "standardised (each feature minus its mean, divided by its spread)" if model.input_mean is not None \
         else "used as it is"
     items.append(f"<li><b>input</b>: h₀ = the data x, {std} — shape n × {model.sizes[0]}</li>")
-    for i, (W, b) in enumerate(model.params, start=1):
+    for i, (W, _) in enumerate(model.params, start=1):
         fan_in, fan_out = W.shape
         act = "softmax" if i == model.n_layers else model.activations[i - 1]
         name = "output" if i == model.n_layers else f"layer {i}"
@@ -223,7 +234,7 @@ def _figure_plan(run) -> list[tuple[str, str, str]]:
     kind = ds.meta.get("kind")
     plan = []
     if kind == "cube" and ds.n_features == 3:
-        plan.append(("What the network answers", "cube", (
+        plan.append(("What the network answers", "prediction", (
             "Left: the scrambled cube the data came from — every point of the dataset is a spot on one of its "
             "stickers, and its class is the sticker colour. Right: the same surface, cut into small cells, each "
             "coloured by what the trained network says at that spot; hatched cells are where it is wrong. Mistakes "
@@ -268,5 +279,10 @@ def _figure_plan(run) -> list[tuple[str, str, str]]:
         plan.append(("A digit passing through the network", "digits", (
             "One handwritten digit, layer by layer: every unit's activation shown as a small picture or bar, "
             "from the pixels in to the ten class scores out.")))
+    if getattr(run.model, "kind", "dense") == "steps":  # the step figures replace the layered network's views
+        from cubenet.viz.step_report import step_figure_plan
+
+        first = [p for p in plan if p[1] in ("cube", "boundary")]
+        plan = first + step_figure_plan(ds) + [p for p in plan if p[1] in ("curves", "confusion")]
     return plan
 

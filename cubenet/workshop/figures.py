@@ -6,9 +6,15 @@ the checker saves them through :mod:`cubenet.files`.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+from cubenet.data.cube import CLASS_COLORS, FACES, sticker_centers
 from cubenet.data.dataset import DEFAULT_COLORS
+from cubenet.files import save_figure
+from cubenet.viz.cube_plots import cube_preview_figure
+from cubenet.workshop.datasets import CUBE, SPIRALS, V_SLOPE, V_TIP, rotated_band, training_data, v_set, xor_set
 
 BACKGROUND = "#d9d9d9"  #: mid-grey axes, so white cube stickers stay visible
 TWO_CLASSES = ("class 0", "class 1")
@@ -163,8 +169,6 @@ def cube_net_panels(panels, X, *, title: str, colors, names):
 
 def facelet_map_figure():
     """The 54 sticker slots in facelet order (URFDLB), numbered, on the unfolded solved cube."""
-    from cubenet.data.cube import CLASS_COLORS, FACES, sticker_centers
-
     centers, letters = sticker_centers()
     P = unfold(centers)
     fig, (ax,) = _figure(1, width=8.0, height=6.2)
@@ -189,66 +193,51 @@ def _square(x, y, color):
 # ---------------------------------------------------------------- the statements' pictures
 
 def _rotate_back_picture():
-    from cubenet.workshop.checks.hand import rotated_band
-
     X, _, y = rotated_band(400, rng=0)
     fig = planar_panels([("the scrambled set: rotated 120° about (0, 0), then shifted by (2, −1)", X, y)],
-                        title="Puzzle 04: put it back with one layer x·W + b")
+                        title="Put it back with one layer x·W + b")
     fig.axes[0].axhline(0, color="#555555", lw=0.6)
     fig.axes[0].axvline(0, color="#555555", lw=0.6)
     return fig
 
 
 def _fold_picture():
-    from cubenet.workshop.checks.hand import V_SLOPE, V_TIP, v_set
-
     X, y = v_set(600, rng=0)
     fig = planar_panels([("class 1 lies above the V  y = 0.5 + 0.8·|x − 0.3|", X, y)],
-                        title="Puzzle 09: fold the V flat with one ReLU layer")
+                        title="Fold the V flat with one ReLU layer")
     xs = np.linspace(-2, 2, 101)
     fig.axes[0].plot(xs, V_TIP[1] + V_SLOPE * np.abs(xs - V_TIP[0]), color="black", lw=1.2, ls="--")
     return fig
 
 
 def _xor_picture():
-    from cubenet.workshop.checks.hand import xor_set
-
     X, y = xor_set(400, rng=0)
     return planar_panels([("class 1 where x₁ and x₂ have opposite signs", X, y)],
-                         title="Puzzle 10: XOR with the fewest parameters")
+                         title="XOR with the fewest parameters")
 
 
 def _golf_cube_picture():
-    from cubenet.viz.cube_plots import cube_preview_figure
-    from cubenet.workshop.checks.golf import CUBE, training_data
-
     return cube_preview_figure(training_data(CUBE))
 
 
 def _golf_spirals_picture():
-    from cubenet.workshop.checks.golf import SPIRALS, training_data
-
     ds = training_data(SPIRALS)
     return planar_panels([("the training points you get (two swirled wedges)", ds.X_train, ds.y_train)],
-                         title="Puzzle 17: two spirals", names=ds.class_names, colors=ds.class_colors)
+                         title="Two spirals", names=ds.class_names, colors=ds.class_colors)
 
 
 #: (puzzle folder, file name) -> builder of the picture shown with the statement
 STATEMENT_IMAGES = {
-    ("01-apply-scramble", "facelets.png"): facelet_map_figure,
-    ("04-rotate-back", "data.png"): _rotate_back_picture,
-    ("05-sticker-permutation", "facelets.png"): facelet_map_figure,
-    ("09-fold", "data.png"): _fold_picture,
-    ("10-xor", "data.png"): _xor_picture,
-    ("16-golf-cube", "data.png"): _golf_cube_picture,
-    ("17-golf-spirals", "data.png"): _golf_spirals_picture,
+    ("apply-scramble", "facelets.png"): facelet_map_figure,
+    ("rotate-back", "data.png"): _rotate_back_picture,
+    ("sticker-permutation", "facelets.png"): facelet_map_figure,
+    ("fold", "data.png"): _fold_picture,
+    ("xor", "data.png"): _xor_picture,
+    ("golf-cube", "data.png"): _golf_cube_picture,
+    ("golf-spirals", "data.png"): _golf_spirals_picture,
 }
 
 
 def write_statement_images(root) -> list:
     """Draw every statement picture into the puzzle folders under ``root`` (for maintainers)."""
-    from pathlib import Path
-
-    from cubenet.files import save_figure
-
     return [save_figure(build(), Path(root) / folder / name) for (folder, name), build in STATEMENT_IMAGES.items()]

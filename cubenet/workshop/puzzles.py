@@ -1,46 +1,63 @@
-"""The puzzle set (metadata from each folder's meta.json), a learner's workspace, and progress in a plain JSON file.
+"""The puzzle set (its order in ``puzzles.json``, each folder's ``meta.json``), a learner's workspace, and progress.
 
 The puzzles ship inside the package as ``cubenet/_puzzles`` (in the source tree a link to the top-level
-``puzzles/`` folder), so ``cubenet puzzles init`` works from a plain ``pip install``. A workspace is a
-folder with ``progress.json``, a ``README.md`` and one folder per puzzle holding ``statement.md``,
-``answer.py`` (the learner's file, a copy of the stub) and any picture.
+``puzzles/`` folder), so ``cubenet puzzles init`` works from a plain ``pip install``. A puzzle's id is its
+folder's name, a slug (``apply-scramble``); its number is its place in ``puzzles.json``, so inserting a
+puzzle renumbers nothing by hand. Statements and stubs write their number as ``{{n}}`` (``3``) or ``{{nn}}``
+(``03``). A workspace is a folder with ``progress.json``, a ``README.md`` and one folder per puzzle
+(``03-twist-matrix``) holding ``statement.md``, ``answer.py`` (the learner's file, a copy of the stub) and any
+picture.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from cubenet import __version__
 from cubenet.errors import CubenetError
+from cubenet.files import check_writable_dir, write_bytes, write_text
+from cubenet.validate import check_int
 
 PUZZLES_DIR = Path(__file__).resolve().parent.parent / "_puzzles"
+ORDER = "puzzles.json"
 ANSWER = "answer.py"
 PROGRESS = "progress.json"
 FEEDBACK = "feedback.png"
 FORMAT = "cubenet-puzzles/1"
 KINDS = ("cube", "hand", "implement", "golf")
-META_KEYS = ("id", "title", "difficulty", "kind", "concepts", "minutes", "hints", "time_limit")
+META_KEYS = ("id", "title", "difficulty", "kind", "concepts", "teaches", "catches", "minutes", "hints",
+             "time_limit")
+SLUG = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
 class Puzzle:
-    """One puzzle: its folder in the package and the metadata of its ``meta.json``."""
+    """One puzzle: its folder in the package, its place in the order and the metadata of its ``meta.json``."""
 
-    id: str  #: the folder name, e.g. "01-apply-scramble"
-    number: int
+    id: str  #: the slug, the folder's name, e.g. "apply-scramble"
+    number: int  #: 1-based place in puzzles.json
     title: str
     difficulty: int  #: 1 (gentle) to 5 (hard)
     kind: str  #: "cube", "hand" (weights by hand), "implement" or "golf"
     concepts: tuple
+    teaches: str  #: one line for the instructors' guide
+    catches: str  #: the known-wrong answers, in words, for the instructors' guide
     minutes: int  #: time estimate for a learner
     hints: tuple  #: progressive, gentlest first
     time_limit: float  #: seconds the check may run
     folder: Path
     image: str | None = None  #: a picture shown with the statement
     par: int | None = None  #: golf: parameter count the reference reaches
+
+    @property
+    def label(self) -> str:
+        """The workspace folder name: number and slug, ``03-twist-matrix``."""
+        return f"{self.number:02d}-{self.id}"
 
     @property
     def stub(self) -> Path:
@@ -56,7 +73,17 @@ class Puzzle:
 
     @property
     def statement(self) -> str:
-        return (self.folder / "statement.md").read_text(encoding="utf-8")
+        return numbered((self.folder / "statement.md").read_text(encoding="utf-8"), self)
+
+    @property
+    def stub_text(self) -> str:
+        """The stub as the learner gets it (``answer.py``), its number filled in."""
+        return numbered(self.stub.read_text(encoding="utf-8"), self)
+
+
+def numbered(text: str, puzzle: Puzzle) -> str:
+    """``text`` with the puzzle's number in place of ``{{n}}`` (``3``) and ``{{nn}}`` (``03``)."""
+    return text.replace("{{nn}}", f"{puzzle.number:02d}").replace("{{n}}", str(puzzle.number))
 
 
 #: a source checkout's own puzzles/ folder: used when the _puzzles symlink did not survive the checkout
@@ -76,44 +103,66 @@ def _meta_error(path: Path, problem: str) -> CubenetError:
     return CubenetError(f"{path}: {problem}")
 
 
-def read_puzzle(folder: Path) -> Puzzle:
-    """Load and validate one puzzle folder's ``meta.json``."""
-    path = folder / "meta.json"
+def _read_json(path: Path):
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise _meta_error(path, f"cannot read the metadata ({exc})") from None
+        raise _meta_error(path, f"cannot read it ({exc})") from None
+
+
+def read_puzzle(folder: Path, number: int) -> Puzzle:
+    """Load and validate one puzzle folder's ``meta.json``; ``number`` is its place in the order."""
+    path = folder / "meta.json"
+    meta = _read_json(path)
     missing = [k for k in META_KEYS if k not in meta]
     if missing:
         raise _meta_error(path, f"missing {', '.join(missing)}")
     if meta["id"] != folder.name:
         raise _meta_error(path, f"id {meta['id']!r} must equal the folder name {folder.name!r}")
-    if not (isinstance(meta["difficulty"], int) and 1 <= meta["difficulty"] <= 5):
-        raise _meta_error(path, f"difficulty must be 1..5, got {meta['difficulty']!r}")
+    try:
+        check_int("difficulty", meta["difficulty"], minimum=1, maximum=5)
+    except CubenetError as exc:
+        raise _meta_error(path, str(exc)) from None
     if meta["kind"] not in KINDS:
         raise _meta_error(path, f"kind must be one of {', '.join(KINDS)}, got {meta['kind']!r}")
     if not (isinstance(meta["hints"], list) and 2 <= len(meta["hints"]) <= 3):
         raise _meta_error(path, "hints must be a list of 2 or 3 hints, gentlest first")
     return Puzzle(
-        id=folder.name, number=int(folder.name.split("-", 1)[0]), title=meta["title"],
-        difficulty=meta["difficulty"], kind=meta["kind"], concepts=tuple(meta["concepts"]),
+        id=folder.name, number=number, title=meta["title"], difficulty=meta["difficulty"], kind=meta["kind"],
+        concepts=tuple(meta["concepts"]), teaches=meta["teaches"], catches=meta["catches"],
         minutes=int(meta["minutes"]), hints=tuple(meta["hints"]), time_limit=float(meta["time_limit"]),
         folder=folder, image=meta.get("image"), par=meta.get("par"),
     )
 
 
+def puzzle_order(root: Path) -> list[str]:
+    """The slugs of ``root/puzzles.json`` in order, each a puzzle folder, and every puzzle folder listed once."""
+    path = root / ORDER
+    order = _read_json(path)
+    slugs = order.get("order") if isinstance(order, dict) else None
+    if not (isinstance(slugs, list) and all(isinstance(s, str) and SLUG.fullmatch(s) for s in slugs)):
+        raise _meta_error(path, 'must be {"order": ["first-slug", "second-slug", ...]} (lower-case slugs)')
+    folders = {p.name for p in root.iterdir() if (p / "meta.json").is_file()}
+    twice = sorted({s for s in slugs if slugs.count(s) > 1})
+    problems = [f"listed twice: {', '.join(twice)}" if twice else "",
+                f"no such folder: {', '.join(s for s in slugs if s not in folders)}" if set(slugs) - folders else "",
+                f"not listed: {', '.join(sorted(folders - set(slugs)))}" if folders - set(slugs) else ""]
+    if any(problems):
+        raise _meta_error(path, "; ".join(p for p in problems if p))
+    return slugs
+
+
 def load_puzzles(root: Path | None = None) -> tuple[Puzzle, ...]:
-    """Every puzzle of the set, in order (folders named ``NN-slug``)."""
+    """Every puzzle of the set, numbered 1, 2, ... in the order of ``puzzles.json``."""
     root = puzzles_dir() if root is None else Path(root)
-    folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name[:2].isdigit())
-    return tuple(read_puzzle(f) for f in folders)
+    return tuple(read_puzzle(root / slug, n) for n, slug in enumerate(puzzle_order(root), start=1))
 
 
 def find_puzzle(key, puzzles) -> Puzzle:
-    """A puzzle by number (``3``, ``"03"``), id (``"03-twist-matrix"``) or slug (``"twist-matrix"``)."""
+    """A puzzle by number (``3``, ``"03"``), slug (``"twist-matrix"``) or workspace label (``"03-twist-matrix"``)."""
     text = str(key).strip()
     for p in puzzles:
-        if text in (p.id, p.id.split("-", 1)[1]) or (text.isdigit() and int(text) == p.number):
+        if text in (p.id, p.label) or (text.isdigit() and int(text) == p.number):
             return p
     raise CubenetError(f"no puzzle {text!r}; choose a number from 1 to {len(puzzles)} (see 'cubenet puzzles list')")
 
@@ -131,7 +180,12 @@ class Workspace:
         return self.root / PROGRESS
 
     def folder(self, puzzle: Puzzle) -> Path:
-        return self.root / puzzle.id
+        """``NN-slug`` (its number when the workspace was made: an older workspace keeps its folder names)."""
+        for name in (puzzle.label, puzzle.id):
+            if (self.root / name).is_dir():
+                return self.root / name
+        made = [p for p in self.root.glob(f"*-{puzzle.id}") if re.fullmatch(rf"\d+-{re.escape(puzzle.id)}", p.name)]
+        return made[0] if made else self.root / puzzle.label
 
     def answer(self, puzzle: Puzzle) -> Path:
         return self.folder(puzzle) / ANSWER
@@ -142,8 +196,6 @@ class Workspace:
 
 def init_workspace(folder, puzzles) -> Workspace:
     """Create a clean workspace: the learner's README, each puzzle's statement, picture and stub as answer.py."""
-    from cubenet.files import check_writable_dir, write_bytes, write_text
-
     root = Path(folder)
     if (root / PROGRESS).exists():
         raise CubenetError(f"{str(root)!r} is already a puzzle workspace; carry on there, or use "
@@ -155,7 +207,7 @@ def init_workspace(folder, puzzles) -> Workspace:
     for p in puzzles:
         target = ws.folder(p)
         write_text(target / "statement.md", p.statement)
-        write_text(ws.answer(p), p.stub.read_text(encoding="utf-8"))
+        write_text(ws.answer(p), p.stub_text)
         if p.image:
             write_bytes(target / p.image, (p.folder / p.image).read_bytes())
     write_text(root / "README.md", (puzzles_dir() / "LEARNER.md").read_text(encoding="utf-8"))
@@ -185,14 +237,12 @@ def find_workspace(start=None) -> Workspace:
 
 def reset_answer(ws: Workspace, puzzle: Puzzle) -> Path | None:
     """Put the fresh stub back as answer.py; the old file is kept as answer.py.bak. Returns the backup path."""
-    from cubenet.files import write_text
-
     answer = ws.answer(puzzle)
     backup = None
     if answer.exists():
         backup = answer.with_name(ANSWER + ".bak")
         shutil.copyfile(answer, backup)
-    write_text(answer, puzzle.stub.read_text(encoding="utf-8"))
+    write_text(answer, puzzle.stub_text)
     return backup
 
 
@@ -207,8 +257,6 @@ def _entry() -> dict:
 
 
 def new_progress(puzzles) -> dict:
-    from cubenet import __version__
-
     return {"format": FORMAT, "cubenet_version": __version__, "created": _now(),
             "puzzles": {p.id: _entry() for p in puzzles}}
 
@@ -220,12 +268,15 @@ def load_progress(ws: Workspace) -> dict:
         raise CubenetError(f"cannot read {ws.progress_file} ({exc}); fix or delete it") from None
     if not isinstance(progress, dict) or progress.get("format") != FORMAT:
         raise CubenetError(f"{ws.progress_file} is not a cubenet puzzle progress file")
-    return progress
+    return {**progress, "puzzles": _by_slug(progress.get("puzzles", {}))}
+
+
+def _by_slug(entries: dict) -> dict:
+    """Progress entries keyed by slug (a workspace made before puzzles had slugs keyed them ``NN-slug``)."""
+    return {re.sub(r"^\d+-", "", key): value for key, value in entries.items()}
 
 
 def save_progress(ws: Workspace, progress: dict) -> None:
-    from cubenet.files import write_text
-
     write_text(ws.progress_file, json.dumps(progress, indent=2) + "\n")
 
 

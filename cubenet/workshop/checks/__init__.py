@@ -67,7 +67,7 @@ def load_all() -> dict[str, CheckSpec]:
 
 
 def get_check(puzzle_id: str) -> CheckSpec:
-    """The check of one puzzle (by folder id, e.g. ``"01-apply-scramble"``)."""
+    """The check of one puzzle (by slug, e.g. ``"apply-scramble"``)."""
     checks = load_all()
     if puzzle_id not in checks:
         raise CubenetError(f"puzzle {puzzle_id!r} has no check; known: {', '.join(sorted(checks))}")

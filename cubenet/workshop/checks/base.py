@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cubenet.validate import is_integer
 from cubenet.workshop.guard import ForbiddenShortcut, Guard
 
 
@@ -180,7 +181,7 @@ def expect_finite(value: np.ndarray, what: str) -> np.ndarray:
 
 def expect_int(value, what: str) -> int:
     """A Python or numpy integer (not bool, not float)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if not is_integer(value):
         raise Fail(f"{what} should be an int, but it is {got(value)}.", kind="shape")
     return int(value)
 

@@ -7,6 +7,8 @@ import string
 
 import numpy as np
 
+from cubenet.data.cube import permutation, random_scramble, turn_matrix
+from cubenet.data.moves import as_moves, format_scramble
 from cubenet.workshop.checks import puzzle_check
 from cubenet.workshop.checks.base import Fail, Passed, count, expect_array, expect_finite, expect_int, expect_str
 
@@ -19,8 +21,6 @@ IDENTITY = np.arange(54)
 
 def perm(scramble: str) -> np.ndarray:
     """Sticker permutation of a scramble (``cubenet.data.cube.permutation``)."""
-    from cubenet.data.cube import permutation
-
     return permutation(scramble)
 
 
@@ -29,9 +29,6 @@ def state_after(state: str, scramble: str) -> str:
 
 
 def random_scrambles(lengths, seeds) -> list[str]:
-    from cubenet.data.cube import random_scramble
-    from cubenet.data.moves import format_scramble
-
     return [format_scramble(random_scramble(n, rng=1000 * n + s)) for n in lengths for s in seeds]
 
 
@@ -65,18 +62,16 @@ def flip(token: str) -> str:
 
 
 def _one_turn_only(args, kwargs):
-    from cubenet.data.moves import as_moves
-
     moves = args[0] if args else kwargs.get("moves", ())
     if len(as_moves(moves)) > 1:
         return "call it with one turn at a time; composing the turns is the puzzle"
     return None
 
 
-# ---------------------------------------------------------------- 01 apply a scramble
+# ---------------------------------------------------------------- apply a scramble
 
 @puzzle_check(
-    "01-apply-scramble",
+    "apply-scramble",
     expects={"apply_scramble": "a function apply_scramble(state: str, scramble: str) -> str"},
     forbid_calls={
         "cubenet.data.cube.facelets": "it computes the whole answer; apply the turns one at a time",
@@ -111,10 +106,10 @@ def _apply_diagnosis(yours: str, state: str, scramble: str) -> str:
     return ""
 
 
-# ---------------------------------------------------------------- 02 undo a scramble
+# ---------------------------------------------------------------- undo a scramble
 
 @puzzle_check(
-    "02-undo-it",
+    "undo-it",
     expects={"inverse": "a function inverse(scramble: str) -> str"},
     forbid_calls={
         "cubenet.data.moves.invert": "it is the answer itself",
@@ -147,10 +142,10 @@ def _inverse_diagnosis(yours: list[str], toks: list[str]) -> str:
     return ""
 
 
-# ---------------------------------------------------------------- 03 a twist as a 3x3 rotation
+# ---------------------------------------------------------------- a twist as a 3x3 rotation
 
 @puzzle_check(
-    "03-twist-matrix",
+    "twist-matrix",
     expects={"rotation": "a function rotation(move: str) -> ndarray of shape (3, 3), dtype float64"},
     forbid_calls={
         "cubenet.data.cube.turn_matrix": "it is the answer itself",
@@ -158,8 +153,6 @@ def _inverse_diagnosis(yours: list[str], toks: list[str]) -> str:
     },
 )
 def check_rotation(learner, ctx):
-    from cubenet.data.cube import turn_matrix
-
     for move in ("R", "U", "F", "L", "D", "B", "R'", "U2", "F'", "L2", "D'", "B2"):
         call = f"rotation({move!r})"
         M = expect_array(learner.call("rotation", move, shown=call), call, shape=(3, 3), dtype=np.float64)
@@ -178,10 +171,10 @@ def _vec(v) -> str:
     return "(" + ", ".join(f"{x:g}" for x in np.round(v, 6) + 0.0) + ")"
 
 
-# ---------------------------------------------------------------- 05 a twist as a 54x54 permutation
+# ---------------------------------------------------------------- a twist as a 54x54 permutation
 
 @puzzle_check(
-    "05-sticker-permutation",
+    "sticker-permutation",
     expects={"permutation_matrix":
              "a function permutation_matrix(scramble: str) -> ndarray of shape (54, 54), dtype float64"},
     forbid_calls={
@@ -216,7 +209,7 @@ def _matrix_diagnosis(P: np.ndarray, scramble: str) -> str:
     return ""
 
 
-# ---------------------------------------------------------------- 06 the order of a sequence
+# ---------------------------------------------------------------- the order of a sequence
 
 def true_order(scramble: str) -> int:
     """Smallest k > 0 with scramble^k = identity: the lcm of the permutation's cycle lengths."""
@@ -234,7 +227,7 @@ def true_order(scramble: str) -> int:
     return order
 
 
-@puzzle_check("06-order-of-ru", expects={"order": "a function order(scramble: str) -> int"})
+@puzzle_check("order-of-ru", expects={"order": "a function order(scramble: str) -> int"})
 def check_order(learner, ctx):
     cases = ["R", "R2", "", "R U", "R U R' U'", "R U2 D' B D'", "F2 U", "R U'"] + random_scrambles((3, 5), (0, 1))
     for scramble in cases:
@@ -248,7 +241,7 @@ def check_order(learner, ctx):
     return Passed(f"all {len(cases)} orders are right (R U: 105, R U2 D' B D': 1260)")
 
 
-# ---------------------------------------------------------------- 11 an honest scrambler
+# ---------------------------------------------------------------- an honest scrambler
 
 AXIS = {"R": 0, "L": 0, "U": 1, "D": 1, "F": 2, "B": 2}
 
@@ -266,7 +259,7 @@ def honesty_problem(toks: list[str]) -> str | None:
 
 
 @puzzle_check(
-    "11-honest-scrambler",
+    "honest-scrambler",
     expects={"scramble": "a function scramble(n: int, *, rng=None) -> str"},
     forbid_calls={"cubenet.data.cube.random_scramble": "it is the answer itself"},
 )
@@ -317,7 +310,7 @@ def _check_spread(toks: list[str]) -> Passed:
     return Passed("honest, reproducible and evenly spread over all 18 face turns")
 
 
-# ---------------------------------------------------------------- 15 the shortest way back
+# ---------------------------------------------------------------- the shortest way back
 
 def _turn_perms() -> dict[str, np.ndarray]:
     return {t: perm(t) for t in FACE_TURNS}
@@ -352,7 +345,7 @@ def optimal_length(scramble: str) -> int:
     return best
 
 
-@puzzle_check("15-shortest-unscramble", expects={"solve": "a function solve(scramble: str) -> str"})
+@puzzle_check("shortest-unscramble", expects={"solve": "a function solve(scramble: str) -> str"})
 def check_shortest(learner, ctx):
     cases = ["", "R", "R2", "R R", "R U U' R'", "R L R'", "U R", "F2 B' L"] + random_scrambles((3, 4), (0, 1, 2))
     for scramble in cases:

@@ -9,64 +9,18 @@ the floor and score at most par, the size the reference solution reaches.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from cubenet.data.cube import CLASS_COLORS, CLASS_NAMES
+from cubenet.nn.network import Model, predict
 from cubenet.workshop.checks import puzzle_check
-from cubenet.workshop.checks.base import Fail, Passed, count_params, expect_params, got, relu_forward, show
-
-
-@dataclass(frozen=True)
-class Course:
-    """One golf course: how the data is made, the accuracy floor and par."""
-
-    name: str
-    make: object  # (n_samples, rng) -> Dataset
-    n_train: int
-    n_hidden: int
-    train_seed: int
-    hidden_seed: int
-    floor: float
-    par: int
-
-
-CUBE_SCRAMBLE = "R U F'"
-
-
-def _cube(n, rng):
-    from cubenet.data.cube import make_color_cube
-
-    return make_color_cube(n, moves=CUBE_SCRAMBLE, rng=rng)
-
-
-def _spirals(n, rng):
-    from cubenet.data.planar import make_spirals
-
-    return make_spirals(n, arms=2, turns=1.5, rng=rng)
-
-
-CUBE = Course("a 3-twist colour cube", _cube, n_train=3000, n_hidden=4000, train_seed=7, hidden_seed=2024,
-              floor=0.92, par=126)
-SPIRALS = Course("two spirals", _spirals, n_train=1200, n_hidden=3000, train_seed=7, hidden_seed=2024,
-                 floor=0.95, par=114)
-
-
-def training_data(course: Course):
-    """The Dataset handed to the learner's make_model (the same every time)."""
-    return course.make(course.n_train, course.train_seed)
-
-
-def hidden_data(course: Course):
-    """Fresh points from the same scrambled arrangement, never shown to the learner."""
-    ds = course.make(course.n_hidden, course.hidden_seed)
-    return ds.X, ds.y
+from cubenet.workshop.checks.base import Fail, Passed, count_params, expect_params, got, relu_forward
+from cubenet.workshop.datasets import CUBE, CUBE_SCRAMBLE, SPIRALS, Course, hidden_data, training_data
+from cubenet.workshop.figures import cube_net_panels, region_panels
 
 
 def as_predictor(model, data, what: str):
     """(predict(X) -> labels, parameter count) for a cubenet Model or a list of (W, b)."""
-    from cubenet.nn.network import Model, predict
-
     n_in, n_out = data.n_features, data.n_classes
     if isinstance(model, Model):
         params = expect_params(model.params, f"{what}.params", n_in=n_in, n_out=n_out)
@@ -84,8 +38,6 @@ def as_predictor(model, data, what: str):
 
 
 def play(learner, ctx, course: Course, figure) -> Passed:
-    from cubenet.nn.network import Model
-
     data = training_data(course)
     what = "make_model(data)"
     model = learner.call("make_model", data, shown=what)
@@ -112,9 +64,6 @@ def play(learner, ctx, course: Course, figure) -> Passed:
 
 
 def _cube_figure(X, y, guess, predict, acc, size, course):
-    from cubenet.data.cube import CLASS_COLORS, CLASS_NAMES
-    from cubenet.workshop.figures import cube_net_panels
-
     return cube_net_panels([(f"yours: {acc:.1%} right, {size} parameters", guess),
                             ("target: the true sticker colours", y)], X,
                            title=f"Golf on {course.name} ({CUBE_SCRAMBLE}): yours vs target",
@@ -122,8 +71,6 @@ def _cube_figure(X, y, guess, predict, acc, size, course):
 
 
 def _spiral_figure(X, y, guess, predict, acc, size, course):
-    from cubenet.workshop.figures import region_panels
-
     return region_panels([(f"yours: {acc:.1%} right, {size} parameters", predict), ("target: the true classes", None)],
                          X, y, title=f"Golf on {course.name}: yours vs target", names=("arm 1", "arm 2"))
 
@@ -131,11 +78,11 @@ def _spiral_figure(X, y, guess, predict, acc, size, course):
 EXPECTS = {"make_model": "a function make_model(data) -> a cubenet Model or a list of (W, b) pairs"}
 
 
-@puzzle_check("16-golf-cube", expects=EXPECTS)
+@puzzle_check("golf-cube", expects=EXPECTS)
 def check_golf_cube(learner, ctx):
     return play(learner, ctx, CUBE, _cube_figure)
 
 
-@puzzle_check("17-golf-spirals", expects=EXPECTS)
+@puzzle_check("golf-spirals", expects=EXPECTS)
 def check_golf_spirals(learner, ctx):
     return play(learner, ctx, SPIRALS, _spiral_figure)

@@ -10,39 +10,24 @@ import numpy as np
 
 from cubenet.workshop.checks import NO_FITTING, puzzle_check
 from cubenet.workshop.checks.base import (
-    Fail, Passed, count_params, expect_array, expect_finite, expect_params, relu_forward,
+    Fail,
+    Passed,
+    count_params,
+    expect_array,
+    expect_finite,
+    expect_params,
+    relu_forward,
 )
+from cubenet.workshop.datasets import ANGLE_DEG, V_SLOPE, V_TIP, rotated_band, rotation2d, v_set, xor_set
+from cubenet.workshop.figures import planar_panels, region_panels
 
 HIDDEN_SEEDS = (101, 202, 303)  #: the checker's held-out samples (the statement's picture uses seed 0)
 
 
-# ---------------------------------------------------------------- 04 rotate it back
-
-ANGLE_DEG = 120.0
-SHIFT = np.array([2.0, -1.0])
-
-
-def rotation2d(degrees: float) -> np.ndarray:
-    t = np.deg2rad(degrees)
-    return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
-
-
-def solved_band(n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]:
-    """The solved set: class 1 in a band above the x-axis, class 0 in a band below it."""
-    rng = np.random.default_rng(rng)
-    y = rng.permutation(np.arange(n) % 2)
-    X = np.column_stack([rng.uniform(-2.5, 2.5, n), rng.uniform(0.2, 1.2, n) * np.where(y == 1, 1, -1)])
-    return X, y
-
-
-def rotated_band(n: int, *, rng=None):
-    """(scrambled X, solved X, y): the band rotated by ANGLE_DEG counter-clockwise, then shifted by SHIFT."""
-    solved, y = solved_band(n, rng=rng)
-    return solved @ rotation2d(ANGLE_DEG).T + SHIFT, solved, y
-
+# ---------------------------------------------------------------- rotate it back
 
 @puzzle_check(
-    "04-rotate-back",
+    "rotate-back",
     expects={"W": "an array W of shape (2, 2), dtype float64", "b": "an array b of shape (2,), dtype float64"},
     forbid_modules=NO_FITTING,
 )
@@ -53,7 +38,7 @@ def check_rotate_back(learner, ctx):
         X, target, y = rotated_band(400, rng=seed)
         yours = X @ W + b
         if not np.allclose(yours, target, atol=1e-6):
-            ctx.picture(lambda: _rotate_figure(X, yours, target, y))
+            ctx.picture(lambda X=X, yours=yours, target=target, y=y: _rotate_figure(X, yours, target, y))
             off = np.linalg.norm(yours - target, axis=1).mean()
             raise Fail(f"X·W + b puts the points on average {off:.3g} away from where they were before the "
                        f"scramble (they must land within 1e-6).{_rotate_diagnosis(W, yours - target)}",
@@ -75,32 +60,12 @@ def _rotate_diagnosis(W: np.ndarray, residual: np.ndarray) -> str:
 
 
 def _rotate_figure(X, yours, target, y):
-    from cubenet.workshop.figures import planar_panels
-
     return planar_panels([("the scrambled input X", X, y), ("yours: X·W + b", yours, y),
                           ("target: the solved set", target, y)],
                          title="Rotate it back: yours vs target")
 
 
-# ---------------------------------------------------------------- 09 fold the V flat
-
-V_TIP = np.array([0.3, 0.5])
-V_SLOPE = 0.8
-V_MARGIN = 0.1
-
-
-def v_set(n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]:
-    """Points in [-2, 2]²: class 1 above the V  y = 0.5 + 0.8·|x − 0.3|, class 0 below, a margin in between."""
-    rng = np.random.default_rng(rng)
-    X = np.empty((0, 2))
-    while len(X) < n:
-        P = rng.uniform(-2, 2, size=(2 * n, 2))
-        f = (P[:, 1] - V_TIP[1]) - V_SLOPE * np.abs(P[:, 0] - V_TIP[0])
-        X = np.concatenate([X, P[np.abs(f) > V_MARGIN]])
-    X = X[:n]
-    f = (X[:, 1] - V_TIP[1]) - V_SLOPE * np.abs(X[:, 0] - V_TIP[0])
-    return X, (f > 0).astype(np.int64)
-
+# ---------------------------------------------------------------- fold the V flat
 
 def best_line(H: np.ndarray, y: np.ndarray):
     """The line that separates the classes in H best (linear program with slack): (w, c, misclassified)."""
@@ -121,7 +86,7 @@ def best_line(H: np.ndarray, y: np.ndarray):
 
 
 @puzzle_check(
-    "09-fold",
+    "fold",
     expects={"W": "an array W of shape (2, 2), dtype float64 (at most 2 units)",
              "b": "an array b of shape (2,), dtype float64"},
     forbid_modules=NO_FITTING,
@@ -149,8 +114,6 @@ def check_fold(learner, ctx):
 
 
 def _fold_figure(X, y, W, b, H, w, c):
-    from cubenet.workshop.figures import planar_panels
-
     Href = np.maximum(X @ FOLD_W + FOLD_B, 0)
     Hp = H if H.shape[1] == 2 else np.column_stack([H[:, 0], np.zeros(len(H))])
     lines_in = [(W[:, k], b[k]) for k in range(W.shape[1])]
@@ -167,24 +130,13 @@ FOLD_W = np.array([[V_SLOPE, -V_SLOPE], [-1.0, -1.0]])
 FOLD_B = np.array([V_TIP[1] - V_SLOPE * V_TIP[0], V_TIP[1] + V_SLOPE * V_TIP[0]])
 
 
-# ---------------------------------------------------------------- 10 the smallest XOR network
+# ---------------------------------------------------------------- the smallest XOR network
 
 XOR_PAR = 12  #: 2 inputs -> 2 ReLU units -> 2 outputs
 
 
-def xor_set(n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]:
-    """Four clouds around (±1, ±1) (radius < 0.45); class 1 where the signs differ (XOR)."""
-    rng = np.random.default_rng(rng)
-    corners = np.array([[1, 1], [-1, -1], [1, -1], [-1, 1]], float)
-    k = rng.integers(4, size=n)
-    offsets = rng.normal(scale=0.15, size=(n, 2))
-    norms = np.linalg.norm(offsets, axis=1, keepdims=True)
-    offsets *= np.minimum(1.0, 0.45 / np.maximum(norms, 1e-12))
-    return corners[k] + offsets, (k >= 2).astype(np.int64)
-
-
 @puzzle_check(
-    "10-xor",
+    "xor",
     expects={"PARAMS": "a list of (W, b) pairs: [(W1, b1), (W2, b2)], float64, ReLU between them"},
     forbid_modules=NO_FITTING,
 )
@@ -215,8 +167,6 @@ def check_xor(learner, ctx):
 
 
 def _xor_figure(X, y, predict):
-    from cubenet.workshop.figures import region_panels
-
     return region_panels([("yours: your network's decision regions", predict),
                           ("target: XOR (signs differ)", lambda P: (P[:, 0] * P[:, 1] < 0).astype(int))],
                          X, y, title="The smallest XOR network: yours vs target")

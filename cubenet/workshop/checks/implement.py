@@ -73,13 +73,13 @@ def expect_layers(value, what: str, params, n: int, dtype) -> list:
             for i, (h, (W, _)) in enumerate(zip(value, params))]
 
 
-# ---------------------------------------------------------------- 07 the forward pass
+# ---------------------------------------------------------------- the forward pass
 
 FORWARD_CASES = [((3, 2), 5), ((2, 8, 3), 7), ((5, 4, 4, 2), 1), ((1, 6, 6, 6, 4), 33), ((4, 3, 5), 16)]
 
 
 @puzzle_check(
-    "07-dense-forward",
+    "dense-forward",
     expects={"forward": "a function forward(params, X) -> list of arrays, one per layer"},
     forbid_modules=NO_ANSWER_KEY,
 )
@@ -129,7 +129,7 @@ def _forward_diagnosis(h: np.ndarray, z: np.ndarray, last: bool) -> str:
     return ""
 
 
-# ---------------------------------------------------------------- 08 one step downhill
+# ---------------------------------------------------------------- one step downhill
 
 STEP_SIZES = [(3, 4, 2), (2, 5, 5, 3)]
 
@@ -164,7 +164,7 @@ def _compare_params(yours, target, what: str, hint: str = "") -> None:
 
 
 @puzzle_check(
-    "08-sgd-step",
+    "sgd-step",
     expects={"sgd_step": "a function sgd_step(params, grads, lr) -> new params",
              "momentum_step":
                  "a function momentum_step(params, grads, velocity, lr, momentum) -> (new params, new velocity)"},
@@ -213,7 +213,7 @@ def check_sgd(learner, ctx):
     return Passed("plain and momentum steps are right, keep float32, and leave their inputs alone")
 
 
-# ---------------------------------------------------------------- 12 backpropagation
+# ---------------------------------------------------------------- backpropagation
 
 BACKWARD_CASES = [((3, 5, 4, 3), 10), ((2, 6, 2), 1), ((4, 3), 8), ((3, 4, 4, 4, 2), 25)]
 
@@ -221,7 +221,7 @@ BACKWARD_CASES = [((3, 5, 4, 3), 10), ((2, 6, 2), 1), ((4, 3), 8), ((3, 4, 4, 4,
 def numerical_grads(params, X, y, eps: float = 1e-6) -> list:
     """Central differences of the reference loss with respect to every parameter (float64)."""
     out = []
-    for i, (W, b) in enumerate(params):
+    for W, b in params:
         grads = []
         for arr in (W, b):
             g = np.zeros_like(arr, dtype=np.float64)
@@ -241,14 +241,14 @@ def numerical_grads(params, X, y, eps: float = 1e-6) -> list:
 def _expect_loss(value, what: str) -> float:
     if isinstance(value, np.ndarray) and value.shape == ():
         value = value[()]
-    if isinstance(value, bool) or not isinstance(value, (float, np.floating)):
+    if not isinstance(value, (float, np.floating)):  # a bool or an int is not a loss
         raise Fail(f"the loss from {what} should be a float (one number), but it is {got(value, with_type=False)}.",
                    kind="shape")
     return float(value)
 
 
 @puzzle_check(
-    "12-backward",
+    "backward",
     expects={"loss_and_grad": "a function loss_and_grad(params, X, y) -> (loss, grads)"},
     forbid_modules=NO_ANSWER_KEY,
 )
@@ -298,13 +298,13 @@ def _grad_diagnosis(yours, target, i: int, n_layers: int, n: int) -> str:
     return ""
 
 
-# ---------------------------------------------------------------- 13 the Jacobian of a layer
+# ---------------------------------------------------------------- the Jacobian of a layer
 
 JACOBIAN_SHAPES = [(3, 5), (4, 2), (2, 2), (6, 3), (1, 4)]
 
 
 @puzzle_check(
-    "13-layer-jacobian",
+    "layer-jacobian",
     expects={"layer_jacobian": "a function layer_jacobian(W, b, x) -> ndarray of shape (fan_out, fan_in)"},
     forbid_modules=NO_ANSWER_KEY,
 )
@@ -335,7 +335,7 @@ def _numerical_jacobian(W, b, x, eps: float = 1e-6) -> np.ndarray:
     return np.column_stack([(f(x + eps * e) - f(x - eps * e)) / (2 * eps) for e in np.eye(len(x))])
 
 
-# ---------------------------------------------------------------- 14 count the linear pieces
+# ---------------------------------------------------------------- count the linear pieces
 
 def reference_pieces(params, lo: float, hi: float) -> int:
     """Exact number of affine pieces of a 1-D ReLU net (hidden ReLU, linear output) on [lo, hi]."""
@@ -352,12 +352,12 @@ def reference_pieces(params, lo: float, hi: float) -> int:
                 tol = 1e-12 * max(1.0, abs(left), abs(right))
                 cuts += [r for r in roots if left + tol < r < right - tol]
             cuts = np.unique(cuts)
-            for l, r in zip(cuts[:-1], cuts[1:]):
+            for start, end in zip(cuts[:-1], cuts[1:]):
                 if hidden:
-                    on = (a * (l + r) / 2 + c) > 0
-                    nxt.append((l, r, a * on, c * on))
+                    on = (a * (start + end) / 2 + c) > 0
+                    nxt.append((start, end, a * on, c * on))
                 else:
-                    nxt.append((l, r, a, c))
+                    nxt.append((start, end, a, c))
         intervals = nxt
     slopes = [A[0] for _, _, A, _ in intervals]
     pieces = 1
@@ -392,7 +392,7 @@ def piece_cases() -> list[tuple[str, list, float, float]]:
     return cases
 
 
-@puzzle_check("14-count-pieces", expects={"count_pieces": "a function count_pieces(params, lo, hi) -> int"})
+@puzzle_check("count-pieces", expects={"count_pieces": "a function count_pieces(params, lo, hi) -> int"})
 def check_pieces(learner, ctx):
     cases = piece_cases()
     for label, params, lo, hi in cases:

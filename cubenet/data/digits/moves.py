@@ -1,0 +1,106 @@
+"""The random moves that turn a clean skeleton into a handwritten digit, drawn a block at a time.
+
+Every move's parameters for a block of images are drawn by :func:`draw_moves` from one generator,
+with fixed shapes whatever the labels, so a block regenerates exactly from its seed. Strengths are
+given at twists = 2 (the default, calibrated on real handwriting); :func:`strength` scales them.
+Some are class-conditional: a few digits are written with more freedom than others.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cubenet.data.digits.styles import pick_styles, skeletons
+
+JITTER = 0.04  #: sd of each key point's coordinates, fraction of the glyph height (mean shift 5%)
+ROTATE = 6.0  #: sd of the rotation, degrees
+SHEAR = 0.12  #: sd of the horizontal shear (slant)
+WARP = 0.22  #: sd of the elastic field's node displacements (mean shift ≈ 10% of the height)
+WARP_NODES = 6  #: elastic field nodes per side (coarse: a bend spans about a fifth of the height)
+ASPECT = 0.0  #: sd of log(natural width / height): narrow and wide writers
+WIDTH = 0.15  #: sd of log(width cap)
+SHIFT = 0.02  #: sd of the shift of the glyph in the frame, fraction of the frame
+INK_SD = 0.11  #: sd of log(amount of ink)  (optdigits: 312 ± 34 pixels of 1,024)
+PEN = 0.0  #: sd of log(pen pressure) at each of PEN_NODES points along the strokes
+PEN_NODES = 6
+EDGE = 0.5  #: amplitude of the ragged-edge noise, work-grid pixels
+BLUR = 0.5  #: largest blur sigma, output pixels (16 and 28 only)
+NOISE = 0.04  #: largest pixel noise sd (16 and 28 only)
+
+#: Class-conditional factors (one per digit) on the strengths above, and the mean slant per digit.
+CLASS_JITTER = np.ones(10)
+CLASS_WARP = np.ones(10)
+CLASS_SHEAR = np.zeros(10)
+CLASS_INK = np.ones(10)  #: mean amount of ink per digit, relative to :data:`INK_FRACTION` of the box
+
+
+def strength(twists: int) -> float:
+    """How strong the moves are: 0 at twists 0, 1 at the default 2 (realistic), then gentler growth (3 at 10)."""
+    return twists / 2 if twists <= 2 else 1 + (twists - 2) / 4
+
+
+def draw_moves(labels: np.ndarray, twists: int, size: int, *, rng) -> dict:
+    """Random parameters of every move for a block of images (arrays with one row per image)."""
+    from cubenet.data.digits.render import FRAMES
+
+    n, s = len(labels), strength(twists)
+    sk = skeletons()
+    return {
+        "style": pick_styles(labels, rng.random(n)),
+        "jitter": rng.normal(0, JITTER * s, (n, sk.keys.shape[1], 2)) * CLASS_JITTER[labels, None, None],
+        "rotate": rng.normal(0, ROTATE * s, n),
+        "shear": rng.normal(0, SHEAR * s, n) + CLASS_SHEAR[labels] * min(s, 1.0),
+        "warp": rng.normal(0, WARP * s, (n, WARP_NODES**2, 2)) * CLASS_WARP[labels, None, None],
+        "aspect": np.exp(rng.normal(0, ASPECT * s, n)),
+        "width": np.exp(rng.normal(0, WIDTH * s, n)),
+        "shift": rng.normal(0, SHIFT * s, (n, 2)),
+        "ink": np.exp(np.clip(rng.normal(0, INK_SD * s, n), -0.5, 0.5)) * CLASS_INK[labels] ** min(s, 1.0),
+        "pen": rng.normal(0, PEN * s, (n, PEN_NODES)),
+        "edge": rng.uniform(0, 1, (n, FRAMES[size].work ** 2)) * min(s, 2.0) * EDGE,
+        "blur": rng.uniform(0, BLUR * min(s, 2.0), n),
+        "noise": rng.uniform(0, NOISE * min(s, 2.0), n),
+        "pixel_noise": rng.standard_normal((n, size * size)),
+    }
+
+
+def _warp_field(P: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """Smooth displacement at points P (n, p, 2) from node displacements (n, WARP_NODES², 2).
+
+    The nodes sit on a square grid over the glyph; a point moves by the Gaussian-weighted mean of
+    the node displacements (the weights factor into x and y, so this is a few small products).
+    """
+    g = np.linspace(-0.1, 1.1, WARP_NODES)
+    width = 0.8 * (g[1] - g[0])
+    wx = np.exp(-((P[..., 0, None] - g) ** 2) / (2 * width**2))
+    wy = np.exp(-((P[..., 1, None] - g) ** 2) / (2 * width**2))
+    wx /= wx.sum(-1, keepdims=True)
+    wy /= wy.sum(-1, keepdims=True)
+    n, k = len(P), WARP_NODES
+    by_col = nodes.reshape(n, k, k, 2).transpose(0, 2, 1, 3).reshape(n, k, 2 * k)  # node (row, col) order
+    rows = (wx @ by_col).reshape(n, -1, k, 2)  # each row of nodes blended along x
+    return (wy[..., None] * rows).sum(2)
+
+
+def skeleton_points(moves: dict) -> np.ndarray:
+    """Curve points (n, N_POINTS, 2) of a block after jitter, rotation, shear, elastic warp and aspect."""
+    sk = skeletons()
+    style = moves["style"]
+    keys = sk.keys[style] + moves["jitter"]
+    P = sk.weights[style] @ keys
+    center = 0.5
+    a = np.radians(moves["rotate"])[:, None]
+    x, y = P[..., 0] - center, P[..., 1] - center
+    x, y = np.cos(a) * x - np.sin(a) * y, np.sin(a) * x + np.cos(a) * y
+    x = x - moves["shear"][:, None] * y
+    P = np.stack([x + center, y + center], axis=-1)
+    P = P + _warp_field(P, moves["warp"])
+    return P * np.stack([moves["aspect"], np.ones(len(P))], axis=-1)[:, None, :]
+
+
+def pen_pressure(moves: dict, n_points: int) -> np.ndarray:
+    """Pen pressure (n, n_points) along the strokes: exp of a piecewise-linear curve through PEN_NODES values."""
+    nodes = moves["pen"]
+    at = np.linspace(0, nodes.shape[1] - 1, n_points)
+    lo = np.minimum(at.astype(int), nodes.shape[1] - 2)
+    t = at - lo
+    return np.exp(nodes[:, lo] * (1 - t) + nodes[:, lo + 1] * t)
