@@ -580,3 +580,40 @@ def test_continuing_a_model_on_other_data_names_both_files(small_run, tmp_path, 
     text = " ".join(r.output.split())
     assert f"Warning: '{model}' was trained on other data ('{small_run / 'run' / 'data.npz'}', from " in text
     assert f"than '{other}'" in text
+
+
+def test_moves_on_a_2d_set_say_they_replace_its_own_moves(cli, tmp_path):
+    """#17: 'scramble moons --moves swirl(2.0)' gave two straight bands swirled, not moons, without a word."""
+    from cubenet.data.io import load
+
+    r = cli("scramble", "moons", "--moves", "swirl(2.0)", "--n", "200", "-o", tmp_path / "m.npz")
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "--moves replaced the moons set's own moves (wave(-0.5,2.0,0.0,0.0))" in text
+    assert 'to keep them, give --moves "wave(-0.5,2.0,0.0,0.0) swirl(2.0)"' in text
+    assert load(tmp_path / "m.npz").meta["replaced_moves"] == "wave(-0.5,2.0,0.0,0.0)"
+    r = cli("scramble", "moons", "--moves", "wave(-0.5,2.0,0.0,0.0) swirl(2.0)", "--n", "200", "-o", tmp_path / "k.npz",
+            "--no-preview")
+    assert r.exit_code == 0 and "replaced" not in r.output, r.output
+    assert "replaced_moves" not in load(tmp_path / "k.npz").meta
+    from cubenet.viz.preview import preview_figure
+
+    fig = preview_figure(load(tmp_path / "m.npz"))
+    assert "--moves instead of its own wave(-0.5,2.0,0.0,0.0)" in fig._suptitle.get_text()
+
+
+@pytest.mark.parametrize("kind, n_features, cube_words", [("cube", 3, True), ("planar", 2, False),
+                                                           ("table", 3, False), ("digits", 64, False)])
+def test_report_captions_fit_the_dataset_kind(kind, n_features, cube_words):
+    """#17: spirals, digits and CSV reports spoke of 'stickers' and 'a lattice of lines through the cube'."""
+    from types import SimpleNamespace
+
+    from cubenet.nn.network import Model, init_params
+    from cubenet.viz.report import _figure_plan
+
+    ds = SimpleNamespace(meta={"kind": kind}, n_features=n_features)
+    model = Model(init_params((n_features, 4, 2), rng=0), ("relu",), None, None, ("a", "b"))
+    text = " ".join(caption for _, _, caption in _figure_plan(SimpleNamespace(dataset=ds, model=model)))
+    assert ("sticker" in text and "through the cube" in text) == cube_words
+    if not cube_words:
+        assert "cube" not in text.lower() and "sticker" not in text
