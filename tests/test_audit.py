@@ -473,3 +473,147 @@ def test_a_non_utf8_console_does_not_fail_after_the_work_is_done(tmp_path):
     assert run.returncode == 0, run.stderr.decode("ascii", "replace")
     assert b"2 ? 4 ? 6" in run.stdout or b"3 ? 4 ? 6" in run.stdout  # the arrows, replaced
     assert not out.exists() and (tmp_path / "run" / "model.npz").exists()
+
+
+# --- Validation comes before work; provenance is checked (#18, #17 item 3) ------------------------------
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    """A small trained run folder (and the data file it came from) to tamper with."""
+    from typer.testing import CliRunner
+
+    from cubenet.cli import app
+    from cubenet.data.cube import make_color_cube
+    from cubenet.data.io import save
+
+    folder = tmp_path_factory.mktemp("run")
+    save(make_color_cube(400, twists=1, rng=0), folder / "cube.npz")
+    r = CliRunner().invoke(app, ["learn", str(folder / "cube.npz"), "--hidden", "4", "--epochs", "2", "--no-render",
+                                 "-o", str(folder / "run")])
+    assert r.exit_code == 0, r.output
+    return folder
+
+
+def _copy_run(small_run, tmp_path):
+    import shutil
+
+    shutil.copytree(small_run / "run", tmp_path / "run")
+    return tmp_path / "run"
+
+
+@pytest.mark.parametrize("file, key, value, message", [
+    ("metrics.json", "test_accuracy", "high", "'test_accuracy' must be a fraction in [0, 1], got 'high'"),
+    ("metrics.json", "per_class_accuracy", [1, 2], "'per_class_accuracy' must be an object"),
+    ("metrics.json", "confusion_matrix", [[1]], "'confusion_matrix' must be 6 × 6"),
+    ("metrics.json", "stop_reason", 3, "'stop_reason' must be text, got 3"),
+    ("metrics.json", "train_seconds", None, "'train_seconds' must be a number of seconds"),
+    ("run.json", "command", [1], "'command' must be text"),
+    ("run.json", "versions", 1, "'versions' must be an object of text"),
+    ("run.json", "seed", "zero", "'seed' must be a whole number or null"),
+])
+def test_tampered_run_records_are_named_before_rendering(small_run, tmp_path, cli, file, key, value, message):
+    run = _copy_run(small_run, tmp_path)
+    record = json.loads((run / file).read_text())
+    record[key] = value
+    (run / file).write_text(json.dumps(record))
+    for command in ("render", "report"):
+        r = cli(command, run)
+        assert r.exit_code == 1, r.output
+        assert f"{file}': {message}" in r.output and "unexpectedly" not in r.output, r.output
+    assert not (run / "layers.png").exists() and not (run / "report.html").exists()
+
+
+def test_an_empty_history_is_named(small_run, tmp_path):
+    from cubenet.run.folder import load_run
+
+    run = _copy_run(small_run, tmp_path)
+    (run / "history.csv").write_text("epoch,loss,train_accuracy,test_accuracy,seconds\n")
+    with pytest.raises(CubenetError, match="history.csv' has no rows"):
+        load_run(run)
+
+
+def test_a_swapped_data_npz_is_not_drawn_as_the_run(small_run, tmp_path, cli):
+    """The recorded sha256 was never checked, so render drew a swapped data.npz as if the run had seen it."""
+    from cubenet.data.cube import make_color_cube
+    from cubenet.data.io import save
+
+    run = _copy_run(small_run, tmp_path)
+    save(make_color_cube(400, twists=2, rng=9), run / "data.npz")
+    r = cli("render", run, "--what", "confusion")
+    assert r.exit_code == 1
+    assert "data.npz' is not the data this run was trained on (its sha256 differs from run.json)" in r.output
+
+
+def test_render_says_when_the_data_file_changed_since_training(small_run, tmp_path, cli, monkeypatch):
+    """#17: 'cube.npz' overwritten by another example; the run's recorded command no longer reproduces it."""
+    import shutil
+
+    from cubenet.data.cube import make_color_cube
+    from cubenet.data.io import save
+
+    shutil.copy(small_run / "cube.npz", tmp_path / "cube.npz")
+    run = _copy_run(small_run, tmp_path)
+    info = json.loads((run / "run.json").read_text())
+    info["dataset"]["path"] = "cube.npz"
+    (run / "run.json").write_text(json.dumps(info))
+    monkeypatch.chdir(tmp_path)
+    r = cli("render", "run", "--what", "curves")
+    assert r.exit_code == 0 and "Warning" not in r.output, r.output
+    save(make_color_cube(400, twists=3, rng=1), tmp_path / "cube.npz")
+    r = cli("render", "run", "--what", "curves")
+    assert r.exit_code == 0, r.output
+    assert "Warning: 'cube.npz' changed since this run was trained" in r.output
+
+
+def test_continuing_a_model_on_other_data_names_both_files(small_run, tmp_path, cli):
+    """#17: 'learn cube.npz --model runs/cube/model.npz' continued silently on a different cube.npz."""
+    from cubenet.data.cube import make_color_cube
+    from cubenet.data.io import save
+
+    model = small_run / "run" / "model.npz"
+    r = cli("learn", small_run / "cube.npz", "--model", model, "--epochs", "1", "--no-render", "-o", tmp_path / "a")
+    assert r.exit_code == 0 and "Warning" not in r.output, r.output
+    other = tmp_path / "other.npz"
+    save(make_color_cube(400, twists=2, rng=3), other)
+    r = cli("learn", other, "--model", model, "--epochs", "1", "--no-render", "-o", tmp_path / "b")
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert f"Warning: '{model}' was trained on other data ('{small_run / 'run' / 'data.npz'}', from " in text
+    assert f"than '{other}'" in text
+
+
+def test_moves_on_a_2d_set_say_they_replace_its_own_moves(cli, tmp_path):
+    """#17: 'scramble moons --moves swirl(2.0)' gave two straight bands swirled, not moons, without a word."""
+    from cubenet.data.io import load
+
+    r = cli("scramble", "moons", "--moves", "swirl(2.0)", "--n", "200", "-o", tmp_path / "m.npz")
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.split())
+    assert "--moves replaced the moons set's own moves (wave(-0.5,2.0,0.0,0.0))" in text
+    assert 'to keep them, give --moves "wave(-0.5,2.0,0.0,0.0) swirl(2.0)"' in text
+    assert load(tmp_path / "m.npz").meta["replaced_moves"] == "wave(-0.5,2.0,0.0,0.0)"
+    r = cli("scramble", "moons", "--moves", "wave(-0.5,2.0,0.0,0.0) swirl(2.0)", "--n", "200", "-o", tmp_path / "k.npz",
+            "--no-preview")
+    assert r.exit_code == 0 and "replaced" not in r.output, r.output
+    assert "replaced_moves" not in load(tmp_path / "k.npz").meta
+    from cubenet.viz.preview import preview_figure
+
+    fig = preview_figure(load(tmp_path / "m.npz"))
+    assert "--moves instead of its own wave(-0.5,2.0,0.0,0.0)" in fig._suptitle.get_text()
+
+
+@pytest.mark.parametrize("kind, n_features, cube_words", [("cube", 3, True), ("planar", 2, False),
+                                                           ("table", 3, False), ("digits", 64, False)])
+def test_report_captions_fit_the_dataset_kind(kind, n_features, cube_words):
+    """#17: spirals, digits and CSV reports spoke of 'stickers' and 'a lattice of lines through the cube'."""
+    from types import SimpleNamespace
+
+    from cubenet.nn.network import Model, init_params
+    from cubenet.viz.report import _figure_plan
+
+    ds = SimpleNamespace(meta={"kind": kind}, n_features=n_features)
+    model = Model(init_params((n_features, 4, 2), rng=0), ("relu",), None, None, ("a", "b"))
+    text = " ".join(caption for _, _, caption in _figure_plan(SimpleNamespace(dataset=ds, model=model)))
+    assert ("sticker" in text and "through the cube" in text) == cube_words
+    if not cube_words:
+        assert "cube" not in text.lower() and "sticker" not in text

@@ -113,6 +113,10 @@ def learn(
     if spec is not None and dataset.n_features not in (2, 3):
         raise CubenetError(f"a step network keeps the data's own dimension, and its pictures need 2 or 3 features; "
                            f"this data has {dataset.n_features}, so use --hidden for it")
+    if model is not None:
+        from cubenet.cli.provenance import model_data_warning, warn
+
+        warn(model_data_warning(model, dataset, data))  # continuing on other data is allowed, never silent
     run_dir = output or _default_run_dir(dataset)
     from cubenet.run.replace import run_lock
 

@@ -64,8 +64,10 @@ def render(
         touched.extend(paths)
         out.print(f"  {name:<10} {seconds:5.1f} s  " + ", ".join(str(p) for p in paths))
 
+    from cubenet.cli.provenance import warn_if_source_changed
     from cubenet.viz.render import render_run
 
+    warn_if_source_changed(run_dir)
     name = "unscramble" if what is What.curve else what.value
     render_run(run_dir, what=name, fmt=fmt.value, max_points=max_points, callback=done, recompute=recompute)
     n = len(set(touched))
@@ -79,8 +81,10 @@ def report(
 
     Missing figures are rendered first. Example: [bold]cubenet report runs/color-cube[/bold]
     """
+    from cubenet.cli.provenance import warn_if_source_changed
     from cubenet.viz.report import write_report
 
+    warn_if_source_changed(run_dir)
     path = write_report(run_dir)
     console().print(f"[bold]{path}[/bold]: open it in a browser (works offline, a single file)")
 

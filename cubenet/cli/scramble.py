@@ -13,7 +13,7 @@ from cubenet.cli.common import command, console, seed_rng
 def scramble(
     dataset: Annotated[Optional[str], typer.Argument(help="Dataset to scramble (see 'cubenet datasets').", show_default=False)] = None,
     twists: Annotated[Optional[int], typer.Option(help="How many random moves scramble it (difficulty).", show_default=False)] = None,
-    moves: Annotated[Optional[str], typer.Option(help="An explicit scramble instead of random twists, e.g. \"R U F'\".", show_default=False)] = None,
+    moves: Annotated[Optional[str], typer.Option(help="An explicit scramble from the solved state instead of random twists, e.g. \"R U F'\". On a 2-D set it replaces the set's own moves (moons --moves X moves straight bands by X; the command prints how to keep them).", show_default=False)] = None,
     n: Annotated[Optional[int], typer.Option("--n", help="Number of points/images, train + test.", show_default=False)] = None,
     noise: Annotated[Optional[float], typer.Option(help="Jitter added after the moves.", show_default=False)] = None,
     label_noise: Annotated[Optional[float], typer.Option(help="Fraction of labels flipped at random (2-D sets).", show_default=False)] = None,
@@ -69,7 +69,19 @@ def scramble(
         params = {k: v for k, v in given.items() if v is not None}
         ds = make_dataset(dataset, n, rng=seed_rng(seed), test_fraction=test_fraction, **params)
         ds.meta["seed"] = seed
+        if moves is not None and ds.meta.get("kind") == "planar":
+            own = own_moves(dataset, params)
+            if own and not ds.meta.get("scramble", "").startswith(own):  # the set's own moves kept: nothing replaced
+                ds.meta["replaced_moves"] = own
     write_dataset(ds, out, preview=not no_preview)
+
+
+def own_moves(name: str, params: dict) -> str:
+    """The moves a 2-D set applies by itself (its signature, e.g. moons' wave), which ``--moves`` replaces."""
+    from cubenet.data.registry import make_dataset
+
+    keep = {k: v for k, v in params.items() if k not in ("moves", "twists", "noise", "label_noise")}
+    return make_dataset(name, 96, rng=0, **keep).meta.get("scramble", "")
 
 
 def check_output_name(output: Path) -> None:
@@ -102,6 +114,11 @@ def write_dataset(ds, output: Path, *, preview: bool = True) -> None:
     if ds.meta.get("scramble"):
         out.print(f"  scramble: {ds.meta['scramble']}")
         out.print(f"  inverse:  {ds.meta['inverse']}")
+    replaced = ds.meta.get("replaced_moves")
+    if replaced:
+        out.print(f"  note:     --moves replaced the {ds.name} set's own moves ({replaced}): the points start from its solved "
+                  f"arrangement ({ds.meta.get('solved', 'straight bands')}), not from {ds.name}; to keep them, "
+                  f"give --moves \"{replaced} {ds.meta['scramble']}\"")
     if ds.meta.get("kind") == "digits":
         out.print(f"  moves per image ({ds.meta['params'].get('twists')} twists): {', '.join(ds.meta.get('moves', []))}"
                   " (cubenet.data.digits.sample_moves(ds, i) lists one image's)")

@@ -154,6 +154,7 @@ def run_info(dataset, data_file: Path, *, command: str, seed, config: dict | Non
         "dataset": {
             "path": str(source) if source is not None else None,
             "sha256": file_sha256(source if source is not None else data_file),
+            "data_sha256": file_sha256(data_file),  # data.npz itself, so a swapped copy is noticed
             "generator": meta.get("generator"), "scramble": meta.get("scramble"),
             "n_train": int(len(dataset.y_train)), "n_test": int(len(dataset.y_test)),
         },
@@ -195,7 +196,13 @@ def load_run(run_dir: str | os.PathLike) -> Run:
     dataset = load_dataset(run_dir / "data.npz")
     model = load_model(run_dir / "model.npz")
     metrics, info = (_read_json(run_dir / name) for name in ("metrics.json", "run.json"))
+    from cubenet.run.checks import check_data_file, check_history, check_info, check_metrics
+
+    check_metrics(metrics, str(run_dir / "metrics.json"), dataset.n_classes)  # before any figure is started
+    check_info(info, str(run_dir / "run.json"))
+    check_data_file(run_dir, info, file_sha256)
     history = _read_history(run_dir, metrics.get("stop_reason", ""), (info.get("timing") or {}).get("epoch_seconds"))
+    check_history(history, str(run_dir / "history.csv"))
     return Run(dataset=dataset, model=model, history=history, metrics=metrics, info=info, path=run_dir)
 
 

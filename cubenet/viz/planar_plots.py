@@ -94,6 +94,8 @@ def planar_preview_figure(ds, *, max_points: int = 3000):
     noise = ds.meta.get("params", {}).get("noise") or 0
     flipped = ds.meta.get("labels_flipped") or 0
     extras = ([f"noise {noise:g}"] if noise else []) + ([f"{flipped:,} labels flipped"] if flipped else [])
+    if ds.meta.get("replaced_moves"):  # 'scramble moons --moves X': X replaced the set's own moves
+        extras.append(f"--moves instead of its own {ds.meta['replaced_moves']}")
     fig.suptitle(f"{ds.name}: {shown}, {ds.n_classes} classes" + (f" ({', '.join(extras)})" if extras else ""),
                  fontsize=13, fontweight="bold")
     plot_points(X, y, colors=ds.class_colors, class_names=ds.class_names, ax=axes[0], labels=names[:2])

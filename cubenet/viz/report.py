@@ -232,10 +232,21 @@ _DIGIT_SEPARATION_TEXT = (
     "How well the digit classes separate after each layer: linear-probe accuracy and a 2-D projection per layer.")
 
 
+def _kind_words(kind, n_features: int) -> tuple[str, str]:
+    """The parts of the grid and confusion captions that depend on the data: no cube talk for spirals or a CSV."""
+    if kind == "cube" and n_features == 3:
+        return (" (a lattice of lines through the cube)",
+                " — for the cube, usually stickers that the scramble placed next to each other")
+    if n_features == 3:
+        return (" (a lattice of lines through the data's 3-D space)", "")
+    return ("", "")  # 2-D sets: the plane's own grid; wider data has no grid figure
+
+
 def _figure_plan(run) -> list[tuple[str, str, str]]:
     """(heading, figure name, explanation) in reading order, for this kind of data."""
     ds = run.dataset
     kind = ds.meta.get("kind")
+    grid_what, confused = _kind_words(kind, ds.n_features)
     plan = []
     if kind == "cube" and ds.n_features == 3:
         plan.append(("What the network answers", "prediction", (
@@ -256,8 +267,7 @@ def _figure_plan(run) -> list[tuple[str, str, str]]:
             "drawn directly, so we show a linear projection (PCA, aligned from panel to panel so nothing flips); "
             "its caption says how much of the spread it keeps. Watch the colours come apart from left to right.")),
         ("Space being uncrumpled: the warped grid", "grid", (
-            "The same layers applied to straight lines of a regular grid (or a lattice of lines through the "
-            "cube). The linear steps only tilt and stretch the grid; the ReLU folds it along creases. Stacking "
+            f"The same layers applied to straight lines of a regular grid{grid_what}. The linear steps only tilt and stretch the grid; the ReLU folds it along creases. Stacking "
             "folds is how the network irons the scrambled classes flat enough to cut them apart with planes.")),
         ("The forward pass, animated", "animation", (
             "The explorer's stage slider as a film: every layer in three steps — the matrix W grows in from "
@@ -275,8 +285,7 @@ def _figure_plan(run) -> list[tuple[str, str, str]]:
             "than memorised the points.")),
         ("Which classes get confused", "confusion", (
             "Rows are the true classes of the test points, columns what the network answered; the diagonal counts "
-            "the right answers. Off-diagonal cells show which colours the network mixes up — for the cube, "
-            "usually stickers that the scramble placed next to each other.")),
+            f"the right answers. Off-diagonal cells show which classes the network mixes up{confused}.")),
     ]
     if kind == "digits":
         plan.append(("A digit passing through the network", "digits", (
