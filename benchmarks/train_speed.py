@@ -35,6 +35,7 @@ def trainer_at(rev: str):
                             capture_output=True, text=True).stdout
     spec = importlib.util.spec_from_loader(f"cubenet.nn._train_{rev}", loader=None)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     exec(compile(source, f"train.py@{rev}", "exec"), module.__dict__)
     return module
 
