@@ -202,6 +202,16 @@ def test_step_settings_are_validated(server, network, match):
     assert code == 400 and re.search(match, body["error"]), body
 
 
+def test_a_dead_network_is_reported_in_the_page(server):
+    body = {"session": "tab-dead-1", "data": {"name": "spirals", "n": 600}, "seed": 0,
+            "training": {"optimizer": "adam", "lr": 10, "epochs": 10}}
+    assert request(server, "POST", "/api/train", {**body, "seed": 2})[0] == 200
+    done = next(e for e in events(server, "tab-dead-1") if e["type"] == "done")
+    assert done["state"] == "done"   # seed 2 collapses (every ReLU of layer 3 dies): said, with what to change
+    assert any("ended at chance" in w and "is dead" in w and "learning rate" in w for w in done["warnings"]), done
+    assert request(server, "GET", "/api/state?session=tab-dead-1")[0] == 200   # and the server keeps serving
+
+
 def test_the_explorer_waits_for_a_finished_training(server):
     code, body = request(server, "GET", "/api/explorer?session=tab-nothing-1")
     assert code == 409 and "no finished training" in body["error"]

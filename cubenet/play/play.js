@@ -133,7 +133,8 @@
         state.training = false;
         if (event.state === "failed") source.close();
         const score = event.test_accuracy === undefined ? "" : ` — test accuracy ${(100 * event.test_accuracy).toFixed(2)} % on every test point`;
-        status(`${event.state}: ${event.reason}${score}`, event.state === "failed");
+        const warn = (event.warnings || []).map((w) => " Warning: " + w).join("");
+        status(`${event.state}: ${event.reason}${score}${warn}`, event.state === "failed" || warn !== "");
       }
       draw();
     };

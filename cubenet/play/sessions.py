@@ -171,8 +171,12 @@ def _train(job: Job) -> None:
         reason = getattr(job, "state_reason", None) or history.stop_reason
         state = "failed" if history.diverged else "stopped" if job.stop.is_set() or reason.startswith("stopped") else "done"
         job.state = state
+        from cubenet.run.verdict import training_warnings
+
+        warnings = [] if history.diverged else training_warnings(model, job.dataset, history)
         job.emit({"type": "done", "state": state, "reason": reason, "params": _params_json(model.params),
-                  "test_accuracy": metrics["test_accuracy"], "train_accuracy": metrics["train_accuracy"]})
+                  "test_accuracy": metrics["test_accuracy"], "train_accuracy": metrics["train_accuracy"],
+                  "warnings": warnings})  # a dead network or one at chance is said so, as by cubenet learn
         if not history.diverged:
             job.emit({"type": "numbers", "probes": probe.accuracies(None, model=model)})
     except CubenetError as exc:
