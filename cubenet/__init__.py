@@ -28,6 +28,8 @@ _LAZY = {
     "make_digits": "cubenet.data.digits",
     "read_csv": "cubenet.data.csvio",
     "write_csv": "cubenet.data.csvio",
+    "explore": "cubenet.viz.explorer",
+    "write_explorer": "cubenet.viz.explorer",
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -1,7 +1,6 @@
 """The report in a real browser: headless Chromium renders it, the headings and the animation player are there."""
 
 import os
-import re
 import shutil
 import subprocess
 
@@ -57,17 +56,18 @@ def test_screenshot_is_not_blank(report, tmp_path):
     assert len(np.unique(pixels.reshape(-1, 3)[::37], axis=0)) > 50  # colour figures, not only text
 
 
-def test_dom_has_the_headings_and_a_working_player(report):
+def test_dom_has_the_headings_and_a_working_explorer(report):
+    from pages import browser
+
     chromium, path, profile = report
     dom = run_chromium(chromium, profile, "--virtual-time-budget=3000", "--dump-dom", path.as_uri())
     assert "<h1>cubenet run: color-cube</h1>" in dom
-    for heading in ("What the network answers", "Inside the network, layer by layer", "The forward pass, animated",
+    for heading in ("Explore it", "What the network answers", "Inside the network, layer by layer",
                     "The unscrambling curve", "Learning over time", "The numbers"):
         assert f"<h2>{heading}</h2>" in dom
-    # the player's script ran: it showed the first frame and sized the slider to the number of frames
-    img = re.search(r'<img id="_anim_img\w+"[^>]*>', dom)
-    assert img and 'src="data:image/jpeg;base64,' in img.group(0)
-    slider = re.search(r'<input id="_anim_slider\w+"[^>]*>', dom)
-    n_frames = len(re.findall(r'frames\[\d+\] = "data:image/jpeg', path.read_text(encoding="utf-8")))
-    assert slider and f'max="{n_frames - 1}"' in slider.group(0)
-    assert dom.count('class="cubenet-icon"') == 9  # play, pause, step, … buttons with visible symbols
+    with browser() as driver:  # the explorer inside the report (an iframe srcdoc) runs and draws
+        driver.get(path.as_uri())
+        driver.switch_to.frame(driver.find_element("css selector", "iframe.cubenet-explorer"))
+        state = driver.execute_script("return window.cubenetExplorer && cubenetExplorer.state()")
+        assert state and state["n"] > 0 and state["type"] == "mlp"
+        assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]

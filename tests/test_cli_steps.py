@@ -25,7 +25,7 @@ def test_learn_steps_writes_a_step_run(cli, tmp_path, cube_file):
     assert isinstance(loaded.model, StepModel) and loaded.model.n_steps == 3 and loaded.model.inner == 8
     assert all(len(p) == 7 for _, p in loaded.history.snapshots)
     command = loaded.info["command"]
-    assert "--steps 3 --inner 8" in command and "--hidden" not in command
+    assert "--steps 3 --inner 8 --motion 0.1" in command and "--lr 0.015" in command and "--hidden" not in command
     again = tmp_path / "again"  # the recorded command reproduces the network
     args = command.split()[1:]
     args[args.index("-o") + 1] = str(again)
@@ -54,6 +54,8 @@ def test_wide_csv_with_steps_is_refused_in_one_line(cli, tmp_path):
     (("--steps", "0"), "--steps must be an integer between 1"),
     (("--steps", "2", "--inner", "0"), "--inner must be an integer between 1"),
     (("--steps", "2", "--activation", "tanh"), "uses ReLU inside every step"),
+    (("--motion", "0.1",), "give it with --steps N"),
+    (("--steps", "2", "--motion", "-1"), "motion must be a number between 0 and"),
 ])
 def test_conflicting_step_options(cli, tmp_path, cube_file, args, match):
     r = cli("learn", cube_file, *args, "--epochs", "1", "--no-render", "-o", tmp_path / "run")

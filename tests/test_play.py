@@ -162,6 +162,61 @@ def test_a_training_streams_its_epochs_and_can_be_saved(server, tmp_path):
         assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "runs" / "saved" / name).read_bytes(), name
 
 
+def test_a_step_network_trains_and_its_command_reproduces_it(server, tmp_path):
+    body = {"session": "tab-steps-1", "data": {"name": "spirals", "n": 600}, "network": {"steps": 3, "inner": 8},
+            "training": {"epochs": 4}}
+    code, answer = request(server, "POST", "/api/train", body)
+    assert code == 200 and "--steps 3 --inner 8" in answer["command"] and "--hidden" not in answer["command"]
+    stream = events(server, "tab-steps-1")
+    assert next(e for e in stream if e["type"] == "done")["state"] == "done"
+    assert len(stream[-1]["probes"]) == 5                     # the input, three steps, the output
+    code, page = request(server, "GET", "/api/explorer?session=tab-steps-1")
+    assert code == 200 and page["html"].lstrip().lower().startswith("<!doctype html") and "http" not in page["html"]
+    assert request(server, "POST", "/api/save", {"session": "tab-steps-1", "name": "steps"})[0] == 200
+    import shlex
+
+    from typer.testing import CliRunner
+
+    from cubenet.cli import app
+
+    here = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        for part in answer["command"].split(" && "):
+            args = shlex.split(part)[1:] + (["--no-render", "-o", "again"] if part.startswith("cubenet learn") else [])
+            result = CliRunner().invoke(app, args)
+            assert result.exit_code == 0, result.output
+    finally:
+        os.chdir(here)
+    for name in ("model.npz", "metrics.json", "history.csv"):
+        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "runs" / "steps" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("network, match", [
+    ({"steps": 3, "hidden": [4]}, "not both"),
+    ({"steps": 0}, "steps must be"),
+    ({"steps": 2, "inner": 500}, "inner must be"),
+])
+def test_step_settings_are_validated(server, network, match):
+    code, body = request(server, "POST", "/api/train", {"session": "tab-bad-steps", **FAST, "network": network})
+    assert code == 400 and re.search(match, body["error"]), body
+
+
+def test_a_dead_network_is_reported_in_the_page(server):
+    body = {"session": "tab-dead-1", "data": {"name": "spirals", "n": 600}, "seed": 0,
+            "training": {"optimizer": "adam", "lr": 10, "epochs": 10}}
+    assert request(server, "POST", "/api/train", {**body, "seed": 2})[0] == 200
+    done = next(e for e in events(server, "tab-dead-1") if e["type"] == "done")
+    assert done["state"] == "done"   # seed 2 collapses (every ReLU of layer 3 dies): said, with what to change
+    assert any("ended at chance" in w and "is dead" in w and "learning rate" in w for w in done["warnings"]), done
+    assert request(server, "GET", "/api/state?session=tab-dead-1")[0] == 200   # and the server keeps serving
+
+
+def test_the_explorer_waits_for_a_finished_training(server):
+    code, body = request(server, "GET", "/api/explorer?session=tab-nothing-1")
+    assert code == 409 and "no finished training" in body["error"]
+
+
 def test_two_tabs_train_apart_and_a_third_is_refused(server):
     for sid in ("tab-a-123", "tab-b-123"):
         assert request(server, "POST", "/api/train", {"session": sid, **SLOW})[0] == 200
@@ -231,7 +286,16 @@ def test_the_page_trains_the_default_cube_live_in_chromium(server, tmp_path):
         assert len(probes) == 5 and probes[-2] > probes[0]       # the last hidden layer reads more than the input
         assert "done" in driver.find_element("id", "status").text
         assert driver.find_element("id", "command").text.startswith("cubenet scramble color-cube")
+        wait("return window.cubenetPlay.state().explorer === true")       # the explorer of the trained network
+        time.sleep(1.0)  # let the frame paint before the screenshots
+        driver.switch_to.frame(driver.find_element("id", "explorer"))
+        wait("return !!(window.cubenetExplorer && window.cubenetExplorer.state())")
+        layers = driver.execute_script("return window.cubenetExplorer.state().layer")
+        assert layers is not None
+        driver.switch_to.default_content()
         driver.save_screenshot(str(tmp_path / "play-trained.png"))
+        driver.execute_script("document.getElementById('explorer').scrollIntoView()")
+        driver.save_screenshot(str(tmp_path / "play-explorer.png"))
         before = driver.execute_script("return window.cubenetPlay.state().dataVersion")
         driver.find_element("xpath", "//div[@id='moves']/button[text()='R']").click()
         wait(f"return window.cubenetPlay.state().dataVersion > {before}")

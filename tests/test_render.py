@@ -9,7 +9,7 @@ from cubenet.viz.render import render_run
 from vizrun import assert_png, saved_run, small_cube, small_spirals
 
 CUBE_FILES = {"layers.png", "grid.png", "unscramble.png", "prediction.png", "curves.png", "confusion.png",
-              "animation.gif", "animation.html", "training.gif"}
+              "explorer.html"}  # the animations only when named (the explorer shows the motion)
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +33,8 @@ def test_render_all_writes_the_standard_set(cube_run):
     for p in paths:
         if p.suffix == ".png":
             assert_png(p)
-    assert sorted(name for name, _ in seen) == sorted(["layers", "grid", "unscramble", "cube", "curves", "confusion", "animation",
-                                          "training"])  # each once (two processes draw them)
+    assert sorted(name for name, _ in seen) == sorted(["layers", "grid", "unscramble", "cube", "curves", "confusion",
+                                                       "explorer"])  # each once (two processes draw them)
 
 
 def test_render_only_reads_the_layer_numbers(cube_run):

@@ -22,22 +22,26 @@ def test_report_is_offline(cube_report):
     assert "<link" not in html and "src=\"http" not in html
 
 
-def test_report_embeds_every_figure(cube_report):
+def test_report_embeds_the_explorer_and_the_light_figures(cube_report):
+    from html import escape
+
     run, path, html = cube_report
     assert path == run / "report.html"
-    figures = sorted(p for p in run.iterdir() if p.suffix in (".png", ".gif"))
-    assert {p.name for p in figures} >= {"layers.png", "grid.png", "unscramble.png", "prediction.png", "curves.png",
-                                         "confusion.png", "training.gif"}
-    for p in figures:
-        if p.name == "animation.gif":
-            continue  # the report shows the same frames in the interactive player instead
-        assert base64.b64encode(p.read_bytes()).decode("ascii") in html, f"{p.name} is not embedded"
-    assert "_anim_slider" in html and "play_animation" in html  # the animation player
+    figures = {p.name: p for p in run.iterdir() if p.suffix in (".png", ".gif")}
+    assert set(figures) >= {"layers.png", "grid.png", "unscramble.png", "prediction.png", "curves.png", "confusion.png"}
+    for name in ("unscramble.png", "prediction.png", "curves.png", "confusion.png"):
+        assert base64.b64encode(figures[name].read_bytes()).decode("ascii") in html, f"{name} is not embedded"
+    for name in ("layers.png", "grid.png"):  # shown interactively by the explorer; linked for slides
+        assert base64.b64encode(figures[name].read_bytes()).decode("ascii") not in html
+        assert f'<a href="{name}">' in html
+    explorer = (run / "explorer.html").read_text(encoding="utf-8")
+    assert f'srcdoc="{escape(explorer, quote=True)}"' in html  # the whole explorer page, inline
+    assert "_anim_slider" not in html and "data:image/jpeg" not in html  # no heavy frames
 
 
 def test_report_text(cube_report):
     run, _, html = cube_report
-    for heading in ("What the network answers", "Inside the network, layer by layer", "The forward pass, animated",
+    for heading in ("Explore it", "What the network answers", "Inside the network, layer by layer",
                     "The unscrambling curve", "The numbers", "The network, layer by layer"):
         assert f"<h2>{heading}</h2>" in html
     assert "cubenet learn (test run)" in html  # the command

@@ -170,3 +170,14 @@ def test_render_and_report_a_step_run(tmp_path, cube_run):
                     "The unscrambling curve over steps"):
         assert f"<h2>{heading}</h2>" in html
     assert "Inside the network, layer by layer" not in html and "3 steps in 3-D, each 3 → 8 → 3" in html
+
+
+def test_display_fidelity_of_every_state_is_one(cube_run):
+    from cubenet.run.metrics import layer_stats
+
+    ds, model, _ = cube_run
+    stats = layer_stats(model, ds)
+    numbers = sp.fidelities(model, ds, stats)
+    assert len(numbers) == model.n_steps + 1
+    assert [p for p, _ in numbers] == [s.probe_accuracy for s in stats[:-1]]  # the run's own probe numbers
+    assert all(f == pytest.approx(1.0, abs=1e-3) for _, f in numbers)

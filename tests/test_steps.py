@@ -122,12 +122,13 @@ def cube1():
 def test_one_twist_cube_is_learned_by_steps(cube1):
     from cubenet.nn.train import TrainConfig, train
 
-    model, history = train(st.StepSpec(6, 32), cube1, TrainConfig(epochs=60), rng=0)
-    assert isinstance(model, st.StepModel) and model.n_steps == 6 and model.inner == 32
+    model, history = train(st.StepSpec(), cube1, TrainConfig(epochs=50), rng=0)  # the defaults: 5 steps × 32
+    assert isinstance(model, st.StepModel) and model.n_steps == 5 and model.inner == 32
+    assert model.config["training"]["lr"] == 0.015 and model.config["training"]["motion"] == 0.1
     assert history.test_accuracy[-1] >= 0.97, history.test_accuracy[-1]
     assert np.mean(nw.predict(model, cube1.X_test) == cube1.y_test) == pytest.approx(history.test_accuracy[-1])
-    assert len(history.snapshots) > 2 and all(len(p) == 13 for _, p in history.snapshots)
-    again, _ = train(st.StepSpec(6, 32), cube1, TrainConfig(epochs=60), rng=0)
+    assert len(history.snapshots) > 2 and all(len(p) == 11 for _, p in history.snapshots)
+    again, _ = train(st.StepSpec(), cube1, TrainConfig(epochs=50), rng=0)
     assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(model.params, again.params))  # same seed, same net
 
 
@@ -164,3 +165,13 @@ def test_motion_keeps_the_cloud_small_and_is_for_steps_only(cube1):
     assert default.config["training"]["motion"] == 0.1  # unset: the step default, recorded
     with pytest.raises(CubenetError, match="motion=0.1 is a penalty on the moves of a step network"):
         train((3, 4, 6), cube1, TrainConfig(epochs=1, motion=0.1), rng=0)
+
+
+def test_two_spirals_are_learned_by_2d_steps():
+    from cubenet.data.planar import make_spirals
+    from cubenet.nn.train import TrainConfig, train
+
+    ds = make_spirals(3000, rng=0)
+    model, history = train(st.StepSpec(), ds, TrainConfig(epochs=50), rng=0)
+    assert model.dim == 2 and all(h.shape == (len(ds.y_test), 2) for h in st.step_states(model, ds.X_test))
+    assert history.test_accuracy[-1] >= 0.99, history.test_accuracy[-1]

@@ -161,3 +161,17 @@ def test_a_cells_command_reproduces_its_row_bit_for_bit(tmp_path, monkeypatch):
     again = json.loads((tmp_path / "again" / "metrics.json").read_text())
     assert again == kept
     assert [round(s["probe_accuracy"], 6) for s in again["layers"]] == row["probe_accuracy"]
+
+
+def test_a_sweep_of_step_networks(tmp_path):
+    grid = Grid(data="spirals", n_samples=400, widths=(8,), steps=(1, 3), training=(("epochs", (3,)),), seeds=(0,))
+    cells = grid.cells()
+    assert [(c.steps, c.hidden) for c in cells] == [(1, (8,)), (3, (8,))]
+    assert len({c.key for c in cells} | {c.key for c in TINY.cells()}) == 10
+    rows = run_sweep(cells, ResultsFile(tmp_path / "results.csv"))
+    assert all(r["status"] == "ok" and r["network"] == "steps" for r in rows), rows
+    assert sorted(r["depth"] for r in rows) == [1, 3]
+    assert "--steps 3 --inner 8" in next(r["command"] for r in rows if r["depth"] == 3)
+    assert [len(r["probe_accuracy"]) for r in sorted(rows, key=lambda r: r["depth"])] == [3, 5]  # input, steps, output
+    r = CliRunner().invoke(app, ["sweep", "--data", "digits", "--steps", "2", "--n", "200", "-o", str(tmp_path / "d")])
+    assert r.exit_code == 1 and "keeps the data's own dimension" in r.output

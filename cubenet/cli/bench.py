@@ -96,7 +96,10 @@ def bench(
                 if theirs is not None:
                     cells += [f"{theirs.process_seconds:.2f}", f"{theirs.process_seconds / ours.process_seconds:.1f}×"]
         table.add_row(*cells)
-    out.print(table)
+    from rich.console import Console
+
+    # never squeeze a column away: the table is laid out 160 wide, and a narrow terminal wraps its lines instead
+    Console(width=max(160, out.width), highlight=False, soft_wrap=True).print(table)
     if default is not None:
         out.print(f"the default 'cubenet learn' (train, per-layer numbers, figures, report), whole process: "
                   f"{default:.2f} s (median of {repeats})")

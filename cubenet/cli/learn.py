@@ -53,13 +53,16 @@ def learn(
     steps: Annotated[Optional[int], typer.Option(help="Instead of --hidden: a step network of N steps that moves the "
                                                  "points in the data's own 2-D or 3-D space, then one flat cut.",
                                                  show_default=False)] = None,
-    inner: Annotated[Optional[int], typer.Option(help=f"With --steps: the inner width of each step, "
+    inner: Annotated[Optional[int], typer.Option(help="With --steps: the inner width of each step, "
                                                  f"h + relu(h·W + b)·V + c (default {DEFAULT_INNER}).",
                                                  show_default=False)] = None,
+    motion: Annotated[Optional[float], typer.Option(help="With --steps: penalty on how far each step moves the points, "
+                                                    "motion/2 · mean Σ‖Δ‖² (default 0.1; 0 lets the cloud grow "
+                                                    "far beyond one camera's view).", show_default=False)] = None,
     activation: Annotated[Activation, typer.Option(help="Hidden-layer activation.")] = Activation.relu,
     init: Annotated[Init, typer.Option(help="Initial weights: he (He-normal) or glorot (scikit-learn's uniform).")] = Init.he,
     optimizer: Annotated[Optimizer, typer.Option(help="adam, sgd, momentum (minibatch) or lbfgs (full batch).")] = Optimizer.adam,
-    epochs: Annotated[Optional[int], typer.Option(help="Passes over the data (default 60; lbfgs: 300 iterations).",
+    epochs: Annotated[Optional[int], typer.Option(help="Passes over the data (default 60, with --steps 50; lbfgs: 300 iterations).",
                                                   show_default=False)] = None,
     batch_size: Annotated[int, typer.Option(help="Minibatch size (not used by lbfgs).")] = 64,
     lr: Annotated[Optional[float], typer.Option(help="Learning rate (default: adam 0.01, sgd 0.1, momentum 0.05).",
@@ -88,7 +91,7 @@ def learn(
     """
     from cubenet.errors import CubenetError
     from cubenet.run.folder import check_run_target
-    from cubenet.nn.train import DEFAULT_EPOCHS, TrainConfig, check_config
+    from cubenet.nn.train import TrainConfig, check_config
 
     opt = optimizer.value
     if model is not None and hidden is not None:
@@ -97,9 +100,11 @@ def learn(
                                   maximum=MAX_WIDTH, max_length=MAX_DEPTH)
     check_seed(seed)
     spec = _step_spec(steps, inner, hidden, model, activation.value)
+    if motion is not None and steps is None and model is None:
+        raise CubenetError("--motion is a penalty on the moves of a step network; give it with --steps N")
     config = check_config(TrainConfig(
-        optimizer=opt, epochs=DEFAULT_EPOCHS[opt] if epochs is None else epochs, batch_size=batch_size,
-        lr=lr, schedule=schedule.value, l2=l2, nesterov=nesterov,
+        optimizer=opt, epochs=_default_epochs(opt, spec) if epochs is None else epochs, batch_size=batch_size,
+        lr=lr, schedule=schedule.value, l2=l2, nesterov=nesterov, motion=motion,
         target_accuracy=target_accuracy, patience=patience, activation=activation.value, init=init.value,
     ))
     if output is not None:
@@ -118,6 +123,7 @@ def learn(
     with run_lock(run_dir):  # one writer per run folder: a second 'learn -o' there is told, not mixed in
         check_run_target(run_dir)
         start = spec or _start(model, dataset, sizes_hidden)
+        config = _step_defaults(start, config)
         cmd = _command(data, start, config, seed, model, label_column, run_dir, no_render)
         result = _train(start, dataset, config, seed, run_dir, cmd, source)
         figures = [] if no_render else _render(run_dir)
@@ -154,6 +160,23 @@ def _default_run_dir(dataset) -> Path:
     while path.exists():
         path, k = base.with_name(f"{base.name}-{k}"), k + 1
     return path
+
+
+def _default_epochs(optimizer: str, spec) -> int:
+    from cubenet.nn.train import DEFAULT_EPOCHS
+
+    if spec is not None and optimizer != "lbfgs":
+        from cubenet.nn.step_train import DEFAULT_EPOCHS as STEP_EPOCHS
+
+        return STEP_EPOCHS
+    return DEFAULT_EPOCHS[optimizer]
+
+
+def _step_defaults(start, config):
+    """A step network's training defaults (motion, Adam's rate) made explicit, so the recorded command has them."""
+    from cubenet.nn.step_train import step_defaults, wants_steps
+
+    return step_defaults(config) if wants_steps(start) else config
 
 
 def _step_spec(steps, inner, hidden, model, activation):
@@ -223,7 +246,10 @@ def _command(data, start, config, seed, model_path, label_column, run_dir, no_re
     if model_path is not None:
         parts += ["--model", str(model_path)]
     elif hasattr(start, "n_steps"):  # a new step network (StepSpec)
-        parts += ["--steps", str(start.n_steps), "--inner", str(start.inner), "--init", config.init]
+        from cubenet.nn.step_train import motion_of
+
+        parts += ["--steps", str(start.n_steps), "--inner", str(start.inner), "--motion", repr(motion_of(config)),
+                  "--init", config.init]
     else:
         sizes = start.sizes if hasattr(start, "sizes") else start
         parts += ["--hidden", ",".join(str(s) for s in sizes[1:-1]) or "none",
@@ -237,6 +263,8 @@ def _command(data, start, config, seed, model_path, label_column, run_dir, no_re
         parts.append("--nesterov")
     if config.l2:
         parts += ["--l2", repr(config.l2)]
+    if model_path is not None and config.motion is not None:
+        parts += ["--motion", repr(config.motion)]
     parts += ["--seed", str(seed)]
     if config.target_accuracy is not None:
         parts += ["--target-accuracy", repr(config.target_accuracy)]

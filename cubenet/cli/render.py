@@ -26,6 +26,7 @@ class What(str, Enum):
     steps = "steps"
     lattice = "lattice"
     flow = "flow"
+    explorer = "explorer"
     all = "all"
 
 
@@ -43,7 +44,8 @@ def render(
                                        "(the unscrambling curve; also 'curve'), cube, boundary (2-D decision regions), curves "
                                        "(loss/accuracy), confusion, digits; for a step network steps (every step in the data's "
                                        "own space), lattice (the cube's sticker grid through the steps), flow (the steps "
-                                       "animated); or all that apply.")] = What.all,
+                                       "animated); explorer (the interactive explorer.html); or all that apply (the "
+                                       "animations only when named: the explorer shows them).")] = What.all,
     fmt: Annotated[Format, typer.Option("--format", help="png or svg for pictures (animations then as GIF and "
                                         "HTML); gif or html for animations only.")] = Format.png,
     max_points: Annotated[int, typer.Option(help="Draw at most this many points per figure (the numbers always "

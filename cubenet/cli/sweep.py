@@ -28,6 +28,9 @@ def sweep(
                                              show_default=False)] = None,
     hidden: Annotated[str, typer.Option(help="Hidden-layer widths, one network per width, e.g. 4,8,16,32.")] = "16",
     depth: Annotated[str, typer.Option(help="Hidden layers per network, e.g. 1:8 (inclusive).")] = "3",
+    steps: Annotated[Optional[str], typer.Option(help="Step networks instead of layers: step counts, e.g. 2,4,8 "
+                                                 "(inner widths from --hidden; 2-D/3-D data).",
+                                                 show_default=False)] = None,
     seeds: Annotated[str, typer.Option(help="Seeds, e.g. 0:4 (inclusive: 5 seeds).")] = "0",
     optimizer: Annotated[Optional[str], typer.Option(help="Optimisers, e.g. adam,lbfgs.", show_default=False)] = None,
     epochs: Annotated[Optional[str], typer.Option(help="Epochs, e.g. 30,60.", show_default=False)] = None,
@@ -58,9 +61,10 @@ def sweep(
     from cubenet.sweep.report import write_sweep_report
     from cubenet.sweep.results import ResultsFile
 
-    grid = _grid(data, {"twists": twists, "noise": noise}, set_ or [], n, hidden, depth, seeds,
+    grid = _grid(data, {"twists": twists, "noise": noise}, set_ or [], n, hidden, depth if steps is None else None,
+                 seeds,
                  {"optimizer": optimizer, "epochs": epochs, "lr": lr, "batch_size": batch_size, "l2": l2,
-                  "activation": activation})
+                  "activation": activation}, steps=steps)
     if workers is not None and not 1 <= workers <= 256:
         raise CubenetError(f"--workers must be between 1 and 256, got {workers}")
     if workers is not None and scheduler is not None:
@@ -91,10 +95,11 @@ def sweep(
     typer.echo(f"report: open {report} in a browser")
 
 
-def _grid(data, data_flags: dict, sets: list[str], n, hidden, depth, seeds, train_flags: dict):
+def _grid(data, data_flags: dict, sets: list[str], n, hidden, depth, seeds, train_flags: dict, steps=None):
     from cubenet.data.registry import get_generator
     from cubenet.errors import CubenetError
     from cubenet.sweep.grid import Grid, check_axes, parse_values
+    from cubenet.validate import check_count
 
     get_generator(data)
     data_params = []
@@ -109,11 +114,15 @@ def _grid(data, data_flags: dict, sets: list[str], n, hidden, depth, seeds, trai
     training = [(name, parse_values(text, f"--{name.replace('_', '-')}", kind=kind) if kind is not str
                  else tuple(v.strip() for v in text.split(",") if v.strip()))
                 for name, text in train_flags.items() if text is not None for kind in (TRAIN_FLAGS[name],)]
-    widths, depths = parse_values(hidden, "--hidden"), parse_values(depth, "--depth")
+    widths = parse_values(hidden, "--hidden")
+    depths = parse_values(depth, "--depth") if depth is not None else (1,)
+    step_counts = () if steps is None else parse_values(steps, "--steps")
     seed_values = parse_values(seeds, "--seeds")
     check_axes(widths, depths, seed_values)
+    for s in step_counts:
+        check_count("--steps (a step count)", s, maximum=64)
     return Grid(data=data, data_params=tuple(data_params), n_samples=n, widths=widths, depths=depths,
-                training=tuple(training), seeds=seed_values)
+                training=tuple(training), seeds=seed_values, steps=step_counts)
 
 
 def _values_of_any_kind(text: str, option: str) -> tuple:
@@ -141,7 +150,12 @@ def _preflight(grid, cells) -> None:
     for cell in cells:
         if cell.data_params not in seen_data and len(seen_data) < PREFLIGHT_DATASETS:
             seen_data.add(cell.data_params)
-            make_dataset(grid.data, 60, rng=0, **dict(cell.data_params))
+            sample = make_dataset(grid.data, 60, rng=0, **dict(cell.data_params))
+            if grid.steps and sample.n_features not in (2, 3):
+                from cubenet.errors import CubenetError
+
+                raise CubenetError(f"--steps: a step network keeps the data's own dimension (2 or 3 features); "
+                                   f"{grid.data} has {sample.n_features}, so sweep --depth instead")
         if cell.training not in seen_train:
             seen_train.add(cell.training)
             check_config(cell_config(cell))

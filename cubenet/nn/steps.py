@@ -41,8 +41,8 @@ MAX_INNER = 4096
 class StepSpec:
     """The shape of a new step network for :func:`cubenet.nn.train.train`: ``n_steps`` steps of inner width ``inner``."""
 
-    n_steps: int = 8
-    inner: int = 16
+    n_steps: int = 5
+    inner: int = 32
 
     def __post_init__(self):
         check_count("n_steps", self.n_steps, maximum=MAX_STEPS)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import math
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -241,8 +242,23 @@ _BLAS: dict = {}  # library path -> (get, set) or None
 def _openblas_controls():
     """(get, set) thread-count functions of every OpenBLAS loaded in this process (Linux; else empty).
 
-    The process's memory map is read each time, since scipy loads its own OpenBLAS only when first used.
+    scipy loads its own OpenBLAS only when first imported, so the process's memory map is read again
+    whenever a module was imported since the last look (reading it costs ~5 ms; probes ask thousands of times).
     """
+    import sys
+
+    seen = len(sys.modules)
+    if _MAPS.get("modules") == seen:
+        return _MAPS["controls"]
+    controls = _read_openblas_controls()
+    _MAPS.update(modules=seen, controls=controls)
+    return controls
+
+
+_MAPS: dict = {}
+
+
+def _read_openblas_controls():
     try:
         import ctypes
 
@@ -646,12 +662,12 @@ def _setup(model_or_sizes, dataset, config: TrainConfig, rng):
     """The starting model, the standardised data as columns, kernels holding the model's parameters, the config.
 
     A step network (a ``StepSpec`` or ``StepModel``, see :mod:`cubenet.nn.steps`) has its own kernels
-    with the same interface (:mod:`cubenet.nn.step_train`), and ``config.motion`` resolved.
+    with the same interface (:mod:`cubenet.nn.step_train`), and its defaults (motion, Adam's rate) filled in.
     """
     from cubenet.nn import step_train
 
     if step_train.wants_steps(model_or_sizes):
-        config = dataclasses.replace(config, motion=step_train.motion_of(config))
+        config = step_train.step_defaults(config)
         model, Xt, Xte = step_train.prepare(model_or_sizes, dataset, config, rng)
         return model, Xt, Xte, step_train.kernels(model, config), config
     if config.motion:
@@ -696,8 +712,8 @@ def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder)
 def epoch_lr(config: TrainConfig, epoch: int) -> float:
     """The learning rate during ``epoch`` (1-based): constant, or cosine-annealed from ``lr`` towards 0."""
     if config.schedule == "cosine":
-        return config.learning_rate * 0.5 * (1 + np.cos(np.pi * (epoch - 1) / config.epochs))
-    return config.learning_rate
+        return float(config.learning_rate * 0.5 * (1 + math.cos(math.pi * (epoch - 1) / config.epochs)))
+    return float(config.learning_rate)
 
 
 def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[], None]:
@@ -723,7 +739,7 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
         return step
     if config.optimizer == "momentum":
         vel = np.zeros_like(theta)
-        mu = config.momentum
+        mu = float(config.momentum)
 
         def step():
             add_l2()
@@ -741,11 +757,13 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
     # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) stored as the rows of one array and
     # updated together from the rows (g, g²) of ``k.grad2``: the same update in fewer calls
     gg, moments = k.grad2, np.zeros_like(k.grad2)
-    b1, b2 = config.beta1, config.beta2
+    b1, b2 = float(config.beta1), float(config.beta2)
     decay = np.array([[b1], [b2]], dtype=k.dtype)
     tiny = np.empty(moments.shape, dtype=bool)
-    root = np.sqrt(1 - b2)
-    eps = config.epsilon / root
+    # scalars stay Python floats: a numpy float64 scalar would make numpy compute a float32 array's
+    # update in float64 and cast it back (NEP 50), about 5x slower per call
+    root = math.sqrt(1 - b2)
+    eps = float(config.epsilon) / root
     count = [0]
 
     def step():
@@ -758,7 +776,7 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
         if t % FLUSH_EVERY == 0:  # dead units' moments decay towards subnormal floats, which are slow
             np.less(np.abs(moments), FLUSH_BELOW, out=tiny)
             np.copyto(moments, 0, where=tiny)
-        lr_t = rate["lr"] * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * (1 - b1) / root
+        lr_t = rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * (1 - b1) / root
         np.sqrt(moments[1], out=tmp)
         np.add(tmp, eps, out=tmp)
         np.divide(moments[0], tmp, out=tmp)

@@ -80,13 +80,36 @@
     };
   }
 
+  function network() {
+    if ($("kind").value === "steps") return { steps: Number($("steps").value), inner: Number($("inner").value) };
+    return { hidden: $("hidden").value.split(",").map((s) => s.trim()).filter(Boolean).map(Number) };
+  }
+
+  function showNetwork() {
+    const steps = $("kind").value === "steps";
+    $("wide-options").hidden = steps; $("step-options").hidden = !steps;
+  }
+
+  // the explorer (the same page as a run's explorer.html) of the finished training, in a sandboxed frame
+  async function loadExplorer() {
+    try {
+      const response = await fetch("/api/explorer?session=" + session);
+      const payload = await response.json();
+      if (!response.ok) throw new Error(payload.error || response.statusText);
+      $("explorer").srcdoc = payload.html;
+      state.explorer = true;
+      $("explorer-hint").textContent = "the finished network: drag to turn, scrub the layer, stage and epoch sliders";
+    } catch (err) { $("explorer-hint").textContent = "the explorer could not be built: " + err.message; }
+  }
+
   async function train() {
-    const hidden = $("hidden").value.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
     const training = { optimizer: $("optimizer").value, epochs: Number($("epochs").value) };
     if ($("optimizer").value !== "lbfgs") training.lr = Number($("lr").value);
     try {
-      const payload = await post("/api/train", Object.assign(dataRequest(), { network: { hidden }, training }));
-      Object.assign(state, { epochs: [], loss: [], train: [], test: [], probes: null, events: 0, training: true });
+      const payload = await post("/api/train", Object.assign(dataRequest(), { network: network(), training }));
+      Object.assign(state, { epochs: [], loss: [], train: [], test: [], probes: null, events: 0, training: true,
+                             explorer: false });
+      $("explorer-hint").textContent = "training… the explorer appears here when it ends";
       $("command").textContent = payload.command;
       status("training…");
       listen();
@@ -105,11 +128,13 @@
         status(`epoch ${event.epoch}: loss ${event.loss.toFixed(4)}, test ${(100 * event.test_accuracy).toFixed(1)} % (subset)`);
       } else if (event.type === "numbers") {
         state.probes = event.probes; state.final = true; source.close();
+        loadExplorer();
       } else if (event.type === "done") {
         state.training = false;
         if (event.state === "failed") source.close();
         const score = event.test_accuracy === undefined ? "" : ` — test accuracy ${(100 * event.test_accuracy).toFixed(2)} % on every test point`;
-        status(`${event.state}: ${event.reason}${score}`, event.state === "failed");
+        const warn = (event.warnings || []).map((w) => " Warning: " + w).join("");
+        status(`${event.state}: ${event.reason}${score}${warn}`, event.state === "failed" || warn !== "");
       }
       draw();
     };
@@ -194,6 +219,7 @@
   }
 
   $("train").onclick = train;
+  $("kind").onchange = showNetwork;
   $("stop").onclick = () => post("/api/stop", {}).catch((err) => status(err.message, true));
   $("reset").onclick = () => post("/api/reset", {}).then(() => {
     Object.assign(state, { epochs: [], loss: [], train: [], test: [], probes: null }); status("reset"); draw();
@@ -202,5 +228,5 @@
   $("save").onclick = () => post("/api/save", { name: $("run-name").value })
     .then((p) => status(`saved ${p.saved}; draw it with: ${p.render}`)).catch((err) => status(err.message, true));
   window.addEventListener("resize", draw);
-  fillDatasets(); moveButtons(); dragToTurn(); loadData();
+  fillDatasets(); moveButtons(); dragToTurn(); showNetwork(); loadData();
 })();

@@ -102,7 +102,8 @@ class Handler(BaseHTTPRequestHandler):
                 pass
 
     def do_GET(self):  # noqa: N802
-        self._handle({"/": self._page, "/api/state": self._state, "/api/events": self._events})
+        self._handle({"/": self._page, "/api/state": self._state, "/api/events": self._events,
+                      "/api/explorer": self._explorer})
 
     def do_POST(self):  # noqa: N802
         self._handle({"/api/data": self._data, "/api/train": self._train, "/api/stop": self._stop,
@@ -165,6 +166,13 @@ class Handler(BaseHTTPRequestHandler):
                    "last": job.events[-1] if job and job.events else None}
         self._json(200, payload)
 
+    def _explorer(self, _from_url) -> None:
+        """The explorer page (the same as a run folder's explorer.html) of the tab's finished training."""
+        job = self.server.manager.session(self._query("session")).job
+        if job is None or job.result is None:
+            raise Refused(409, "there is no finished training to explore; press Train and let it finish (or Stop)")
+        self._json(200, {"html": explorer_page(job)})
+
     def _events(self, _from_url) -> None:
         session = self.server.manager.session(self._query("session"))
         job = session.job
@@ -216,6 +224,21 @@ def dataset_payload(dataset) -> dict:
             "kind": dataset.meta.get("kind"), "scramble": dataset.meta.get("scramble"),
             "points": base64.b64encode(X.tobytes()).decode(), "labels": dataset.y_train[idx].astype(int).tolist(),
             "n_train": int(len(dataset.y_train)), "n_test": int(len(dataset.y_test))}
+
+
+def explorer_page(job) -> str:
+    """The explorer of a finished job (built once, then kept with the job)."""
+    with job.changed:
+        cached = getattr(job, "explorer_html", None)
+    if cached is None:
+        from cubenet.viz.explorer import explorer_data
+        from cubenet.viz.explorer.page import page_html
+
+        model, history = job.result
+        cached = page_html(explorer_data(model, job.dataset, snapshots=history.snapshots))
+        with job.changed:
+            job.explorer_html = cached
+    return cached
 
 
 def save_job(job, target: Path) -> Path:

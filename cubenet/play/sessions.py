@@ -159,20 +159,24 @@ def _train(job: Job) -> None:
 
     try:
         config = job.train.config()
-        probe = _LiveProbe(job.dataset, config)
+        probe = _LiveProbe(job.dataset, config, steps=bool(job.train.steps))
         import dataclasses
 
         # every epoch keeps its parameters, so the views can follow training
         config = dataclasses.replace(config, snapshot_epochs=tuple(range(config.epochs + 1)))
-        sizes = (job.dataset.n_features, *job.train.hidden, job.dataset.n_classes)
-        model, history = train(sizes, job.dataset, config, rng=Seeds(job.train.seed).training(), callback=callback)
+        model, history = train(job.train.start(job.dataset), job.dataset, config, rng=Seeds(job.train.seed).training(),
+                               callback=callback)
         metrics = final_metrics(model, job.dataset, history)
         job.result = (model, history)
         reason = getattr(job, "state_reason", None) or history.stop_reason
         state = "failed" if history.diverged else "stopped" if job.stop.is_set() or reason.startswith("stopped") else "done"
         job.state = state
+        from cubenet.run.verdict import training_warnings
+
+        warnings = [] if history.diverged else training_warnings(model, job.dataset, history)
         job.emit({"type": "done", "state": state, "reason": reason, "params": _params_json(model.params),
-                  "test_accuracy": metrics["test_accuracy"], "train_accuracy": metrics["train_accuracy"]})
+                  "test_accuracy": metrics["test_accuracy"], "train_accuracy": metrics["train_accuracy"],
+                  "warnings": warnings})  # a dead network or one at chance is said so, as by cubenet learn
         if not history.diverged:
             job.emit({"type": "numbers", "probes": probe.accuracies(None, model=model)})
     except CubenetError as exc:
@@ -195,7 +199,7 @@ def _params_json(params) -> list:
 class _LiveProbe:
     """Per-layer linear-probe accuracies on a fixed subset, cheap enough to refresh during training."""
 
-    def __init__(self, dataset, config):
+    def __init__(self, dataset, config, *, steps: bool = False):
         from cubenet.nn.network import Model
 
         rng = np.random.default_rng(0)
@@ -208,6 +212,7 @@ class _LiveProbe:
         self.template = Model(params=[], activations=(), input_mean=mean, input_scale=scale,
                               class_names=tuple(dataset.class_names))
         self.activation = config.activation
+        self.steps = steps
 
     def accuracies(self, params, *, model=None) -> list[float]:
         """Probe accuracy per representation: live (``params``), a least-squares probe on a subset; for a
@@ -222,8 +227,15 @@ class _LiveProbe:
             reps_tr, reps_te = representations(model, ds.X_train), representations(model, ds.X_test)
             return [round(probe_accuracy(a, ds.y_train, b, ds.y_test, n_classes=ds.n_classes), 4)
                     for a, b in zip(reps_tr, reps_te)]
-        acts = check_activations(self.activation, len(params) - 1)
-        live = dataclasses.replace(self.template, params=list(params), activations=acts)
+        if self.steps:
+            from cubenet.nn.steps import make_step_model
+
+            t = self.template
+            live = make_step_model(params, input_mean=t.input_mean, input_scale=t.input_scale,
+                                   class_names=t.class_names)
+        else:
+            acts = check_activations(self.activation, len(params) - 1)
+            live = dataclasses.replace(self.template, params=list(params), activations=acts)
         reps_tr = representations(live, ds.X_train[self.tr])
         reps_te = representations(live, ds.X_test[self.te])
         return [round(ridge_probe_accuracy(a, ds.y_train[self.tr], b, ds.y_test[self.te], ds.n_classes), 4)

@@ -1,7 +1,7 @@
 """What the playground's page may ask for, validated exactly as the command line validates it.
 
 A request names a dataset (a registered generator with its options, or the file given at launch), a
-network (hidden widths) and training settings. Each is checked by the same library code as
+network (hidden widths, or a step network: ``{"steps": N, "inner": K}``) and training settings. Each is checked by the same library code as
 ``cubenet scramble`` and ``cubenet learn`` (the registry, ``check_config``, the validation vocabulary),
 so a bad value gets the CLI's one-line message.
 """
@@ -17,6 +17,8 @@ from cubenet.validate import check_count, check_int, check_int_list, check_type
 MAX_POINTS = 50_000
 #: the widest hidden layer and the deepest network the page may ask for
 MAX_WIDTH, MAX_DEPTH = 256, 12
+#: the most steps and the widest inner layer of a step network the page may ask for
+MAX_STEPS, MAX_INNER = 32, 128
 #: training settings the page may set (the rest keep TrainConfig's defaults)
 TRAINING_KEYS = ("optimizer", "epochs", "lr", "batch_size", "l2", "schedule", "activation", "init", "nesterov")
 LAUNCH_FILE = "file"
@@ -38,6 +40,15 @@ class TrainSpec:
     hidden: tuple
     training: tuple          # sorted (name, value) of TrainConfig fields
     seed: int
+    steps: tuple = ()        # (n_steps, inner) for a step network, () for wide layers
+
+    def start(self, dataset):
+        """What the trainer starts from: the layer sizes, or a StepSpec."""
+        if self.steps:
+            from cubenet.nn.steps import StepSpec
+
+            return StepSpec(*self.steps)
+        return (dataset.n_features, *self.hidden, dataset.n_classes)
 
     def config(self):
         from cubenet.nn.train import TrainConfig, check_config
@@ -89,17 +100,27 @@ def build_dataset(spec: DataSpec, *, launch=None):
 def parse_train(body: dict, dataset) -> TrainSpec:
     """The training request ``{"network": {"hidden": [16, 16]}, "training": {…}, "seed": …}``, checked."""
     network = _object(body, "network")
-    hidden = check_int_list("hidden", network.get("hidden", [16, 16, 16]), minimum=1, maximum=MAX_WIDTH,
-                            max_length=MAX_DEPTH)
-    extra = set(network) - {"hidden"}
+    extra = set(network) - {"hidden", "steps", "inner"}
     if extra:
-        raise CubenetError(f"unknown network setting {sorted(extra)[0]!r}; give hidden widths, e.g. [16, 16]")
+        raise CubenetError(f"unknown network setting {sorted(extra)[0]!r}; give hidden widths, e.g. [16, 16], "
+                           "or steps and inner for a step network")
+    steps = ()
+    if "steps" in network or "inner" in network:
+        if "hidden" in network:
+            raise CubenetError("give either hidden widths (wide layers) or steps and inner (a step network), not both")
+        steps = (check_count("steps", network.get("steps", 8), maximum=MAX_STEPS),
+                 check_count("inner", network.get("inner", 32), maximum=MAX_INNER))
+        if dataset is not None and dataset.n_features not in (2, 3):
+            raise CubenetError(f"a step network keeps the data's own dimension, and its pictures need 2 or 3 "
+                               f"features; this data has {dataset.n_features}, so use hidden widths for it")
+    hidden = () if steps else check_int_list("hidden", network.get("hidden", [16, 16, 16]), minimum=1,
+                                             maximum=MAX_WIDTH, max_length=MAX_DEPTH)
     training = _object(body, "training")
     unknown = set(training) - set(TRAINING_KEYS)
     if unknown:
         raise CubenetError(f"unknown training setting {sorted(unknown)[0]!r}; choose from {', '.join(TRAINING_KEYS)}")
     seed = check_int("seed", body.get("seed", 0), minimum=0, maximum=2**32 - 1)
-    spec = TrainSpec(tuple(hidden), tuple(sorted((k, _scalar(k, v)) for k, v in training.items())), seed)
+    spec = TrainSpec(tuple(hidden), tuple(sorted((k, _scalar(k, v)) for k, v in training.items())), seed, steps)
     config = spec.config()
     if config.epochs > 2000:
         raise CubenetError(f"epochs must be at most 2,000 in the playground, got {config.epochs:,}")
@@ -126,7 +147,10 @@ def command(data: DataSpec, train: TrainSpec, *, launch_path=None) -> str:
         scramble += ["--seed", str(data.seed), "-o", file]
         prefix = shlex.join(scramble) + " && "
         learn.append(file)
-    learn += ["--hidden", ",".join(map(str, train.hidden)) or "none"]
+    if train.steps:
+        learn += ["--steps", str(train.steps[0]), "--inner", str(train.steps[1])]
+    else:
+        learn += ["--hidden", ",".join(map(str, train.hidden)) or "none"]
     for key, value in train.training:
         if key == "nesterov":
             learn += ["--nesterov"] if value else []

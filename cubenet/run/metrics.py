@@ -50,16 +50,17 @@ class LayerStats:
 
 
 def display_fidelity(drawn_train, y_train, drawn_test, y_test, full_accuracy: float, *,
-                     n_classes: int | None = None) -> float:
+                     n_classes: int | None = None, **probe_options) -> float:
     """How much of a layer's separation a view keeps: probe accuracy on the drawn coordinates ÷ on the full layer.
 
     ``drawn_*`` are the coordinates a figure or the explorer actually draws (e.g. a 2-D PCA of a 16-D
     layer), of shape (n, 1..3); ``full_accuracy`` is :func:`probe_accuracy` on the whole representation.
     1.0 means the picture shows everything a linear read-out can see; a 2-D shadow of a wide layer
     often keeps a third. Capped at 1 (a probe on fewer coordinates can tie the full one, not beat it
-    in expectation; sampling noise is not shown as "more than all").
+    in expectation; sampling noise is not shown as "more than all"). ``probe_options`` go to
+    :func:`fit_probe` (e.g. ``max_iter``, to match the full probe's settings).
     """
-    drawn = probe_accuracy(drawn_train, y_train, drawn_test, y_test, n_classes=n_classes)
+    drawn = probe_accuracy(drawn_train, y_train, drawn_test, y_test, n_classes=n_classes, **probe_options)
     if not full_accuracy > 0:
         return 1.0
     return float(min(1.0, drawn / full_accuracy))

@@ -26,7 +26,8 @@ ONE_THREAD_ENV = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREAD
 def cell_from_settings(settings: dict) -> Cell:
     return Cell(data=settings["data"], data_params=tuple(sorted(settings["data_params"].items())),
                 n_samples=settings["n_samples"], hidden=tuple(settings["hidden"]),
-                training=tuple(sorted(settings["training"].items())), seed=settings["seed"])
+                training=tuple(sorted(settings["training"].items())), seed=settings["seed"],
+                steps=settings.get("steps", 0))
 
 
 def run_cell(settings: dict) -> dict:
@@ -39,7 +40,8 @@ def run_cell(settings: dict) -> dict:
 
     cell = cell_from_settings(settings)
     row = {"key": cell.key, "data": cell.data, "data_params": dict(cell.data_params), "n_samples": cell.n_samples,
-           "hidden": list(cell.hidden), "depth": len(cell.hidden), "width": cell.hidden[0] if cell.hidden else 0,
+           "network": "steps" if cell.steps else "wide", "hidden": list(cell.hidden),
+           "depth": cell.steps or len(cell.hidden), "width": cell.hidden[0] if cell.hidden else 0,
            "training": dict(cell.training), "seed": cell.seed, "cubenet_version": __version__,
            "command": cell.command()}
     start = time.perf_counter()
@@ -80,7 +82,12 @@ def _train_and_measure(cell: Cell, run_dir=None) -> dict:
     from cubenet.run.experiment import run_experiment
 
     dataset = cell_dataset(cell)
-    sizes = (dataset.n_features, *cell.hidden, dataset.n_classes)
+    if cell.steps:
+        from cubenet.nn.steps import StepSpec
+
+        sizes = StepSpec(cell.steps, cell.hidden[0])
+    else:
+        sizes = (dataset.n_features, *cell.hidden, dataset.n_classes)
     try:
         result = run_experiment(dataset, sizes, cell_config(cell), seed=cell.seed, run_dir=run_dir,
                                 command=cell.command())

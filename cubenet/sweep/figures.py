@@ -51,7 +51,7 @@ def plot_phase(rows: list[dict], option: str, width: int, *, ax, target: float |
     ax.set_xticks(range(len(xs)), [str(x) for x in xs])
     ax.set_yticks(range(len(depths)), [str(d) for d in depths])
     ax.set_xlabel(option)
-    ax.set_ylabel("hidden layers (depth)")
+    ax.set_ylabel("steps" if rows and all(r.get("network") == "steps" for r in rows) else "hidden layers (depth)")
     ax.set_title(f"width {width}")
     if table.size <= 200:
         for (i, j), value in np.ndenumerate(table):

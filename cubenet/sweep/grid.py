@@ -68,11 +68,15 @@ class Cell:
     hidden: tuple = ()
     training: tuple = ()         # sorted (name, value) pairs of TrainConfig fields
     seed: int = 0
+    steps: int = 0               # a step network of this many steps, inner width hidden[0]; 0: wide layers
 
     def settings(self) -> dict:
-        """The cell's settings as a JSON-ready dict (what its key hashes)."""
-        return {"data": self.data, "data_params": dict(self.data_params), "n_samples": self.n_samples,
-                "hidden": list(self.hidden), "training": dict(self.training), "seed": self.seed}
+        """The cell's settings as a JSON-ready dict (what its key hashes; wide cells' keys are those of 0.1)."""
+        out = {"data": self.data, "data_params": dict(self.data_params), "n_samples": self.n_samples,
+               "hidden": list(self.hidden), "training": dict(self.training), "seed": self.seed}
+        if self.steps:
+            out["steps"] = self.steps
+        return out
 
     @property
     def key(self) -> str:
@@ -88,7 +92,8 @@ class Cell:
         if self.n_samples is not None:
             scramble += ["--n", str(self.n_samples)]
         scramble += ["--seed", str(self.seed), "-o", data]
-        learn = ["cubenet", "learn", data, "--hidden", ",".join(map(str, self.hidden)) or "none"]
+        learn = ["cubenet", "learn", data] + (["--steps", str(self.steps), "--inner", str(self.hidden[0])] if self.steps
+                                               else ["--hidden", ",".join(map(str, self.hidden)) or "none"])
         for name, value in self.training:
             learn += [f"--{name.replace('_', '-')}", str(value)]
         learn += ["--seed", str(self.seed), "--no-render"]
@@ -106,9 +111,10 @@ class Grid:
     depths: tuple = (3,)
     training: tuple = ()         # (name, values) pairs
     seeds: tuple = (0,)
+    steps: tuple = ()            # step counts: step networks (inner widths = widths) instead of depths
 
     def size(self) -> int:
-        n = len(self.widths) * len(self.depths) * len(self.seeds)
+        n = len(self.widths) * len(self.steps or self.depths) * len(self.seeds)
         for _, values in (*self.data_params, *self.training):
             n *= len(values)
         return n
@@ -122,13 +128,14 @@ class Grid:
         train_names = [name for name, _ in self.training]
         out = []
         for data_values in itertools.product(*(v for _, v in self.data_params)):
-            for depth, width in itertools.product(self.depths, self.widths):
+            for depth, width in itertools.product(self.steps or self.depths, self.widths):
                 for train_values in itertools.product(*(v for _, v in self.training)):
                     for seed in self.seeds:
                         out.append(Cell(
                             data=self.data, data_params=tuple(sorted(zip(data_names, data_values))),
-                            n_samples=self.n_samples, hidden=(width,) * depth,
-                            training=tuple(sorted(zip(train_names, train_values))), seed=seed))
+                            n_samples=self.n_samples, hidden=(width,) if self.steps else (width,) * depth,
+                            training=tuple(sorted(zip(train_names, train_values))), seed=seed,
+                            steps=depth if self.steps else 0))
         return out
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cubenet.errors import CubenetError
 
-COLUMNS = ("key", "status", "reason", "data", "data_params", "n_samples", "hidden", "depth", "width",
+COLUMNS = ("key", "status", "reason", "data", "data_params", "n_samples", "network", "hidden", "depth", "width",
            "training", "seed", "test_accuracy", "train_accuracy", "probe_accuracy", "params", "epochs_run",
            "seconds", "cubenet_version", "command")
 #: columns that differ between two runs of the same cell (everything else is reproducible)

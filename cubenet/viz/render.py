@@ -18,9 +18,10 @@ import numpy as np
 from cubenet.errors import CubenetError
 
 #: what ``--what`` can name, in rendering order
-WHAT = ("layers", "steps", "grid", "lattice", "unscramble", "cube", "boundary", "curves", "confusion", "animation",
-        "flow", "training", "digits")
-#: the animations (written as GIF and HTML)
+WHAT = ("layers", "steps", "grid", "lattice", "unscramble", "cube", "boundary", "curves", "confusion", "explorer",
+        "animation", "flow", "training", "digits")
+#: the animations (written as GIF and HTML); since the explorer plays every stage, epoch and step, they are drawn
+#: only when named (``--what animation``), never by "all"
 MOVIES = ("animation", "flow", "training")
 #: views of a layered network only, and views of a step network only (cubenet.viz.step_plots, step_flow)
 DENSE_ONLY, STEPS_ONLY = ("layers", "grid", "animation", "training"), ("steps", "lattice", "flow")
@@ -36,8 +37,8 @@ def check_options(what: str, fmt: str, max_points: int) -> None:
         raise CubenetError(f"unknown figure {what!r}; choose from {', '.join(WHAT)} or all")
     if fmt not in STATIC_FORMATS + MOVIE_FORMATS:
         raise CubenetError(f"unknown format {fmt!r}; choose png or svg (pictures), gif or html (animations)")
-    if fmt in MOVIE_FORMATS and what not in MOVIES + ("all",):
-        raise CubenetError(f"--format {fmt} is for animations (--what animation, flow or training); "
+    if fmt in MOVIE_FORMATS and what not in MOVIES + ("explorer", "all"):
+        raise CubenetError(f"--format {fmt} is for animations (--what animation, flow or training) and the explorer; "
                            f"draw {what!r} as png or svg")
     if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < 10:
         raise CubenetError(f"max_points must be an integer >= 10, got {max_points!r}")
@@ -91,9 +92,10 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
         reason = applies(what, run.dataset, run.model)
         if reason:
             raise CubenetError(f"cannot draw {what!r} for {str(run_dir)!r}: {reason}")
-    names = [what] if what != "all" else [n for n in WHAT if applies(n, run.dataset, run.model) is None]
+    names = [what] if what != "all" else [n for n in WHAT if applies(n, run.dataset, run.model) is None
+                                          and (n not in MOVIES or fmt in MOVIE_FORMATS)]
     if fmt in MOVIE_FORMATS:
-        names = [n for n in names if n in MOVIES]
+        names = [n for n in names if n in MOVIES or (n == "explorer" and fmt == "html")]
     written = []
     with single_blas_thread():
         numbers = {}
@@ -113,7 +115,7 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
 
 
 #: rough drawing cost of each figure (seconds on the default run), to share them fairly between two processes
-COST = {"animation": 4.0, "training": 1.6, "layers": 1.5, "grid": 0.7, "unscramble": 0.6, "cube": 0.5,
+COST = {"explorer": 2.5, "animation": 4.0, "training": 1.6, "layers": 1.5, "grid": 0.7, "unscramble": 0.6, "cube": 0.5,
         "digits": 1.5, "boundary": 0.6, "confusion": 0.3, "curves": 0.2, "flow": 3.5, "steps": 2.0, "lattice": 1.2}
 
 
@@ -254,6 +256,18 @@ def _confusion(run, numbers, *, fmt, max_points):
     return [_save(fig, run, "confusion", fmt)]
 
 
+def _explorer(run, numbers, *, fmt, max_points):
+    """explorer.html: the interactive page (the run's data inlined), with metrics.json's per-layer numbers."""
+    from dataclasses import replace
+
+    from cubenet.viz.explorer import write_explorer
+
+    nums = layer_numbers(run, numbers)
+    metrics = {**run.metrics, "layers": [s.as_dict() for s in nums["stats"]], "layer_epochs": nums["layer_epochs"]}
+    return [write_explorer(replace(run, metrics=metrics), Path(run.path) / "explorer.html",
+                           max_points=min(max_points, 2500))]
+
+
 def _movie_paths(run, name: str, fmt: str, movie) -> list[Path]:
     from cubenet.viz.animate import save_gif, save_html
 
@@ -312,7 +326,7 @@ def _flow(run, numbers, *, fmt, max_points):
     return _movie_paths(run, "flow", fmt, movie)
 
 
-_RENDERERS = {"steps": _steps, "lattice": _lattice, "flow": _flow, "layers": _layers, "grid": _grid, "unscramble": _curve, "cube": _cube, "boundary": _boundary,
-              "curves": _curves, "confusion": _confusion, "animation": _animation, "training": _training,
-              "digits": _digits}
+_RENDERERS = {"layers": _layers, "steps": _steps, "grid": _grid, "lattice": _lattice, "unscramble": _curve,
+              "cube": _cube, "boundary": _boundary, "curves": _curves, "confusion": _confusion, "explorer": _explorer,
+              "animation": _animation, "flow": _flow, "training": _training, "digits": _digits}
 

@@ -1,7 +1,9 @@
-"""One self-contained, offline ``report.html`` per run: command, data, metrics, layer equations, figures explained.
+"""One self-contained, offline ``report.html`` per run: the explorer, command, data, metrics, equations, figures.
 
-Images are embedded as base64 data, the animation player is inlined, and the page refers to no
-web address at all, so it opens anywhere — a projector laptop without network included.
+The explorer (explorer.html, interactive) is the centrepiece, inlined as an ``<iframe srcdoc>``; the
+lighter figures are embedded as base64 images. The heavy ones — the layer panels and the warped grid,
+which the explorer shows interactively, and the GIF/JPEG animations — stay beside the report as files
+for slides and papers. The page refers to no web address at all, so it opens anywhere.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ figure img{display:block;margin:0 auto;max-width:100%;border:1px solid #ddd;back
 figcaption{max-width:1120px;margin:.5em auto 0} .swatch{display:inline-block;width:.9em;height:.9em;
 border:1px solid #333;vertical-align:middle;margin-right:.3em} .muted{color:#666;font-size:.9em}
 .animation{background:white;border:1px solid #ddd;padding:8px}
+.explorer{width:min(98vw,1300px);position:relative;left:50%;transform:translateX(-50%)}
 .animation img{width:800px;max-width:100%;height:auto}
 """
 
@@ -50,30 +53,18 @@ def _picture(run_dir: Path, name: str) -> Path | None:
     return None
 
 
-def _player(run_dir: Path, name: str = "animation") -> str | None:
-    from cubenet.viz.animate import PLAYER_END, PLAYER_START
-
-    path = run_dir / f"{name}.html"
-    if not path.is_file():
-        return None
-    text = path.read_text(encoding="utf-8")
-    start, end = text.find(PLAYER_START), text.find(PLAYER_END)
-    return text[start + len(PLAYER_START): end] if 0 <= start < end else None
-
-
 def ensure_figures(run_dir: Path, run) -> None:
     """Render the standard figures that are missing from the run folder (and the per-layer numbers)."""
     from cubenet.viz.render import WHAT, applies, render_run
 
     wanted = {"layers": "layers", "grid": "grid", "unscramble": "unscramble", "cube": "prediction", "boundary": "boundary",
-              "curves": "curves", "confusion": "confusion", "training": "training", "digits": "digits",
-              "steps": "steps", "lattice": "lattice"}
+              "curves": "curves", "confusion": "confusion", "digits": "digits", "steps": "steps", "lattice": "lattice"}
     for what in WHAT:
-        if applies(what, run.dataset, run.model):
-            continue
-        if what in ("animation", "flow"):
-            if _player(run_dir, what) is None:
-                render_run(run_dir, what=what, fmt="html")
+        if applies(what, run.dataset, run.model) or what in ("animation", "training", "flow"):
+            continue  # the animations are files beside the report; the explorer shows the same motion
+        if what == "explorer":
+            if not (run_dir / "explorer.html").is_file():
+                render_run(run_dir, what="explorer")
         elif what == "digits":
             if _picture(run_dir, "digits") is None:
                 render_run(run_dir, what="digits")
@@ -104,33 +95,51 @@ def write_report(run_dir) -> Path:
     return path
 
 
+#: figures the explorer shows interactively: the report links these files instead of embedding them
+FILES_BESIDE = {"layers": ("layers.png", "layers.svg"), "grid": ("grid.png", "grid.svg"),
+                "animation": ("animation.html", "animation.gif", "training.gif"), "flow": ("flow.html", "flow.gif")}
+EXPLORER_TEXT = (
+    "Drag to turn the views (every 3-D view turns with the others). Move the <b>layer</b> and <b>stage</b> "
+    "sliders, or press play, to watch each layer act: its matrix W, then the shift +b, then the activation. The "
+    "<b>training</b> slider goes back to earlier epochs; the heatmap's cells jump there too. Click a class or a dot "
+    "to follow it through every layer. Each view names its linear-probe accuracy and its display fidelity (how much "
+    "of the layer's separation the drawing keeps).")
+
+
+def _explorer(run_dir: Path) -> str:
+    from cubenet.viz.explorer.page import iframe
+
+    path = run_dir / "explorer.html"
+    if not path.is_file():
+        return ""
+    return (f"<h2>Explore it</h2>\n<p>{EXPLORER_TEXT}</p>\n<div class=\"explorer\">"
+            f"{iframe(path.read_text(encoding='utf-8'))}</div>\n"
+            '<p class="muted">The same page on its own: <a href="explorer.html">explorer.html</a>.</p>')
+
+
 def report_html(run, run_dir: Path) -> str:
     """The whole page as one string."""
     ds = run.dataset
-    sections = [_header(run), _numbers(run), _equations(run)]
+    sections = [_header(run), _explorer(run_dir), _numbers(run), _equations(run)]
     for heading, name, text in _figure_plan(run):
-        if name in ("animation", "flow"):
-            player = _player(run_dir, name)
-            if player:
-                sections.append(f"<h2>{heading}</h2>\n<p>{text}</p>\n{player}")
+        if name in FILES_BESIDE:
+            files = [f for f in FILES_BESIDE[name] if (run_dir / f).is_file()]
+            if files:
+                links = ", ".join(f'<a href="{escape(f)}">{escape(f)}</a>' for f in files)
+                sections.append(f"<h2>{heading}</h2>\n<p>{text}</p>\n<p class=\"muted\">In the explorer above, "
+                                f"interactively; as pictures for slides and papers, beside this report: {links}.</p>")
             continue
         path = _picture(run_dir, name)
         if path is not None:
             sections.append(f"<h2>{heading}</h2>\n" + _figure(path, heading, text))
-        if name == "curves":
-            gif = run_dir / "training.gif"
-            if gif.is_file():
-                sections.append(_figure(gif, "the last hidden layer while training", _TRAINING_TEXT))
         if name == "digits":
             sep = _picture(run_dir, "digits_separation")
             if sep is not None:
                 sections.append(_figure(sep, "class separation per layer", _DIGIT_SEPARATION_TEXT))
     title = f"cubenet run: {escape(ds.name)}"
-    from cubenet.viz.animate import PLAYER_CSS
-
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n"
-            f"<style>{CSS}{PLAYER_CSS}</style>\n</head>\n<body>\n" + "\n".join(sections) +
+            f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(sections) +
             "\n<p class=\"muted\">Made by cubenet. This page is self-contained: it works offline and can be "
             "copied anywhere as a single file.</p>\n</body>\n</html>\n")
 
@@ -219,11 +228,6 @@ def _equations(run) -> str:
             f"<p>{n_params:,} numbers in all (weights and biases). The predicted class is the largest probability.</p>")
 
 
-_TRAINING_TEXT = (
-    "The last hidden layer while the network learns: each frame is one saved snapshot of the weights, from "
-    "the random start (epoch 0) to the end, with the test accuracy and the layer's linear-probe accuracy at "
-    "that moment. At first the colours lie mixed; as training goes on the layer pulls them into separate "
-    "groups. Each frame is rescaled to the same spread so the shape, not the size, is what you compare.")
 _DIGIT_SEPARATION_TEXT = (
     "How well the digit classes separate after each layer: linear-probe accuracy and a 2-D projection per layer.")
 
@@ -266,10 +270,9 @@ def _figure_plan(run) -> list[tuple[str, str, str]]:
             f"The same layers applied to straight lines of a regular grid{grid_what}. The linear steps only tilt and stretch the grid; the ReLU folds it along creases. Stacking "
             "folds is how the network irons the scrambled classes flat enough to cut them apart with planes.")),
         ("The forward pass, animated", "animation", (
-            "Press play (or drag the slider). Every layer is shown in three steps: the matrix W grows in from "
+            "The explorer's stage slider as a film: every layer in three steps — the matrix W grows in from "
             "'no change' to its full effect, the bias b shifts everything, then the ReLU folds the negative parts "
-            "onto zero (the output layer ends with softmax instead). The axes stay fixed within a layer, so the "
-            "motion you see is the motion in the network.")),
+            "onto zero — and the last hidden layer while the network trains.")),
         ("The unscrambling curve", "unscramble", (
             "The picture as a measurement. Left: after each layer, the accuracy of a linear probe — one straight "
             "cut per class fitted on that layer's output. On the scrambled input it is poor; layer by layer it "

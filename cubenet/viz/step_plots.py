@@ -21,7 +21,7 @@ from cubenet.viz.plots import EDGE, class_handles, data_title, draw_points, few_
 #: the camera of every 3-D panel and frame (the cube views' camera)
 CAMERA = {"elev": 28.0, "azim": -58.0}
 #: the axis limits keep this quantile of every drawn coordinate inside (a few far-flung points may leave the box)
-LIMIT_QUANTILE = 0.995
+LIMIT_QUANTILE = 0.999
 
 
 def check_step_pair(model, ds, what: str) -> None:
@@ -60,7 +60,7 @@ def screen(P, cube: bool) -> np.ndarray:
     return P[..., [0, 2, 1]] if cube else P
 
 
-def shared_limits(arrays, *, quantile: float = LIMIT_QUANTILE, margin: float = 0.06) -> np.ndarray:
+def shared_limits(arrays, *, quantile: float = LIMIT_QUANTILE, margin: float = 0.08) -> np.ndarray:
     """One box for all ``arrays`` (each (n, d)): a square (2-D) or cube (3-D) centred on the data, shape (d, 2).
 
     Equal spans on every axis keep the geometry undistorted; the box holds the ``quantile`` of every
@@ -90,22 +90,26 @@ def state_axes(fig, spec, lims: np.ndarray, *, cube: bool, labels=None):
     return ax
 
 
-def fidelities(model, ds, stats=None) -> list[tuple[float, float]]:
+def fidelities(model, ds, stats=None, *, max_points: int = 4000, rng=0) -> list[tuple[float, float]]:
     """``(probe accuracy on the state, display fidelity of the drawn coordinates)`` for h0 … hN.
 
-    The probe on the whole state comes from ``stats`` (layer_stats) when given; the drawn coordinates
-    are the state in the data's units (all train and test points).
+    The fidelity is :func:`~cubenet.run.metrics.display_fidelity`: a probe on the drawn coordinates (the
+    state in the data's units) over a probe on the state, both fitted on the same training points (at most
+    ``max_points``, a stratified subset) and scored on every test point. The probe accuracy shown is the
+    run's own number from ``stats`` (layer_stats, as in metrics.json) when given.
     """
     from cubenet.nn.steps import step_states
-    from cubenet.run.metrics import display_fidelity, probe_accuracy
+    from cubenet.run.metrics import display_fidelity, probe_accuracy, stratified_subset
 
-    tr, te = step_states(model, ds.X_train), step_states(model, ds.X_test)
+    keep = stratified_subset(ds.y_train, max_points, rng=rng)
+    y_train = ds.y_train[keep]
+    tr, te = step_states(model, ds.X_train[keep]), step_states(model, ds.X_test)
     out = []
     for i, (Htr, Hte) in enumerate(zip(tr, te)):
-        full = stats[i].probe_accuracy if stats else probe_accuracy(Htr, ds.y_train, Hte, ds.y_test,
-                                                                    n_classes=ds.n_classes)
-        out.append((full, display_fidelity(data_units(model, Htr), ds.y_train, data_units(model, Hte), ds.y_test,
-                                           full, n_classes=ds.n_classes)))
+        full = probe_accuracy(Htr, y_train, Hte, ds.y_test, n_classes=ds.n_classes)
+        fidelity = display_fidelity(data_units(model, Htr), y_train, data_units(model, Hte), ds.y_test, full,
+                                    n_classes=ds.n_classes)
+        out.append((stats[i].probe_accuracy if stats else full, fidelity))
     return out
 
 

@@ -5,7 +5,7 @@ styles per digit, drawn with the frequencies their weights give). The *moves* (:
 act on it, vectorised over a block of images: key-point jitter, rotation, shear (slant), a smooth
 coarse elastic warp, the writer's aspect, a width cap, a shift, the amount of ink, the pen pressure
 along the stroke, edge noise and, for the greyscale sizes, blur and pixel noise. ``twists`` sets how
-strong they are. :mod:`.render` normalises and rasterises them.
+strong they are. :mod:`.raster` normalises and rasterises them.
 
 Sizes: ``8`` is exactly the UCI optdigits format — the glyph is normalised to fill a 32×32 bitmap
 32 px high with a fixed amount of ink, and 4×4 blocks are counted, giving integers 0..16;
@@ -27,7 +27,7 @@ from cubenet.data.dataset import DEFAULT_COLORS, Dataset, make_meta
 from cubenet.data.digits import moves as _moves
 from cubenet.data.digits.moves import draw_moves, strength
 from cubenet.data.digits.real import load_real_digits, real_digit_accuracy
-from cubenet.data.digits.render import FRAMES, Frame, render
+from cubenet.data.digits.raster import FRAMES, Frame, render
 from cubenet.data.digits.styles import CLASS_NAMES, N_POINTS, STYLES, WEIGHTS, Skeletons, skeletons
 from cubenet.errors import CubenetError
 

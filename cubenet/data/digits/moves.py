@@ -17,11 +17,11 @@ ROTATE = 6.0  #: sd of the rotation, degrees
 SHEAR = 0.12  #: sd of the horizontal shear (slant)
 WARP = 0.22  #: sd of the elastic field's node displacements (mean shift ≈ 10% of the height)
 WARP_NODES = 6  #: elastic field nodes per side (coarse: a bend spans about a fifth of the height)
-ASPECT = 0.0  #: sd of log(natural width / height): narrow and wide writers
+ASPECT = 0.2  #: sd of log(natural width / height): narrow and wide writers
 WIDTH = 0.15  #: sd of log(width cap)
 SHIFT = 0.02  #: sd of the shift of the glyph in the frame, fraction of the frame
 INK_SD = 0.11  #: sd of log(amount of ink)  (optdigits: 312 ± 34 pixels of 1,024)
-PEN = 0.0  #: sd of log(pen pressure) at each of PEN_NODES points along the strokes
+PEN = 0.8  #: sd of log(pen pressure) at each of PEN_NODES points along the strokes
 PEN_NODES = 6
 EDGE = 0.5  #: amplitude of the ragged-edge noise, work-grid pixels
 BLUR = 0.5  #: largest blur sigma, output pixels (16 and 28 only)
@@ -41,7 +41,7 @@ def strength(twists: int) -> float:
 
 def draw_moves(labels: np.ndarray, twists: int, size: int, *, rng) -> dict:
     """Random parameters of every move for a block of images (arrays with one row per image)."""
-    from cubenet.data.digits.render import FRAMES
+    from cubenet.data.digits.raster import FRAMES
 
     n, s = len(labels), strength(twists)
     sk = skeletons()

@@ -19,7 +19,7 @@ from cubenet.data.digits.styles import skeletons
 INK_FRACTION = 312 / 1024  #: ink pixels per squared glyph height (optdigits)
 CAP = 0.5  #: stroke ends may reach past the box by half the stroke width: flat, clipped ends as in optdigits
 SKELETON_WIDTH = 18 / 32  #: skeleton width per glyph height before the width move (optdigits: 16-20 of 32)
-INK_WIDTH = None  #: if set, the cap applies to the ink's width (stroke included) instead of the skeleton's
+INK_WIDTH = 22 / 32  #: cap on the ink's width (stroke included) per glyph height; None: SKELETON_WIDTH caps the skeleton
 
 
 @dataclass(frozen=True)
