@@ -12,7 +12,7 @@ import typer
 from cubenet.cli.common import check_seed, command, console, parse_int_list
 
 #: the zero-configuration first run: a 3-twist cube that a (16, 16, 16) ReLU net learns to ~98% in ~1-2 s
-DEFAULT_CUBE = {"twists": 3}  # and the generator's default size (10,000 points), as 'cubenet scramble color-cube' 
+DEFAULT_CUBE = {"twists": 3}  # and the generator's default size (10,000 points), as 'cubenet scramble color-cube'
 DEFAULT_HIDDEN = "16,16,16"
 #: the inner width of each step of a step network (--steps N)
 DEFAULT_INNER = 32
