@@ -239,3 +239,72 @@ def test_a_callback_that_returns_true_stops_training():
     model, history = tr.train((2, 8, 2), ds, tr.TrainConfig(epochs=50), rng=0, callback=callback)
     assert seen == [0, 1, 2, 3]
     assert history.epochs[-1] == 3 and history.stop_reason.startswith("stopped at epoch 3")
+
+
+def _reference_adam(params, X, y, n_classes, acts, *, epochs, batch, lr, l2, order_seed, b1=0.9, b2=0.999, eps=1e-8):
+    """Minibatch Adam written out plainly in float64 (the trainer's specification, without its buffers and fusions):
+    per epoch a permutation from ``order_seed``'s generator, batches in that order (the last one smaller), mean
+    cross-entropy + l2/2·Σ‖W‖² (weights only), cosine-annealed rate, Adam as Kingma & Ba's efficient form."""
+    params = [(W.astype(np.float64), b.astype(np.float64)) for W, b in params]
+    f = {"relu": lambda z: np.maximum(z, 0), "tanh": np.tanh, "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z)}
+    df = {"relu": lambda z: (z > 0) * 1.0, "tanh": lambda z: 1 - np.tanh(z) ** 2,
+          "leaky_relu": lambda z: np.where(z > 0, 1.0, 0.01)}
+    m = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
+    v = [(np.zeros_like(W), np.zeros_like(b)) for W, b in params]
+    order, t = np.random.default_rng(order_seed), 0
+    for epoch in range(1, epochs + 1):
+        rate = lr * 0.5 * (1 + np.cos(np.pi * (epoch - 1) / epochs))
+        perm = order.permutation(len(y))
+        for s in range(0, len(y), batch):
+            idx = perm[s: s + batch]
+            hs, zs = [X[idx]], []
+            for i, (W, b) in enumerate(params):
+                zs.append(hs[-1] @ W + b)
+                hs.append(f[acts[i]](zs[-1]) if i < len(acts) else None)
+            z = zs[-1] - zs[-1].max(axis=1, keepdims=True)
+            p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+            delta = (p - np.eye(n_classes)[y[idx]]) / len(idx)
+            grads = []
+            for i in range(len(params) - 1, -1, -1):
+                grads.append((hs[i].T @ delta + l2 * params[i][0], delta.sum(axis=0)))
+                if i:
+                    delta = (delta @ params[i][0].T) * df[acts[i - 1]](zs[i - 1])
+            t += 1
+            rate_t = rate * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+            new = []
+            for i, g in enumerate(reversed(grads)):
+                layer = []
+                for j in range(2):
+                    m[i][j][...] = b1 * m[i][j] + (1 - b1) * g[j]
+                    v[i][j][...] = b2 * v[i][j] + (1 - b2) * g[j] ** 2
+                    layer.append(params[i][j] - rate_t * m[i][j] / (np.sqrt(v[i][j]) + eps))
+                new.append(tuple(layer))
+            params = new
+    return params
+
+
+@pytest.mark.parametrize("sizes,act", [((3, 7, 5, 6, 4), "relu"), ((3, 64, 64, 64, 6), "relu"), ((2, 9, 3), "relu"),
+                                       ((5, 4), "relu"), ((3, 6, 5, 4), "tanh"), ((3, 6, 5, 4), "leaky_relu")])
+def test_trained_parameters_equal_a_plain_reference(sizes, act):
+    """Three epochs of the fast trainer (float32, fused kernels) land on the parameters of the plain float64
+    reference above, to float32 rounding: every layer, every shape, weights and biases, the smaller last batch,
+    L2 on weights only, the schedule and Adam's corrections."""
+    rng = np.random.default_rng(5)
+    n, n_classes = 150, sizes[-1]
+    X = rng.normal(size=(2 * n, sizes[0]))
+    y = (np.arange(2 * n) * 7 % n_classes).astype(np.int64)
+    X[np.arange(2 * n), y % sizes[0]] += 1.5  # learnable, so gradients are not all noise
+    ds = Dataset(X[:n], y[:n], X[n:], y[n:], tuple(f"c{c}" for c in range(n_classes)), ("#000000",) * n_classes, {})
+    acts = (act,) * (len(sizes) - 2)
+    seeds = {"init": 11, "batches": 12, "evaluation": 13}
+    cfg = TrainConfig(optimizer="adam", lr=0.01, epochs=3, batch_size=16, l2=0.01, activation=act, standardize=False)
+    model, _ = train(sizes, ds, cfg, rng=seeds)
+    start = nw.init_params(sizes, rng=np.random.default_rng(11), dtype=np.float32, activations=acts)
+    expected = _reference_adam(start, X[:n], y[:n], n_classes, acts, epochs=3, batch=16, lr=0.01, l2=0.01, order_seed=12)
+    assert len(model.params) == len(expected)
+    for (W, b), (W_ref, b_ref) in zip(model.params, expected):
+        assert W.shape == W_ref.shape and b.shape == b_ref.shape
+        np.testing.assert_allclose(W, W_ref, rtol=1e-4, atol=2e-6)
+        np.testing.assert_allclose(b, b_ref, rtol=1e-4, atol=2e-6)
+    moved = sum(float(np.abs(W - W0).max()) for (W, _), (W0, _) in zip(model.params, start))
+    assert moved > 0.05  # training did change the parameters (the comparison above is not between two starts)
