@@ -37,12 +37,14 @@ def test_default_run_learns_the_cube(cli, tmp_path):
     assert set(FILES) <= {p.name for p in run.iterdir()}
     loaded = load_run(run)
     assert loaded.metrics["test_accuracy"] >= 0.97
-    assert loaded.model.sizes == (3, 16, 16, 16, 6)
+    assert loaded.model.kind == "steps" and loaded.model.n_steps == 5 and loaded.model.inner == 32  # the first run
     assert np.mean(predict(loaded.model, loaded.dataset.X_test) == loaded.dataset.y_test) == loaded.metrics["test_accuracy"]
     assert loaded.history.test_accuracy[-1] == pytest.approx(loaded.metrics["test_accuracy"])
     assert loaded.history.snapshots[0][0] == 0 and loaded.history.snapshots[-1][0] == loaded.metrics["epochs_run"]
     info = loaded.info
-    assert info["command"].startswith("cubenet learn --hidden 16,16,16") and info["seed"] == 0
+    assert info["command"].startswith("cubenet learn --steps 5 --inner 32") and info["seed"] == 0
+    r = cli("learn", "--hidden", "16,16,16", "--no-render", "-o", tmp_path / "wide")   # the wide network, one option away
+    assert r.exit_code == 0 and load_run(tmp_path / "wide").model.sizes == (3, 16, 16, 16, 6), r.output
     assert info["dataset"]["generator"] == "color-cube" and info["dataset"]["scramble"]
     assert set(info["versions"]) == {"python", "numpy", "scipy", "cubenet"}
     assert sum(map(sum, loaded.metrics["confusion_matrix"])) == len(loaded.dataset.y_test)

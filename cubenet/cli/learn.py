@@ -16,6 +16,9 @@ DEFAULT_CUBE = {"twists": 3}  # and the generator's default size (10,000 points)
 DEFAULT_HIDDEN = "16,16,16"
 #: the inner width of each step of a step network (--steps N)
 DEFAULT_INNER = 32
+#: the zero-argument first run trains a step network of this many steps (every state a 3-D cloud in the cube's
+#: own space: the article's "series of simple steps in 3D space"); with DATA the default stays --hidden 16,16,16
+FIRST_RUN_STEPS = 5
 #: the widest hidden layer and the most hidden layers 'learn' builds (cubenet's networks are small)
 MAX_WIDTH, MAX_DEPTH = 4096, 64
 
@@ -85,7 +88,9 @@ def learn(
 ):
     """Train a ReLU network and write a run folder (model, history, metrics, figures, report).
 
-    With no DATA it scrambles a colour cube and trains a (16, 16, 16) network on it — the first run of a workshop.
+    With no DATA it scrambles a colour cube and trains a step network on it (5 steps of 3 → 32 → 3 in the cube's
+    own space, then one flat cut) — the first run of a workshop; --hidden 16,16,16 trains the wide network instead.
+    With DATA the default is --hidden 16,16,16.
 
     Example: [bold]cubenet learn cube.npz --hidden 16,16,16 --epochs 60 -o runs/cube[/bold]
     """
@@ -99,6 +104,8 @@ def learn(
     sizes_hidden = parse_int_list(DEFAULT_HIDDEN if hidden is None else hidden, "--hidden", empty_means="none",
                                   maximum=MAX_WIDTH, max_length=MAX_DEPTH)
     check_seed(seed)
+    if data is None and hidden is None and steps is None and model is None and activation.value == "relu":
+        steps = FIRST_RUN_STEPS  # the first run: the cube unscrambled in its own 3-D space
     spec = _step_spec(steps, inner, hidden, model, activation.value)
     if motion is not None and steps is None and model is None:
         raise CubenetError("--motion is a penalty on the moves of a step network; give it with --steps N")
