@@ -147,11 +147,34 @@ def test_foreign_npz_files_are_named(tmp_path, cli):
         load_model(data)
 
 
+def _unblock_readers(fifo, seconds=30.0):
+    """If cubenet (wrongly) opens the FIFO for reading, feed it a few bytes and close it, so that a regression
+    fails this test instead of hanging the suite (the audit's 'learn' waited forever)."""
+    import errno
+    import threading
+    import time
+
+    def feed():
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError as exc:
+                if exc.errno in (errno.ENXIO, errno.ENOENT):  # no reader (as it should be), or removed
+                    time.sleep(0.05)
+                    continue
+                return
+            os.write(fd, b"not data\n")
+            os.close(fd)
+    threading.Thread(target=feed, daemon=True).start()
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are a POSIX feature")
 @pytest.mark.parametrize("name", ["data.npz", "data.csv"])
 def test_learn_on_a_fifo_is_refused_instead_of_hanging(tmp_path, cli, name):
     fifo = tmp_path / name
     os.mkfifo(fifo)
+    _unblock_readers(fifo)
     r = cli("learn", fifo, "--no-render", "-o", tmp_path / "run")
     assert r.exit_code == 1
     assert "is a FIFO (named pipe), not a regular file" in r.output
