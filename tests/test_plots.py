@@ -1,10 +1,12 @@
 """Figures: panels, scatter collections, titles and legends for 2-D, 3-D and wide layers."""
 
+import re
+
 import numpy as np
 import pytest
 
 from cubenet.viz import plots
-from vizrun import fake_trace_model, small_cube, small_spirals, trained_spirals
+from vizrun import fake_trace_model, small_cube, small_spirals, trained, trained_spirals
 
 
 def scatters(ax):
@@ -243,3 +245,16 @@ def test_unscramble_figure_wants_layer_stats():
     for stats in ([], None, "layers"):
         with pytest.raises(CubenetError, match="needs the per-layer numbers"):
             plots.unscramble_figure(stats)
+
+
+def test_wide_views_show_their_display_fidelity():
+    """Every post-activation caption of layers.png and grid.png says how much of the probe its 2-D view keeps."""
+    from cubenet.run.metrics import layer_stats
+
+    ds = small_cube(900)
+    model, _ = trained(ds, hidden=(8, 8), epochs=15)
+    stats = layer_stats(model, ds)
+    for figure in (plots.layer_panels_figure(model, ds, stats=stats), plots.grid_figure(model, ds, stats=stats)):
+        captions = " ".join(t.get_text() for ax in figure.axes for t in ax.texts + [ax.xaxis.label])
+        found = re.findall(r"display fidelity (\d+)%", captions)
+        assert len(found) >= 3 and all(0 < int(v) <= 100 for v in found), captions

@@ -233,6 +233,27 @@ def draw_panel(ax, view: proj.Projection, P, y, colors, *, title: str, caption: 
     return ax
 
 
+#: training points the display-fidelity probes of a figure's views are fitted on
+FIDELITY_POINTS = 2000
+
+
+def view_fidelities(ds, drawn: dict, probe: dict, train_index) -> dict:
+    """Display fidelity of each drawn view, by depth: a linear probe on the coordinates the view draws
+    (fitted on the training points ``train_index``, scored on the test points) ÷ the probe on the whole
+    representation (``probe[depth]``, the run's number). ``drawn[d]`` is (train coordinates, test
+    coordinates) of the view of depth ``d``."""
+    from cubenet.run.metrics import display_fidelity
+
+    return {depth: display_fidelity(tr, ds.y_train[train_index], te, ds.y_test, probe[depth], n_classes=ds.n_classes)
+            for depth, (tr, te) in drawn.items() if depth in probe}
+
+
+def fidelity_points(ds):
+    from cubenet.run.metrics import stratified_subset
+
+    return stratified_subset(ds.y_train, FIDELITY_POINTS, rng=0)
+
+
 def layer_panels_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
     """The unscrambling, panel by panel: one column per layer (pre-activation above, post below).
 
@@ -258,6 +279,10 @@ def layer_panels_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0)
     views = proj.chain([p.H for p in panels])
     keep = subsample(y, max_points, rng=rng)
     probe = {s.depth: s.probe_accuracy for s in stats} if stats else {}
+    tr = fidelity_points(ds)
+    train_panels = layer_panels(model, ds.X_train[tr], scrambled=is_scrambled(ds)) if probe else []
+    fidelity = view_fidelities(ds, {p.depth: (v(q.H), v(p.H)) for p, q, v in zip(panels, train_panels, views)
+                                    if p.part == "post"}, probe, tr)
     ncols = min(model.n_layers + 1, 5)
     blocks = -(-(model.n_layers + 1) // ncols)
     widths = columns_3d([p.depth for p, v in zip(panels, views) if v.k == 3], ncols)
@@ -271,6 +296,8 @@ def layer_panels_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0)
         caption = view.caption()
         if panel.part == "post" and panel.depth in probe:
             caption += f"\nlinear probe reads {probe[panel.depth]:.1%} of test points right"
+            if panel.depth in fidelity:
+                caption += f"\ndisplay fidelity {fidelity[panel.depth]:.0%} (what this view shows of that)"
         elif panel.part == "input" and 0 in probe:
             caption += f"\nlinear probe on the raw input: {probe[0]:.1%}"
         draw_panel(ax, view, view(panel.H)[keep], y[keep], ds.class_colors, title=panel.title, caption=caption,
@@ -352,6 +379,13 @@ def grid_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
     views = proj.chain(reps)
     keep = subsample(y, max_points, rng=rng)
     probe = {s.depth: s.probe_accuracy for s in stats} if stats else {}
+    tr = fidelity_points(ds)
+    if probe:
+        from cubenet.run.metrics import representations
+
+        train_reps = representations(model, ds.X_train[tr])
+    fidelity = view_fidelities(ds, {d: (v(train_reps[d]), v(H)) for d, (H, v) in enumerate(zip(reps, views))
+                                    if d > 0}, probe, tr) if probe else {}
     ncols = min(L + 1, 5)
     nrows = -(-(L + 1) // ncols)
     widths = columns_3d([d for d, v in enumerate(views) if v.k == 3], ncols)
@@ -365,7 +399,8 @@ def grid_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
             ax.plot(*segment[:, order].T, color="#333333", lw=0.6, alpha=0.7)
         title = ("input x with a regular " + ("grid" if ds.n_features == 2 else "lattice")) if depth == 0 \
             else layer_equation(model, depth, "pre" if depth == L else "post")
-        caption = view.caption() + (f"\nlinear probe: {probe[depth]:.1%}" if depth in probe else "")
+        caption = view.caption() + (f"\nlinear probe: {probe[depth]:.1%}" if depth in probe else "") + \
+            (f" · display fidelity {fidelity[depth]:.0%}" if depth in fidelity else "")
         draw_panel(ax, view, view(H)[keep], y[keep], ds.class_colors, title=title, caption=caption, size=4,
                    alpha=0.8, input_names=_panel_names(ds, Panel(title, H, depth, "input" if depth == 0 else "pre"), L),
                    cube=depth == 0 and _is_cube(ds))
