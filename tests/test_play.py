@@ -212,9 +212,24 @@ def test_a_dead_network_is_reported_in_the_page(server):
     assert request(server, "GET", "/api/state?session=tab-dead-1")[0] == 200   # and the server keeps serving
 
 
-def test_the_explorer_waits_for_a_finished_training(server):
+def test_the_explorer_waits_for_a_training_and_follows_it_live(server):
     code, body = request(server, "GET", "/api/explorer?session=tab-nothing-1")
-    assert code == 409 and "no finished training" in body["error"]
+    assert code == 409 and "nothing to explore yet" in body["error"]
+    assert request(server, "POST", "/api/train", {"session": "tab-live-1", **SLOW})[0] == 200
+    seen = []
+    deadline = time.monotonic() + 60
+    while len(set(seen)) < 2 and time.monotonic() < deadline:
+        code, body = request(server, "GET", "/api/explorer?session=tab-live-1&as=data")
+        if code == 200:
+            assert body["final"] is False
+            seen.append(body["data"]["epochs"][-1]["epoch"])
+        time.sleep(0.2)
+    assert len(set(seen)) >= 2 and seen == sorted(seen)    # later epochs while it trains
+    code, body = request(server, "GET", "/api/explorer?session=tab-live-1&as=pdf")
+    assert code == 400 and "as must be html or data" in body["error"]
+    request(server, "POST", "/api/stop", {"session": "tab-live-1"})
+    code, body = request(server, "GET", "/api/explorer?session=tab-live-1&as=data")
+    assert code == 200 and body["final"] is True
 
 
 def test_two_tabs_train_apart_and_a_third_is_refused(server):
@@ -301,6 +316,28 @@ def test_the_page_trains_the_default_cube_live_in_chromium(server, tmp_path):
         wait(f"return window.cubenetPlay.state().dataVersion > {before}")
         assert driver.execute_script("return window.cubenetPlay.state().data.scramble") == "R"
         driver.save_screenshot(str(tmp_path / "play-R.png"))
+        assert driver.get_log("browser") == []
+
+
+def test_the_pages_explorer_follows_a_training_live_in_chromium(server, tmp_path):
+    from pages import browser
+
+    with browser(tmp_path) as driver:
+        driver.get(server.url)
+        _wait(driver, "return window.cubenetPlay.state().dataVersion >= 1", 60)
+        epochs = driver.find_element("id", "epochs")
+        epochs.clear()
+        epochs.send_keys("400")
+        driver.find_element("id", "train").click()
+        _wait(driver, "return window.cubenetPlay.state().explorerEpochs.length >= 3", 90)   # the frame, then 2 updates
+        shown = driver.execute_script("return window.cubenetPlay.state().explorerEpochs")
+        assert shown[0] == -1 and shown[1:] == sorted(shown[1:]) and shown[-1] > 0, shown
+        driver.switch_to.frame(driver.find_element("id", "explorer"))
+        assert driver.execute_script("return window.cubenetExplorer.state().epochNumber") >= shown[1]
+        driver.switch_to.default_content()
+        driver.find_element("id", "stop").click()
+        _wait(driver, "return window.cubenetPlay.state().explorer === true", 90)        # the final one, posted in
+        driver.save_screenshot(str(tmp_path / "play-live.png"))
         assert driver.get_log("browser") == []
 
 

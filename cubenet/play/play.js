@@ -5,7 +5,7 @@
   const $ = (id) => document.getElementById(id);
   const session = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, "0")).join("");
   const state = { data: null, points: null, epochs: [], loss: [], train: [], test: [], probes: null,
-                  dataVersion: 0, events: 0, training: false, yaw: 0.6, pitch: 0.35, moves: [] };
+                  dataVersion: 0, events: 0, training: false, yaw: 0.6, pitch: 0.35, moves: [], explorerEpochs: [] };
   window.cubenetPlay = { state: () => state, session };
 
   function status(text, error) { const el = $("status"); el.textContent = text; el.className = error ? "error" : ""; }
@@ -90,17 +90,58 @@
     $("wide-options").hidden = steps; $("step-options").hidden = !steps;
   }
 
-  // the explorer (the same page as a run's explorer.html) of the finished training, in a sandboxed frame
-  async function loadExplorer() {
-    try {
-      const response = await fetch("/api/explorer?session=" + session);
-      const payload = await response.json();
-      if (!response.ok) throw new Error(payload.error || response.statusText);
-      $("explorer").srcdoc = payload.html;
-      state.explorer = true;
-      $("explorer-hint").textContent = "the finished network: drag to turn, scrub the layer, stage and epoch sliders";
-    } catch (err) { $("explorer-hint").textContent = "the explorer could not be built: " + err.message; }
+  // The explorer (the same page as a run's explorer.html) in a sandboxed frame: loaded once, then fed the
+  // latest epoch while training (posted into the frame, which keeps its camera and sliders), and at the end
+  // the finished network with every view's display fidelity.
+  const live = { busy: false, timer: null, frameReady: false };
+
+  async function explorerRequest(form) {
+    const response = await fetch("/api/explorer?session=" + session + "&as=" + form);
+    const payload = await response.json();
+    if (!response.ok) throw new Error(payload.error || response.statusText);
+    return payload;
   }
+
+  async function refreshExplorer(final) {
+    if (live.busy && !final) return;
+    live.busy = true;
+    try {
+      if (!live.frameReady) {
+        const payload = await explorerRequest("html");
+        await new Promise((resolve) => { $("explorer").onload = resolve; $("explorer").srcdoc = payload.html; });
+        live.frameReady = true;
+        if (payload.final) { state.explorer = true; explorerHint(true); return; }
+        state.explorerEpochs.push(-1);  // a live page is showing (its epoch is in its own state)
+        if (!final) return;
+      }
+      const payload = await explorerRequest("data");
+      $("explorer").contentWindow.postMessage({ type: "cubenet-explorer-data", data: payload.data, final: payload.final }, "*");
+      if (payload.final) { state.explorer = true; explorerHint(true); }
+    } catch (err) {
+      if (final) $("explorer-hint").textContent = "the explorer could not be built: " + err.message;
+    } finally { live.busy = false; }
+  }
+
+  function explorerHint(final) {
+    $("explorer-hint").textContent = final ? "the finished network: drag to turn, scrub the layer, stage and epoch sliders"
+      : "training: the explorer follows the latest epoch (about once a second)";
+  }
+
+  window.addEventListener("message", (event) => {
+    if (event.source === $("explorer").contentWindow && event.data && event.data.type === "cubenet-explorer-shown") {
+      state.explorerEpochs.push(event.data.epoch);
+    }
+  });
+
+  function startLiveExplorer() {
+    clearInterval(live.timer);
+    live.frameReady = false;
+    state.explorerEpochs = [];
+    explorerHint(false);
+    live.timer = setInterval(() => { if (state.training && state.epochs.length) refreshExplorer(false); }, 1000);
+  }
+
+  function loadExplorer() { clearInterval(live.timer); refreshExplorer(true); }
 
   async function train() {
     const training = { optimizer: $("optimizer").value, epochs: Number($("epochs").value) };
@@ -109,7 +150,7 @@
       const payload = await post("/api/train", Object.assign(dataRequest(), { network: network(), training }));
       Object.assign(state, { epochs: [], loss: [], train: [], test: [], probes: null, events: 0, training: true,
                              explorer: false });
-      $("explorer-hint").textContent = "training… the explorer appears here when it ends";
+      startLiveExplorer();
       $("command").textContent = payload.command;
       status("training…");
       listen();

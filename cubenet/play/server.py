@@ -167,11 +167,20 @@ class Handler(BaseHTTPRequestHandler):
         self._json(200, payload)
 
     def _explorer(self, _from_url) -> None:
-        """The explorer page (the same as a run folder's explorer.html) of the tab's finished training."""
+        """The explorer of the tab's training: ``?as=html`` the page (the same as a run folder's explorer.html),
+        ``?as=data`` its data alone, which the page posts into the frame; while training, of the latest epoch."""
         job = self.server.manager.session(self._query("session")).job
-        if job is None or job.result is None:
-            raise Refused(409, "there is no finished training to explore; press Train and let it finish (or Stop)")
-        self._json(200, {"html": explorer_page(job)})
+        form = self._query("as", "html")
+        if form not in ("html", "data"):
+            raise Refused(400, f"as must be html or data, got {form!r}")
+        if job is None or (job.result is None and not job.snapshot):
+            raise Refused(409, "there is nothing to explore yet; press Train")
+        if job.result is None:
+            data = live_explorer_data(job)
+            self._json(200, {"final": False, **({"data": data} if form == "data" else {"html": page_of(data)})})
+        else:
+            self._json(200, {"final": True, **({"data": explorer_final(job)[0]} if form == "data"
+                                               else {"html": explorer_final(job)[1]})})
 
     def _events(self, _from_url) -> None:
         session = self.server.manager.session(self._query("session"))
@@ -226,19 +235,33 @@ def dataset_payload(dataset) -> dict:
             "n_train": int(len(dataset.y_train)), "n_test": int(len(dataset.y_test))}
 
 
-def explorer_page(job) -> str:
-    """The explorer of a finished job (built once, then kept with the job)."""
+def page_of(data: dict) -> str:
+    from cubenet.viz.explorer.page import page_html
+
+    return page_html(data)
+
+
+def explorer_final(job) -> tuple[dict, str]:
+    """(data, page) of a finished job's explorer, with every view's display fidelity (built once, then kept)."""
     with job.changed:
-        cached = getattr(job, "explorer_html", None)
+        cached = getattr(job, "explorer", None)
     if cached is None:
         from cubenet.viz.explorer import explorer_data
-        from cubenet.viz.explorer.page import page_html
 
         model, history = job.result
-        cached = page_html(explorer_data(model, job.dataset, snapshots=history.snapshots))
+        data = explorer_data(model, job.dataset, snapshots=history.snapshots)
+        cached = (data, page_of(data))
         with job.changed:
-            job.explorer_html = cached
+            job.explorer = cached
     return cached
+
+
+def live_explorer_data(job) -> dict:
+    """The explorer's data for the epoch a running job reached last (one epoch, no fidelity probes: quick)."""
+    from cubenet.viz.explorer import explorer_data
+
+    epoch, model = job.snapshot
+    return explorer_data(model, job.dataset, snapshots=[(epoch, model.params)], max_epochs=1, fidelity=False)
 
 
 def save_job(job, target: Path) -> Path:

@@ -44,6 +44,7 @@ class Job:
     result: tuple | None = None
     started: float = field(default_factory=time.monotonic)
     closed: threading.Event = field(default_factory=threading.Event)  # set once the last event is out
+    snapshot: tuple | None = None  # (epoch, model) of the latest epoch, for the live explorer
 
     def emit(self, event: dict) -> None:
         with self.changed:
@@ -151,6 +152,8 @@ def _train(job: Job) -> None:
             event["params"], last["params"] = _params_json(params), now
         if now - last["probes"] >= PROBES_EVERY and params is not None:
             event["probes"], last["probes"] = probe.accuracies(params), now
+        if params is not None:
+            job.snapshot = (int(epoch), probe.model(params))
         job.emit(event)
         if now - job.started > TIME_BUDGET:
             job.state_reason = f"stopped: the playground's time budget of {TIME_BUDGET:.0f} s ran out"
@@ -214,12 +217,24 @@ class _LiveProbe:
         self.activation = config.activation
         self.steps = steps
 
-    def accuracies(self, params, *, model=None) -> list[float]:
-        """Probe accuracy per representation: live (``params``), a least-squares probe on a subset; for a
-        trained ``model``, the run's own logistic probe on every point (:mod:`cubenet.run.metrics`)."""
+    def model(self, params):
+        """The network with ``params`` (a snapshot during training)."""
         import dataclasses
 
         from cubenet.nn.network import check_activations
+
+        t = self.template
+        if self.steps:
+            from cubenet.nn.steps import make_step_model
+
+            return make_step_model(params, input_mean=t.input_mean, input_scale=t.input_scale,
+                                   class_names=t.class_names)
+        acts = check_activations(self.activation, len(params) - 1)
+        return dataclasses.replace(t, params=list(params), activations=acts)
+
+    def accuracies(self, params, *, model=None) -> list[float]:
+        """Probe accuracy per representation: live (``params``), a least-squares probe on a subset; for a
+        trained ``model``, the run's own logistic probe on every point (:mod:`cubenet.run.metrics`)."""
         from cubenet.run.metrics import probe_accuracy, representations
 
         ds = self.dataset
@@ -227,15 +242,7 @@ class _LiveProbe:
             reps_tr, reps_te = representations(model, ds.X_train), representations(model, ds.X_test)
             return [round(probe_accuracy(a, ds.y_train, b, ds.y_test, n_classes=ds.n_classes), 4)
                     for a, b in zip(reps_tr, reps_te)]
-        if self.steps:
-            from cubenet.nn.steps import make_step_model
-
-            t = self.template
-            live = make_step_model(params, input_mean=t.input_mean, input_scale=t.input_scale,
-                                   class_names=t.class_names)
-        else:
-            acts = check_activations(self.activation, len(params) - 1)
-            live = dataclasses.replace(self.template, params=list(params), activations=acts)
+        live = self.model(params)
         reps_tr = representations(live, ds.X_train[self.tr])
         reps_te = representations(live, ds.X_test[self.te])
         return [round(ridge_probe_accuracy(a, ds.y_train[self.tr], b, ds.y_test[self.te], ds.n_classes), 4)

@@ -348,4 +348,14 @@
     const el = $("cx-data");
     if (el) load(JSON.parse(el.textContent));
   });
+
+  // A page that embeds the explorer (cubenet play) feeds it new data as training goes on: only the parent
+  // window may, the camera, layer and stage are kept, and the parent is told which epoch is now shown.
+  window.addEventListener("message", (event) => {
+    const msg = event.data;
+    if (event.source !== window.parent || window.parent === window || !msg || msg.type !== "cubenet-explorer-data") return;
+    if (S.data) update(msg.data); else load(msg.data);
+    window.parent.postMessage({ type: "cubenet-explorer-shown", epoch: S.net.epochs[S.net.epochs.length - 1].epoch,
+                                final: !!msg.final }, "*");
+  });
 })();
