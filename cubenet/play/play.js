@@ -225,7 +225,10 @@
     const n = state.probes.length, box = { x: 50, y: 10, w: w - 60, h: h - 50 };
     line(ctx, state.probes.map((_, i) => i), state.probes, 0, n - 1, 0, 1, box, "#6a1b9a");
     ctx.fillStyle = "#333";
-    state.probes.forEach((p, i) => ctx.fillText(`${Math.round(100 * p)}%`, box.x + i / Math.max(n - 1, 1) * box.w - 14, box.y + box.h - p * box.h - 8));
+    state.probes.forEach((p, i) => {  // labels under the line near the top, so none is cut off
+      const x = Math.min(box.x + i / Math.max(n - 1, 1) * box.w - 14, box.x + box.w - 34), y = box.y + box.h - p * box.h;
+      ctx.fillText(`${Math.round(100 * p)}%`, x, p > 0.85 ? y + 18 : y - 8);
+    });
   }
 
   function drawView() {

@@ -172,6 +172,8 @@ def _train(job: Job) -> None:
         metrics = final_metrics(model, job.dataset, history)
         job.result = (model, history)
         reason = getattr(job, "state_reason", None) or history.stop_reason
+        if job.stop.is_set() and "the callback asked to stop" in reason:
+            reason = f"stopped at epoch {int(history.epochs[-1])}: you pressed Stop"
         state = "failed" if history.diverged else "stopped" if job.stop.is_set() or reason.startswith("stopped") else "done"
         job.state = state
         from cubenet.run.verdict import training_warnings
