@@ -427,12 +427,14 @@ def build(name: str, sample, signature, *, n_samples, n_classes, class_names, pa
     if noise > 0:
         X = X + noise_rng.normal(scale=noise, size=X.shape)
     noisy, flipped = flip_labels(y, label_noise, n_classes, rng=flip_rng)
+    replaced = moves is not None and signature and tuple(scramble[:len(signature)]) != tuple(signature)
     meta = make_meta(
         name, kind="planar", seed=seed,
         params={"n_samples": n_samples, **params, "twists": 0 if twists is None else int(twists),
                 "noise": float(noise), "label_noise": label_noise, "test_fraction": test_fraction},
         scramble=format_scramble(scramble), inverse=format_scramble(invert(scramble)),
         solved=solved, labels_flipped=flipped,
+        **({"replaced_moves": format_scramble(signature)} if replaced else {}),
     )
     # stratify on the true labels, so that label noise changes labels and nothing else; the noisy
     # labels travel through the split as an extra column
