@@ -55,6 +55,8 @@ def test_datasets_and_help_list_every_option_with_the_generators_default():
             default = spec.default(option)
             assert (f"(default {scramble_cli.show(default)})" in line) == (default is not None)
             assert scramble_cli.flag(option.name) in helptext
+    assert "random face turns, default 3 (color-cube)" in helptext
+    assert "random extra moves after the set's own (harder), default 0 (spirals, moons" in helptext
 
 
 @pytest.mark.parametrize("name", list(GENERATORS))
