@@ -46,7 +46,7 @@ def test_datasets_lists_generators(cli):
     (["scramble", "color-cube", "--n", "0"], "n_samples must be an integer between"),
     (["scramble", "color-cube", "--n", "999999999"], "n_samples must be an integer between"),
     (["scramble", "color-cube", "--moves", "R U X2"], "bad move token 'X2' at position 3"),
-    (["scramble", "color-cube", "--arms", "3"], "--arms does not apply to color-cube; its options are: --twists, --moves"),
+    (["scramble", "color-cube", "--arms", "3"], "'arms' does not apply to color-cube; its options are: --twists, --moves"),
     (["scramble", "digits", "--strength", "3", "--twists", "3"], "--strength and --twists are the same option of digits"),
     (["scramble", "color-cube", "--test-fraction", "1.5"], "test_fraction must be between 0 and 1"),
     (["scramble", "color-cube", "--noise", "nan"], "noise must be a finite number"),
@@ -129,7 +129,7 @@ def test_console_script_usage_error_is_one_line():
 
 
 @pytest.mark.parametrize("args, start", [
-    (["moons", "--stripes", "4"], "Error: No such option: --stripes"),
+    (["moons", "--wobble", "4"], "Error: No such option: --wobble"),
     (["spirals", "--arms", "three"], "Error: Invalid value for '--arms'"),
     (["color-cube", "--noise", "lots"], "Error: Invalid value for '--noise'"),
 ])

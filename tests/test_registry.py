@@ -82,7 +82,7 @@ def test_a_new_record_is_a_new_dataset_with_its_own_option(monkeypatch, tmp_path
     assert "--dots: how many dots (default 3)" in wide(fresh, "datasets").output
     assert "how many dots, default 3 (dots)" in " ".join(wide(fresh, "scramble", "--help").output.replace("│", " ").split())
     r = wide(fresh, "scramble", "moons", "--dots", "4", "-o", tmp_path / "m.npz")
-    assert r.exit_code == 1 and "--dots does not apply to moons" in r.output
+    assert r.exit_code == 1 and "'dots' does not apply to moons" in r.output
 
 
 def test_digits_strength_is_its_twists_by_either_name():

@@ -152,7 +152,7 @@ def check_dataset_options(dataset: str, given: dict) -> None:
         option = spec.option(name)
         if option is None:
             offered = ", ".join(flag(o.name) for o in spec.options) or "none"
-            raise CubenetError(f"{flag(name)} does not apply to {dataset}; its options are: {offered} "
+            raise CubenetError(f"{name!r} does not apply to {dataset}; its options are: {offered} "
                                "(see 'cubenet datasets')")
         if option in seen:
             raise CubenetError(f"{flag(seen[option])} and {flag(name)} are the same option of {dataset}; give one of them")
