@@ -50,6 +50,7 @@ def test_datasets_lists_generators(cli):
     (["scramble", "digits", "--strength", "3", "--twists", "3"], "--strength and --twists are the same option of digits"),
     (["scramble", "color-cube", "--test-fraction", "1.5"], "test_fraction must be between 0 and 1"),
     (["scramble", "color-cube", "--noise", "nan"], "noise must be a finite number"),
+    (["scramble", "--from", "x.csv", "--twists", "2"], "--twists only applies to a generated dataset"),
 ])
 def test_bad_input_gives_one_error_line(cli, tmp_path, args, message):
     r = cli(*args, "-o", tmp_path / "x.npz")

@@ -67,7 +67,7 @@ class ScrambleCommand(TyperCommand):
 
     They are made when the command itself is parsed or helped, because reading the registry imports numpy,
     which ``cubenet --help`` and the other commands never need. Their values reach :func:`scramble` as one dict,
-    ``ctx.meta["dataset_options"]``; the help names each generator's default.
+    ``ctx.meta[DATASET_OPTIONS]``; the help names each generator's default.
     """
 
     def get_params(self, ctx):
@@ -110,6 +110,8 @@ def scramble(
     if from_csv is not None:
         if dataset is not None:
             raise CubenetError("give either a dataset name or --from FILE.csv, not both")
+        if given:
+            raise CubenetError(f"{flag(next(iter(given)))} only applies to a generated dataset, not to --from FILE.csv")
         out = output or Path(from_csv).with_suffix(".npz")
     else:
         if dataset is None:

@@ -1,10 +1,10 @@
 """Every dataset generator, keyed by its CLI name (``cubenet scramble NAME``), with the options it offers.
 
 A generator is ``make_<name>(n_samples, *, …, rng=None) -> Dataset``. It is referenced here by its
-import path so that listing generators imports nothing heavy. To add a dataset: write the
-generator, then add one ``GeneratorSpec`` below. Its ``options`` become the command line's
-``--name`` options (``cubenet scramble`` and ``cubenet datasets`` are generated from them); their
-defaults are the generator's own, read from its signature, never repeated here.
+import path, so its module is imported only when it is used (listing the digits does not load them).
+To add a dataset: write the generator, then add one ``GeneratorSpec`` below. Its ``options`` become
+the command line's ``--name`` options (``cubenet scramble`` and ``cubenet datasets`` are generated
+from them); their defaults are the generator's own, read from its signature, never repeated here.
 """
 
 from __future__ import annotations
