@@ -96,3 +96,17 @@ def test_digits_strength_is_its_twists_by_either_name():
 def test_unknown_parameters_are_refused_by_name():
     with pytest.raises(ValueError, match="'arms' does not apply to moons; its parameters are: twists, moves"):
         make_dataset("moons", 100, arms=3)
+
+
+def test_only_scramble_itself_reads_the_registry():
+    """The dataset options are made when 'scramble' is parsed or helped: 'cubenet --help' and the other commands
+    never import the registry (which imports numpy)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from cubenet.cli import app\n"
+            "for args in (['--help'], ['learn', '--help'], ['datasets', '--help']):\n"
+            "    try:\n        app(args, standalone_mode=False)\n    except SystemExit:\n        pass\n"
+            "print('cubenet.data.registry' in sys.modules, 'numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "False False"

@@ -448,7 +448,7 @@ def build(arrangement: Arrangement, options: PlanarOptions, *, rng=None) -> Data
     if noise > 0:
         X = X + noise_rng.normal(scale=noise, size=X.shape)
     noisy, flipped = flip_labels(y, label_noise, k, rng=flip_rng)
-    replaced = o.moves is not None and a.own and scramble.fixed[:len(a.own)] != a.own
+    replaced = o.moves is not None and bool(a.own) and scramble.fixed[:len(a.own)] != a.own
     meta = make_meta(
         a.name, kind="planar", seed=seed,
         params={"n_samples": n_samples, **a.params, "twists": scramble.twists, "noise": noise,
