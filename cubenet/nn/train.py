@@ -298,6 +298,7 @@ class _Kernels:
         self.wmask = np.ones(size, dtype=dtype)  # 1 on weights, 0 on biases (for L2)
         for _, b in unpack(self.wmask, sizes):
             b[:] = 0
+        self.bits = np.dtype(f"uint{8 * self.dtype.itemsize}")  # unsigned integers as wide as the floats
         self._ones = np.ones((1, sizes[-1]), dtype=dtype)
         self._buffers = {}
 
@@ -306,18 +307,21 @@ class _Kernels:
 
         H: hidden outputs with a ones row (fan_out + 1, m); Ha: their activation block (fan_out, m);
         Z: scratch per layer, the last one the output logits (n_out, m); D: backward deltas (fan_in, m);
-        M: ReLU masks; S: per-sample softmax sums (1, m); C: constant arrays (zeros per hidden layer,
-        then -clip and +clip for the logits), because numpy's maximum/minimum against an array of the
-        same shape run several times faster than against a scalar.
+        M: masks of the hidden layers (ReLU: 0/1 as unsigned integers of the float's width, see
+        :meth:`forward_ops`; leaky ReLU: bool); S: per-sample softmax sums (1, m); C: constant arrays
+        (zeros per hidden layer, integer ones per hidden layer, then -clip and +clip for the logits),
+        because numpy's maximum/minimum against an array of the same shape run several times faster
+        than against a scalar.
         """
         buf = self._buffers.get(m)
         if buf is None:
             dt, hidden = self.dtype, self.sizes[1:-1]
             H = [np.ones((s + 1, m), dtype=dt) for s in hidden]
-            consts = [np.zeros((s, m), dtype=dt) for s in hidden]
+            consts = [np.zeros((s, m), dtype=dt) for s in hidden] + [np.ones((s, m), dtype=self.bits) for s in hidden]
             consts += [np.full((self.sizes[-1], m), -LOGIT_CLIP, dtype=dt), np.full((self.sizes[-1], m), LOGIT_CLIP, dtype=dt)]
             buf = (H, [h[:-1] for h in H], [np.empty((s, m), dtype=dt) for s in self.sizes[1:]],
-                   [np.empty((s, m), dtype=dt) for s in hidden], [np.empty((s, m), dtype=bool) for s in hidden],
+                   [np.empty((s, m), dtype=dt) for s in hidden], [np.empty((s, m), dtype=self.bits if act == "relu" else bool)
+                                                                 for s, act in zip(hidden, self.acts)],
                    np.empty((1, m), dtype=dt), consts)
             self._buffers[m] = buf
         return buf
@@ -344,8 +348,9 @@ class _Kernels:
             a = Ha[i]
             ops.append(_op(np.matmul, self.W[i].T, h, out=a))
             act = self.acts[i]
-            if act == "relu":
-                ops += [_op(np.maximum, a, C[i], out=a), _op(np.greater, a, C[i], out=M[i])]
+            if act == "relu":  # the mask is min(bits of relu(a), 1): 1 where a > 0, else 0 (relu gives +0.0)
+                ops += [_op(np.maximum, a, C[i], out=a),
+                        _op(np.minimum, a.view(self.bits), C[len(H) + i], out=M[i])]
             elif act == "tanh":
                 ops.append(_op(np.tanh, a, out=a))
             elif act == "leaky_relu":
@@ -380,8 +385,9 @@ class _Kernels:
             prev = D[i - 1]
             ops.append(_op(np.matmul, self.W[i][:-1], delta, out=prev))
             act = self.acts[i - 1]
-            if act == "relu":
-                ops.append(_op(np.multiply, prev, M[i - 1], out=prev))
+            if act == "relu":  # integer multiply by the 0/1 mask: keeps a float's bits or makes them +0.0
+                bits = prev.view(self.bits)
+                ops.append(_op(np.multiply, bits, M[i - 1], out=bits))
             elif act == "tanh":
                 d = Z[i - 1]  # scratch: 1 - tanh²
                 ops += [_op(np.multiply, Ha[i - 1], Ha[i - 1], out=d), _op(np.subtract, 1, d, out=d),
