@@ -721,38 +721,42 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
     tmp = np.empty_like(theta)
     l2mask = (k.wmask * l2).astype(k.dtype)
 
+    # this runs once per minibatch: outputs by position, numpy's functions as local names
+    multiply, add, subtract, divide, sqrt = np.multiply, np.add, np.subtract, np.divide, np.sqrt
+
     def add_l2():
         if l2:
-            np.multiply(theta, l2mask, out=tmp)
-            np.add(g, tmp, out=g)
+            multiply(theta, l2mask, tmp)
+            add(g, tmp, g)
 
     if config.optimizer == "sgd":
         def step():
             add_l2()
-            np.multiply(g, rate["lr"], out=tmp)
-            np.subtract(theta, tmp, out=theta)
+            multiply(g, rate["lr"], tmp)
+            subtract(theta, tmp, theta)
         step.state = (theta,)
         return step
     if config.optimizer == "momentum":
         vel = np.zeros_like(theta)
-        mu = float(config.momentum)
+        mu, nesterov = float(config.momentum), config.nesterov
 
         def step():
             add_l2()
-            np.multiply(vel, mu, out=vel)
-            np.multiply(g, rate["lr"], out=tmp)
-            np.subtract(vel, tmp, out=vel)  # v = mu v - lr g
-            if config.nesterov:
-                np.multiply(vel, mu, out=g)
-                np.subtract(g, tmp, out=g)  # mu v - lr g
-                np.add(theta, g, out=theta)
+            multiply(vel, mu, vel)
+            multiply(g, rate["lr"], tmp)
+            subtract(vel, tmp, vel)  # v = mu v - lr g
+            if nesterov:
+                multiply(vel, mu, g)
+                subtract(g, tmp, g)  # mu v - lr g
+                add(theta, g, theta)
             else:
-                np.add(theta, vel, out=theta)
+                add(theta, vel, theta)
         step.state = (theta, vel)
         return step
     # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) stored as the rows of one array and
     # updated together from the rows (g, g²) of ``k.grad2``: the same update in fewer calls
     gg, moments = k.grad2, np.zeros_like(k.grad2)
+    first, second, square = moments[0], moments[1], gg[1]
     b1, b2 = float(config.beta1), float(config.beta2)
     decay = np.array([[b1], [b2]], dtype=k.dtype)
     tiny = np.empty(moments.shape, dtype=bool)
@@ -760,24 +764,24 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
     # update in float64 and cast it back (NEP 50), about 5x slower per call
     root = math.sqrt(1 - b2)
     eps = float(config.epsilon) / root
-    count = [0]
+    scale = (1 - b1) / root
+    t = 0
 
     def step():
+        nonlocal t
+        t += 1
         add_l2()
-        count[0] += 1
-        t = count[0]
-        np.multiply(g, g, out=gg[1])
-        np.multiply(moments, decay, out=moments)
-        np.add(moments, gg, out=moments)
+        multiply(g, g, square)
+        multiply(moments, decay, moments)
+        add(moments, gg, moments)
         if t % FLUSH_EVERY == 0:  # dead units' moments decay towards subnormal floats, which are slow
             np.less(np.abs(moments), FLUSH_BELOW, out=tiny)
             np.copyto(moments, 0, where=tiny)
-        lr_t = rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * (1 - b1) / root
-        np.sqrt(moments[1], out=tmp)
-        np.add(tmp, eps, out=tmp)
-        np.divide(moments[0], tmp, out=tmp)
-        np.multiply(tmp, lr_t, out=tmp)
-        np.subtract(theta, tmp, out=theta)
+        sqrt(second, tmp)
+        add(tmp, eps, tmp)
+        divide(first, tmp, tmp)
+        multiply(tmp, rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * scale, tmp)
+        subtract(theta, tmp, theta)
     step.state = (theta, moments)
     return step
 
