@@ -237,13 +237,13 @@ _BLAS: dict = {}  # library path -> (get, set) or None
 def _openblas_controls():
     """(get, set) thread-count functions of every OpenBLAS loaded in this process (Linux; else empty).
 
-    The process's memory map is read each time, since scipy loads its own OpenBLAS only when first used.
+    The process's memory map is read again whenever modules were imported since the last look (scipy loads
+    its own OpenBLAS only when first used; see :func:`_loaded_openblas`).
     """
     try:
         import ctypes
 
-        with open("/proc/self/maps") as maps:
-            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
+        paths = _loaded_openblas()
     except OSError:
         return []
     for path in paths:
@@ -262,6 +262,25 @@ def _openblas_controls():
                 _BLAS[path] = (get, put)
                 break
     return [_BLAS[p] for p in paths if _BLAS[p] is not None]
+
+
+_MAPS: list = [None, []]  # [len(sys.modules) when /proc/self/maps was last read, the OpenBLAS paths it named]
+
+
+def _loaded_openblas() -> list:
+    """Paths of the OpenBLAS libraries mapped into this process, from ``/proc/self/maps``.
+
+    Reading that file takes about a millisecond (the kernel writes it out), as much as a whole small
+    training run's set-up, so it is read again only when modules were imported since (a new
+    OpenBLAS arrives with an extension module, e.g. scipy's when ``scipy.linalg`` is first imported).
+    """
+    import sys
+
+    if _MAPS[0] != len(sys.modules):
+        with open("/proc/self/maps") as maps:
+            _MAPS[1] = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
+        _MAPS[0] = len(sys.modules)
+    return _MAPS[1]
 
 
 def snapshot_schedule(epochs: int, n: int = 24) -> tuple[int, ...]:
@@ -350,7 +369,7 @@ class _Kernels:
             act = self.acts[i]
             if act == "relu":  # the mask is min(bits of relu(a), 1): 1 where a > 0, else 0 (relu gives +0.0)
                 ops += [_op(np.maximum, a, C[i], out=a),
-                        _op(np.minimum, a.view(self.bits), C[len(H) + i], out=M[i])]
+                        _op(np.fmin, a.view(self.bits), C[len(H) + i], out=M[i])]  # fmin = minimum on integers
             elif act == "tanh":
                 ops.append(_op(np.tanh, a, out=a))
             elif act == "leaky_relu":
