@@ -319,7 +319,7 @@ class _Kernels:
             b[:] = 0
         self.bits = np.dtype(f"uint{8 * self.dtype.itemsize}")  # unsigned integers as wide as the floats
         self._ones = np.ones((1, sizes[-1]), dtype=dtype)
-        self._buffers = {}
+        self._buffers, self._scoring = {}, {}
 
     def buffers(self, m: int):
         """Work buffers for batches of ``m`` samples (made once per distinct ``m``).
@@ -352,14 +352,15 @@ class _Kernels:
         """A copy of the current parameters as ``[(W, b), …]``."""
         return unpack(self.theta.copy(), self.sizes)
 
-    def forward_ops(self, Xt, m: int, *, exact: bool = True) -> list:
+    def forward_ops(self, Xt, m: int, *, exact: bool = True, masks: bool = True) -> list:
         """The numpy calls of a forward pass of ``Xt`` (n_in + 1, m) as zero-argument callables.
 
         Built once per batch and run many times: this removes most of the Python work around each call.
         After running them, ``Z[-1]`` of :meth:`buffers` holds the output logits (n_out, m): with
         ``exact``, shifted by each sample's maximum (softmax and loss exact); otherwise clipped to
         ±:data:`LOGIT_CLIP` (cheaper; differs only for absurd logits, and keeps exp() away from
-        subnormal floats, which are very slow on x86).
+        subnormal floats, which are very slow on x86). ``masks=False`` leaves out what only the backward
+        pass needs (the activation masks), for scoring.
         """
         H, Ha, Z, _, M, S, C = self.buffers(m)
         ops, h = [], Xt
@@ -368,13 +369,14 @@ class _Kernels:
             ops.append(_op(np.matmul, self.W[i].T, h, out=a))
             act = self.acts[i]
             if act == "relu":  # the mask is min(bits of relu(a), 1): 1 where a > 0, else 0 (relu gives +0.0)
-                ops += [_op(np.maximum, a, C[i], out=a),
-                        _op(np.fmin, a.view(self.bits), C[len(H) + i], out=M[i])]  # fmin = minimum on integers
+                ops.append(_op(np.maximum, a, C[i], out=a))
+                if masks:
+                    ops.append(_op(np.fmin, a.view(self.bits), C[len(H) + i], out=M[i]))  # = minimum on integers
             elif act == "tanh":
                 ops.append(_op(np.tanh, a, out=a))
             elif act == "leaky_relu":
-                ops += [_op(np.greater, a, 0, out=M[i]), _op(np.multiply, a, LEAKY_SLOPE, out=Z[i]),
-                        _op(np.maximum, a, Z[i], out=a)]
+                ops += [_op(np.greater, a, 0, out=M[i])] if masks else []
+                ops += [_op(np.multiply, a, LEAKY_SLOPE, out=Z[i]), _op(np.maximum, a, Z[i], out=a)]
             h = H[i]
         z = Z[-1]
         ops.append(_op(np.matmul, self.W[-1].T, h, out=z))
@@ -424,6 +426,18 @@ class _Kernels:
             op()
         return self.buffers(m)[2][-1]
 
+    def _scoring_ops(self, Xt, m: int) -> list:
+        """The exact forward calls for scoring ``Xt`` without the backward pass's masks, made once per block of
+        memory: the recorder scores the same subsets every epoch. (A cached call list keeps its array alive,
+        so another array can only share its address, shape and strides by viewing the same memory.)"""
+        key = (Xt.__array_interface__["data"][0], Xt.shape, Xt.strides, m)
+        ops = self._scoring.get(key)
+        if ops is None:
+            own = type(self).forward_ops is _Kernels.forward_ops  # subclasses (step kernels) bring their own
+            ops = self.forward_ops(Xt, m, masks=False) if own else self.forward_ops(Xt, m)
+            self._scoring[key] = ops
+        return ops
+
     def evaluate(self, Xt, y) -> tuple[float, float]:
         """Mean cross-entropy (without L2) and accuracy of the current parameters on a whole set, in chunks.
 
@@ -434,7 +448,9 @@ class _Kernels:
         for start in range(0, n, CHUNK):
             yc = y[start: start + CHUNK]
             m = len(yc)
-            z = self.forward(Xt[:, start: start + m], m)
+            for op in self._scoring_ops(Xt[:, start: start + m], m):
+                op()
+            z = self.buffers(m)[2][-1]
             zy = np.take(z, yc * m + np.arange(m))  # each sample's shifted logit of its true class
             correct += int(np.count_nonzero(z.argmax(axis=0) == yc))
             S = self.buffers(m)[5]
