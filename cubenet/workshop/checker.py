@@ -41,7 +41,7 @@ STATUSES = ("pass", "fail", "shape", "syntax", "error", "missing", "forbidden", 
 #: lines of the learner's own printing kept with a result
 OUTPUT_LINES = 12
 #: bytes of the child's output kept; a child writing more than FLOOD_BYTES is stopped
-OUTPUT_BYTES = 64_000
+OUTPUT_BYTES = 80_000  # the child passes on 64,000 characters of printing and a note that it cut the rest
 FLOOD_BYTES = 1_000_000
 
 
@@ -575,7 +575,7 @@ def _tail(printed: bytes | None, cut: bool = False) -> str:
     """What the learner printed: all of it if short, else its first and last lines with the count between."""
     lines = (printed or b"").decode("utf-8", "replace").rstrip().splitlines()
     if cut:
-        lines.append(f"[… the output was cut after {OUTPUT_BYTES:,} bytes]")
+        lines.append(f"[… the rest of the output was cut after {OUTPUT_BYTES:,} bytes]")
     if len(lines) <= OUTPUT_LINES:
         return "\n".join(lines)
     half = OUTPUT_LINES // 2

@@ -296,16 +296,15 @@ class PeekGuard:
                 if self._blocked_path(name):
                     self.refuse(f"compiling code as {name}, a file of the checker")
         elif event == "sys._getframe":
-            frame = args[0] if args else None
-            if frame is not None and os.path.realpath(frame.f_code.co_filename) in self.runner_files:
-                self.refuse("reaching the checker's own frames with sys._getframe()")
+            if _from_learner(skip=(os.sep + "inspect.py", os.sep + "traceback.py")):
+                self.refuse("reading the call stack with sys._getframe() (the checker's frames are above yours)")
         elif event == "object.__getattr__":
             obj, name = (tuple(args) + (None, None))[:2]
-            if name in ("f_back", "tb_frame", "gi_frame", "cr_frame", "ag_frame") and obj is not None:
+            if name in ("tb_frame", "gi_frame", "cr_frame", "ag_frame") and _from_learner() and obj is not None:
                 target = getattr(obj, name, None)
                 code = getattr(target, "f_code", None)
                 if code is not None and os.path.realpath(code.co_filename) in self.runner_files:
-                    self.refuse("reaching the checker's own frames through a frame's f_back")
+                    self.refuse("reaching the checker's own frames")
         elif event in _GC_EVENTS:
             self.refuse(f"looking through the process's objects with {event}()")
         elif event in _CTYPES_EVENTS and _from_learner(skip=os.sep + "ctypes" + os.sep):
@@ -314,13 +313,14 @@ class PeekGuard:
             self.refuse(f"starting another program ({event}), which could read the reference")
 
 
-def _from_learner(skip: str | None = None) -> bool:
+def _from_learner(skip: str | tuple = ()) -> bool:
     """Whether the Python code that caused the current audit event is the learner's (not a library's, not the
     import system's). Frames of this module, and those whose file contains ``skip``, are looked through."""
+    skip = (skip,) if isinstance(skip, str) else skip
     frame = sys._getframe(2)
     while frame is not None:
         name = frame.f_code.co_filename
-        if name != __file__ and not (skip and skip in name):
+        if name != __file__ and not any(s in name for s in skip):
             return not (name.startswith("<frozen") or is_library_file(name))
         frame = frame.f_back
     return False
