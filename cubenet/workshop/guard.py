@@ -315,12 +315,12 @@ class PeekGuard:
 
 def _from_learner(skip: str | tuple = ()) -> bool:
     """Whether the Python code that caused the current audit event is the learner's (not a library's, not the
-    import system's). Frames of this module, and those whose file contains ``skip``, are looked through."""
+    import system's). Frames whose file contains ``skip`` are looked through."""
     skip = (skip,) if isinstance(skip, str) else skip
-    frame = sys._getframe(2)
+    frame = sys._getframe(3)  # above this function, PeekGuard._check and PeekGuard._hook
     while frame is not None:
         name = frame.f_code.co_filename
-        if name != __file__ and not any(s in name for s in skip):
+        if not any(s in name for s in skip):
             return not (name.startswith("<frozen") or is_library_file(name))
         frame = frame.f_back
     return False
