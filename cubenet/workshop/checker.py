@@ -16,8 +16,8 @@ the checker's reference; never a pass), ``timeout``, ``flood`` (far too much out
 
 Process control: on Linux the checker becomes a child subreaper and the child asks for SIGKILL when the
 checker dies, so processes the answer forks (even with ``setsid``) are found and killed; on macOS the
-child's process group is killed (a ``setsid`` daemon can escape); on Windows only the child itself is
-stopped.
+child's process group is killed (a ``setsid`` daemon can escape). The pipes (``pass_fds``, non-blocking
+reads with ``selectors``) are POSIX only: on Windows :func:`check_answer` does not run (use WSL).
 """
 
 from __future__ import annotations
