@@ -12,7 +12,6 @@ import argparse
 import time
 
 import numpy as np
-
 from train_speed import current, trainer_at
 
 
