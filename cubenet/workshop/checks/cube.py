@@ -10,8 +10,8 @@ import numpy as np
 from cubenet.data.cube import permutation, random_scramble, turn_matrix
 from cubenet.data.moves import format_scramble
 from cubenet.workshop.checks import puzzle_check
-from cubenet.workshop.guard import one_turn_only
 from cubenet.workshop.checks.base import Fail, Passed, count, expect_array, expect_finite, expect_int, expect_str
+from cubenet.workshop.guard import one_turn_only
 
 FACE_TURNS = tuple(f + s for f in "UDLRFB" for s in ("", "'", "2"))
 SOLVED = "".join(f * 9 for f in "URFDLB")
