@@ -110,7 +110,7 @@ WEIGHTS: dict[int, dict[str, float]] = {
     4: {"open": 0.32, "closed": 0.077, "square": 0.077, "long stem": 0.449, "y-like": 0.077},
     5: {"classic": 0.091, "round belly": 0.909},
     6: {"classic": 0.091, "straight": 0.432, "small loop": 0.478},
-    7: {"plain": 0.063, "crossed": 0.485, "curved": 0.063, "serif": 0.063, "crossed curved": 0.063,
+    7: {"plain": 0.063, "crossed": 0.485, "curved": 0.12, "serif": 0.15, "crossed curved": 0.063,
         "crossed upright": 0.063, "crossed serif": 0.063, "long cross": 0.134},
     8: {"one stroke": 0.077, "two loops": 0.242, "slanted": 0.077, "narrow": 0.25, "big bottom": 0.077},
     9: {"straight stem": 0.093, "high loop": 0.15, "curved stem": 0.067, "open loop": 0.067, "hooked": 0.274,
