@@ -174,7 +174,7 @@ def test_scramble_command_writes_digits_and_preview(cli, tmp_path):
 # --------------------------------------------------------------------------- the study and real handwriting
 
 def test_study_statistics_describe_each_class(ds8):
-    from cubenet.data.digits import study
+    from cubenet import digits_study as study
 
     stats = study.statistics(ds8.X, ds8.y)
     assert sorted(stats) == list(range(10))
@@ -189,7 +189,7 @@ def test_study_statistics_describe_each_class(ds8):
 def test_study_skips_in_one_line_without_sklearn(monkeypatch, capsys):
     import sys
 
-    from cubenet.data.digits import study
+    from cubenet import digits_study as study
 
     monkeypatch.setitem(sys.modules, "sklearn", None)
     assert study.main(["--quick"]) == 0

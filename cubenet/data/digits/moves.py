@@ -42,7 +42,7 @@ def strength(twists: int) -> float:
 
 def draw_moves(labels: np.ndarray, twists: int, size: int, *, rng) -> dict:
     """Random parameters of every move for a block of images (arrays with one row per image)."""
-    from cubenet.data.digits.raster import FRAMES
+    from cubenet.data.digits.frames import FRAMES
 
     n, s = len(labels), strength(twists)
     sk = skeletons()

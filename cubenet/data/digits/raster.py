@@ -9,11 +9,10 @@ in 4×4 blocks (8×8, integers 0..16) or pools and blurs them into greyscale (16
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from cubenet.data.digits import moves as M
+from cubenet.data.digits.frames import FRAMES, Frame  # noqa: F401  (re-exported)
 from cubenet.data.digits.styles import skeletons
 
 INK_FRACTION = 312 / 1024  #: ink pixels per squared glyph height (optdigits)
@@ -23,20 +22,6 @@ FIELD_DTYPE = np.float32  #: precision of the nearness field
 INK_WIDTH = 22 / 32  #: cap on the ink's width (stroke included) per glyph height; None: SKELETON_WIDTH caps the skeleton
 
 
-@dataclass(frozen=True)
-class Frame:
-    """How one output size is rendered: work grid, glyph box height and pooling factor."""
-
-    size: int
-    work: int  # side of the binary work grid
-    box: float  # glyph (ink) height on the work grid
-
-    @property
-    def pool(self) -> int:
-        return self.work // self.size
-
-
-FRAMES = {8: Frame(8, 32, 32.0), 16: Frame(16, 64, 62.0), 28: Frame(28, 84, 60.0)}
 
 
 def _stroke_length(P: np.ndarray, joined: np.ndarray) -> np.ndarray:

@@ -99,7 +99,7 @@ STYLES: dict[int, dict[str, str]] = {
 }
 
 #: How often each style is drawn, relative to the others of its digit (missing: 1). Fitted to the ten real
-#: per-class mean images (``python -m cubenet.data.digits.study --weights``: non-negative least squares, every
+#: per-class mean images (``python -m cubenet.digits_study --weights``: non-negative least squares, every
 #: style kept at 5-10%), then 1s, 8s and 9s adjusted by hand (docs/digits.md tells what each change bought).
 WEIGHTS: dict[int, dict[str, float]] = {
     0: {"oval": 0.091, "narrow": 0.526, "overlap": 0.383},
