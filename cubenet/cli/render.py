@@ -9,25 +9,19 @@ from typing import Annotated
 import typer
 
 from cubenet.cli.common import command, console
+from cubenet.viz import figures
 
 
-class What(str, Enum):
-    layers = "layers"
-    grid = "grid"
-    animation = "animation"
-    training = "training"
-    unscramble = "unscramble"
-    curve = "curve"  # the design's name for the unscrambling curve; same as unscramble
-    cube = "cube"
-    boundary = "boundary"
-    curves = "curves"
-    confusion = "confusion"
-    digits = "digits"
-    steps = "steps"
-    lattice = "lattice"
-    flow = "flow"
-    explorer = "explorer"
-    all = "all"
+#: the figures ``--what`` names, built from the figure registry (cubenet.viz.figures), plus their aliases and "all"
+What = Enum("What", {name: name for name in figures.choices()}, type=str)
+
+
+def _what_help() -> str:
+    """``--what``'s help, from the registry: every figure with a few words on what it is."""
+    items = [f"{f.name} ({f.short}" + ("; step networks" if f.network == "steps" else "") + ")"
+             for f in figures.FIGURES]
+    return (f"Which figure: {', '.join(items)}; or all that apply (the animations only when named: the explorer "
+            "shows them).")
 
 
 class Format(str, Enum):
@@ -39,13 +33,7 @@ class Format(str, Enum):
 
 def render(
     run_dir: Annotated[Path, typer.Argument(help="A run folder written by 'cubenet learn'.", show_default=False)],
-    what: Annotated[What, typer.Option(help="Which figure (named like its file): layers, grid (warped grid), "
-                                       "animation (forward pass), training (last layer while training), unscramble "
-                                       "(the unscrambling curve; also 'curve'), cube, boundary (2-D decision regions), curves "
-                                       "(loss/accuracy), confusion, digits; for a step network steps (every step in the data's "
-                                       "own space), lattice (the cube's sticker grid through the steps), flow (the steps "
-                                       "animated); explorer (the interactive explorer.html); or all that apply (the "
-                                       "animations only when named: the explorer shows them).")] = What.all,
+    what: Annotated[What, typer.Option(help=_what_help())] = What.all,
     fmt: Annotated[Format, typer.Option("--format", help="png or svg for pictures (animations then as GIF and "
                                         "HTML); gif or html for animations only.")] = Format.png,
     max_points: Annotated[int, typer.Option(help="Draw at most this many points per figure (the numbers always "
@@ -68,8 +56,7 @@ def render(
     from cubenet.viz.render import render_run
 
     warn_if_source_changed(run_dir)
-    name = "unscramble" if what is What.curve else what.value
-    render_run(run_dir, what=name, fmt=fmt.value, max_points=max_points, callback=done, recompute=recompute)
+    render_run(run_dir, what=what.value, fmt=fmt.value, max_points=max_points, callback=done, recompute=recompute)
     n = len(set(touched))
     out.print(f"[bold]{n} file{'s' if n != 1 else ''}[/bold] written to {run_dir}")
 

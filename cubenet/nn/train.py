@@ -242,28 +242,13 @@ _BLAS: dict = {}  # library path -> (get, set) or None
 def _openblas_controls():
     """(get, set) thread-count functions of every OpenBLAS loaded in this process (Linux; else empty).
 
-    scipy loads its own OpenBLAS only when first imported, so the process's memory map is read again
-    whenever a module was imported since the last look (reading it costs ~5 ms; probes ask thousands of times).
+    The process's memory map is read again whenever modules were imported since the last look (scipy loads
+    its own OpenBLAS only when first used; see :func:`_loaded_openblas`).
     """
-    import sys
-
-    seen = len(sys.modules)
-    if _MAPS.get("modules") == seen:
-        return _MAPS["controls"]
-    controls = _read_openblas_controls()
-    _MAPS.update(modules=seen, controls=controls)
-    return controls
-
-
-_MAPS: dict = {}
-
-
-def _read_openblas_controls():
     try:
         import ctypes
 
-        with open("/proc/self/maps") as maps:
-            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
+        paths = _loaded_openblas()
     except OSError:
         return []
     for path in paths:
@@ -282,6 +267,25 @@ def _read_openblas_controls():
                 _BLAS[path] = (get, put)
                 break
     return [_BLAS[p] for p in paths if _BLAS[p] is not None]
+
+
+_MAPS: list = [None, []]  # [len(sys.modules) when /proc/self/maps was last read, the OpenBLAS paths it named]
+
+
+def _loaded_openblas() -> list:
+    """Paths of the OpenBLAS libraries mapped into this process, from ``/proc/self/maps``.
+
+    Reading that file takes about a millisecond (the kernel writes it out), as much as a whole small
+    training run's set-up, so it is read again only when modules were imported since (a new
+    OpenBLAS arrives with an extension module, e.g. scipy's when ``scipy.linalg`` is first imported).
+    """
+    import sys
+
+    if _MAPS[0] != len(sys.modules):
+        with open("/proc/self/maps") as maps:
+            _MAPS[1] = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
+        _MAPS[0] = len(sys.modules)
+    return _MAPS[1]
 
 
 def snapshot_schedule(epochs: int, n: int = 24) -> tuple[int, ...]:
@@ -318,26 +322,30 @@ class _Kernels:
         self.wmask = np.ones(size, dtype=dtype)  # 1 on weights, 0 on biases (for L2)
         for _, b in unpack(self.wmask, sizes):
             b[:] = 0
+        self.bits = np.dtype(f"uint{8 * self.dtype.itemsize}")  # unsigned integers as wide as the floats
         self._ones = np.ones((1, sizes[-1]), dtype=dtype)
-        self._buffers = {}
+        self._buffers, self._scoring = {}, {}
 
     def buffers(self, m: int):
         """Work buffers for batches of ``m`` samples (made once per distinct ``m``).
 
         H: hidden outputs with a ones row (fan_out + 1, m); Ha: their activation block (fan_out, m);
         Z: scratch per layer, the last one the output logits (n_out, m); D: backward deltas (fan_in, m);
-        M: ReLU masks; S: per-sample softmax sums (1, m); C: constant arrays (zeros per hidden layer,
-        then -clip and +clip for the logits), because numpy's maximum/minimum against an array of the
-        same shape run several times faster than against a scalar.
+        M: masks of the hidden layers (ReLU: 0/1 as unsigned integers of the float's width, see
+        :meth:`forward_ops`; leaky ReLU: bool); S: per-sample softmax sums (1, m); C: constant arrays
+        (zeros per hidden layer, integer ones per hidden layer, then -clip and +clip for the logits),
+        because numpy's maximum/minimum against an array of the same shape run several times faster
+        than against a scalar.
         """
         buf = self._buffers.get(m)
         if buf is None:
             dt, hidden = self.dtype, self.sizes[1:-1]
             H = [np.ones((s + 1, m), dtype=dt) for s in hidden]
-            consts = [np.zeros((s, m), dtype=dt) for s in hidden]
+            consts = [np.zeros((s, m), dtype=dt) for s in hidden] + [np.ones((s, m), dtype=self.bits) for s in hidden]
             consts += [np.full((self.sizes[-1], m), -LOGIT_CLIP, dtype=dt), np.full((self.sizes[-1], m), LOGIT_CLIP, dtype=dt)]
             buf = (H, [h[:-1] for h in H], [np.empty((s, m), dtype=dt) for s in self.sizes[1:]],
-                   [np.empty((s, m), dtype=dt) for s in hidden], [np.empty((s, m), dtype=bool) for s in hidden],
+                   [np.empty((s, m), dtype=dt) for s in hidden], [np.empty((s, m), dtype=self.bits if act == "relu" else bool)
+                                                                 for s, act in zip(hidden, self.acts)],
                    np.empty((1, m), dtype=dt), consts)
             self._buffers[m] = buf
         return buf
@@ -349,14 +357,15 @@ class _Kernels:
         """A copy of the current parameters as ``[(W, b), …]``."""
         return unpack(self.theta.copy(), self.sizes)
 
-    def forward_ops(self, Xt, m: int, *, exact: bool = True) -> list:
+    def forward_ops(self, Xt, m: int, *, exact: bool = True, masks: bool = True) -> list:
         """The numpy calls of a forward pass of ``Xt`` (n_in + 1, m) as zero-argument callables.
 
         Built once per batch and run many times: this removes most of the Python work around each call.
         After running them, ``Z[-1]`` of :meth:`buffers` holds the output logits (n_out, m): with
         ``exact``, shifted by each sample's maximum (softmax and loss exact); otherwise clipped to
         ±:data:`LOGIT_CLIP` (cheaper; differs only for absurd logits, and keeps exp() away from
-        subnormal floats, which are very slow on x86).
+        subnormal floats, which are very slow on x86). ``masks=False`` leaves out what only the backward
+        pass needs (the activation masks), for scoring.
         """
         H, Ha, Z, _, M, S, C = self.buffers(m)
         ops, h = [], Xt
@@ -364,13 +373,15 @@ class _Kernels:
             a = Ha[i]
             ops.append(_op(np.matmul, self.W[i].T, h, out=a))
             act = self.acts[i]
-            if act == "relu":
-                ops += [_op(np.maximum, a, C[i], out=a), _op(np.greater, a, C[i], out=M[i])]
+            if act == "relu":  # the mask is min(bits of relu(a), 1): 1 where a > 0, else 0 (relu gives +0.0)
+                ops.append(_op(np.maximum, a, C[i], out=a))
+                if masks:
+                    ops.append(_op(np.fmin, a.view(self.bits), C[len(H) + i], out=M[i]))  # = minimum on integers
             elif act == "tanh":
                 ops.append(_op(np.tanh, a, out=a))
             elif act == "leaky_relu":
-                ops += [_op(np.greater, a, 0, out=M[i]), _op(np.multiply, a, LEAKY_SLOPE, out=Z[i]),
-                        _op(np.maximum, a, Z[i], out=a)]
+                ops += [_op(np.greater, a, 0, out=M[i])] if masks else []
+                ops += [_op(np.multiply, a, LEAKY_SLOPE, out=Z[i]), _op(np.maximum, a, Z[i], out=a)]
             h = H[i]
         z = Z[-1]
         ops.append(_op(np.matmul, self.W[-1].T, h, out=z))
@@ -400,8 +411,9 @@ class _Kernels:
             prev = D[i - 1]
             ops.append(_op(np.matmul, self.W[i][:-1], delta, out=prev))
             act = self.acts[i - 1]
-            if act == "relu":
-                ops.append(_op(np.multiply, prev, M[i - 1], out=prev))
+            if act == "relu":  # integer multiply by the 0/1 mask: keeps a float's bits or makes them +0.0
+                bits = prev.view(self.bits)
+                ops.append(_op(np.multiply, bits, M[i - 1], out=bits))
             elif act == "tanh":
                 d = Z[i - 1]  # scratch: 1 - tanh²
                 ops += [_op(np.multiply, Ha[i - 1], Ha[i - 1], out=d), _op(np.subtract, 1, d, out=d),
@@ -419,6 +431,18 @@ class _Kernels:
             op()
         return self.buffers(m)[2][-1]
 
+    def _scoring_ops(self, Xt, m: int) -> list:
+        """The exact forward calls for scoring ``Xt`` without the backward pass's masks, made once per block of
+        memory: the recorder scores the same subsets every epoch. (A cached call list keeps its array alive,
+        so another array can only share its address, shape and strides by viewing the same memory.)"""
+        key = (Xt.__array_interface__["data"][0], Xt.shape, Xt.strides, m)
+        ops = self._scoring.get(key)
+        if ops is None:
+            own = type(self).forward_ops is _Kernels.forward_ops  # subclasses (step kernels) bring their own
+            ops = self.forward_ops(Xt, m, masks=False) if own else self.forward_ops(Xt, m)
+            self._scoring[key] = ops
+        return ops
+
     def evaluate(self, Xt, y) -> tuple[float, float]:
         """Mean cross-entropy (plus any :meth:`penalty`, without L2) and accuracy of the current parameters, in chunks.
 
@@ -429,7 +453,9 @@ class _Kernels:
         for start in range(0, n, CHUNK):
             yc = y[start: start + CHUNK]
             m = len(yc)
-            z = self.forward(Xt[:, start: start + m], m)
+            for op in self._scoring_ops(Xt[:, start: start + m], m):
+                op()
+            z = self.buffers(m)[2][-1]
             zy = np.take(z, yc * m + np.arange(m))  # each sample's shifted logit of its true class
             correct += int(np.count_nonzero(z.argmax(axis=0) == yc))
             total += self.penalty(m)
@@ -450,19 +476,23 @@ class _Kernels:
         return 0.5 * l2 * float(np.dot(w, w))
 
 
+#: ``np.dot`` without its ``__array_function__`` dispatcher (a Python function run on every call, 0.3-0.6 µs)
+_DOT = getattr(np.dot, "_implementation", np.dot)
+
+
 def _op(func, *args, out):
     """The call ``func(*args, out=out)`` as a zero-argument callable with the least work per call.
 
     Replayed tens of thousands of times, so the form matters: ``out`` is passed by position where numpy
     allows it (a keyword makes every call merge a dict); a matrix product whose operands are contiguous
-    (either order) and whose output is C-contiguous goes to ``np.dot``, which reaches BLAS with less
-    set-up than ``np.matmul`` (about 0.4 µs a call; same BLAS routine). Maximum and minimum keep the
+    (either order) and whose output is C-contiguous goes to ``np.dot``'s implementation, which reaches
+    BLAS with less set-up than ``np.matmul`` (about 0.6 µs a call for small products; same BLAS routine). Maximum and minimum keep the
     keyword (positional ``out`` is deprecated for them).
     """
     if func is np.matmul:
         if out.flags.c_contiguous and all((a.flags.c_contiguous or a.flags.f_contiguous) and a.dtype == out.dtype
                                           for a in args):
-            return partial(np.dot, *args, out)
+            return partial(_DOT, *args, out)
         return partial(np.matmul, *args, out)
     if func in (np.maximum, np.minimum):
         return partial(func, *args, out=out)
@@ -744,38 +774,42 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
     tmp = np.empty_like(theta)
     l2mask = (k.wmask * l2).astype(k.dtype)
 
+    # this runs once per minibatch: outputs by position, numpy's functions as local names
+    multiply, add, subtract, divide, sqrt = np.multiply, np.add, np.subtract, np.divide, np.sqrt
+
     def add_l2():
         if l2:
-            np.multiply(theta, l2mask, out=tmp)
-            np.add(g, tmp, out=g)
+            multiply(theta, l2mask, tmp)
+            add(g, tmp, g)
 
     if config.optimizer == "sgd":
         def step():
             add_l2()
-            np.multiply(g, rate["lr"], out=tmp)
-            np.subtract(theta, tmp, out=theta)
+            multiply(g, rate["lr"], tmp)
+            subtract(theta, tmp, theta)
         step.state = (theta,)
         return step
     if config.optimizer == "momentum":
         vel = np.zeros_like(theta)
-        mu = float(config.momentum)
+        mu, nesterov = float(config.momentum), config.nesterov
 
         def step():
             add_l2()
-            np.multiply(vel, mu, out=vel)
-            np.multiply(g, rate["lr"], out=tmp)
-            np.subtract(vel, tmp, out=vel)  # v = mu v - lr g
-            if config.nesterov:
-                np.multiply(vel, mu, out=g)
-                np.subtract(g, tmp, out=g)  # mu v - lr g
-                np.add(theta, g, out=theta)
+            multiply(vel, mu, vel)
+            multiply(g, rate["lr"], tmp)
+            subtract(vel, tmp, vel)  # v = mu v - lr g
+            if nesterov:
+                multiply(vel, mu, g)
+                subtract(g, tmp, g)  # mu v - lr g
+                add(theta, g, theta)
             else:
-                np.add(theta, vel, out=theta)
+                add(theta, vel, theta)
         step.state = (theta, vel)
         return step
     # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) stored as the rows of one array and
     # updated together from the rows (g, g²) of ``k.grad2``: the same update in fewer calls
     gg, moments = k.grad2, np.zeros_like(k.grad2)
+    first, second, square = moments[0], moments[1], gg[1]
     b1, b2 = float(config.beta1), float(config.beta2)
     decay = np.array([[b1], [b2]], dtype=k.dtype)
     tiny = np.empty(moments.shape, dtype=bool)
@@ -783,24 +817,24 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
     # update in float64 and cast it back (NEP 50), about 5x slower per call
     root = math.sqrt(1 - b2)
     eps = float(config.epsilon) / root
-    count = [0]
+    scale = (1 - b1) / root
+    t = 0
 
     def step():
+        nonlocal t
+        t += 1
         add_l2()
-        count[0] += 1
-        t = count[0]
-        np.multiply(g, g, out=gg[1])
-        np.multiply(moments, decay, out=moments)
-        np.add(moments, gg, out=moments)
+        multiply(g, g, square)
+        multiply(moments, decay, moments)
+        add(moments, gg, moments)
         if t % FLUSH_EVERY == 0:  # dead units' moments decay towards subnormal floats, which are slow
             np.less(np.abs(moments), FLUSH_BELOW, out=tiny)
             np.copyto(moments, 0, where=tiny)
-        lr_t = rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * (1 - b1) / root
-        np.sqrt(moments[1], out=tmp)
-        np.add(tmp, eps, out=tmp)
-        np.divide(moments[0], tmp, out=tmp)
-        np.multiply(tmp, lr_t, out=tmp)
-        np.subtract(theta, tmp, out=theta)
+        sqrt(second, tmp)
+        add(tmp, eps, tmp)
+        divide(first, tmp, tmp)
+        multiply(tmp, rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * scale, tmp)
+        subtract(theta, tmp, theta)
     step.state = (theta, moments)
     return step
 

@@ -16,55 +16,34 @@ from typing import Callable
 import numpy as np
 
 from cubenet.errors import CubenetError
+from cubenet.viz import figures
+from cubenet.viz.figures import FORMATS, applies  # noqa: F401  (render.applies is public)
 
-#: what ``--what`` can name, in rendering order
-WHAT = ("layers", "steps", "grid", "lattice", "unscramble", "cube", "boundary", "curves", "confusion", "explorer",
-        "animation", "flow", "training", "digits")
-#: the animations (written as GIF and HTML); since the explorer plays every stage, epoch and step, they are drawn
-#: only when named (``--what animation``), never by "all"
-MOVIES = ("animation", "flow", "training")
-#: views of a layered network only, and views of a step network only (cubenet.viz.step_plots, step_flow)
-DENSE_ONLY, STEPS_ONLY = ("layers", "grid", "animation", "training"), ("steps", "lattice", "flow")
-STATIC_FORMATS = ("png", "svg")
-MOVIE_FORMATS = ("gif", "html")
-#: points drawn in animations (the figures use ``max_points``)
-ANIMATION_POINTS = 800
+#: what ``--what`` can name, in reading order (the registry: :mod:`cubenet.viz.figures`)
+WHAT = figures.names()
+STATIC_FORMATS, MOVIE_FORMATS = FORMATS["static"], FORMATS["movie"]
 
 
 def check_options(what: str, fmt: str, max_points: int) -> None:
     """Validate render options; raise CubenetError naming the option and echoing the value."""
-    if what != "all" and what not in WHAT:
-        raise CubenetError(f"unknown figure {what!r}; choose from {', '.join(WHAT)} or all")
+    figure = None if what == "all" else figures.get(what)
     if fmt not in STATIC_FORMATS + MOVIE_FORMATS:
         raise CubenetError(f"unknown format {fmt!r}; choose png or svg (pictures), gif or html (animations)")
-    if fmt in MOVIE_FORMATS and what not in MOVIES + ("explorer", "all"):
-        raise CubenetError(f"--format {fmt} is for animations (--what animation, flow or training) and the explorer; "
-                           f"draw {what!r} as png or svg")
+    if figure is not None and not figure.formats(fmt):
+        movies = [f.name for f in figures.FIGURES if f.kind == "movie"]
+        pages = [f.name for f in figures.FIGURES if f.kind == "page"]
+        raise CubenetError(f"--format {fmt} is for animations (--what {', '.join(movies[:-1])} or {movies[-1]}) "
+                           f"and the {' and the '.join(pages)} (html); draw {what!r} as "
+                           + ("png, svg or html" if figure.kind == "page" else "png or svg"))
     if isinstance(max_points, bool) or not isinstance(max_points, (int, np.integer)) or max_points < 10:
         raise CubenetError(f"max_points must be an integer >= 10, got {max_points!r}")
 
 
-def applies(name: str, ds, model=None) -> str | None:
-    """Why figure ``name`` does not apply to this run (None when it does)."""
-    kind = ds.meta.get("kind")
-    steps = getattr(model, "kind", "dense") == "steps"
-    if steps and name in DENSE_ONLY:
-        return "a step network's states are drawn in the data's own space by steps, lattice and flow"
-    if name in STEPS_ONLY and not steps:
-        return "this view draws a step network (cubenet learn --steps N); this run's network has layers"
-    if name == "lattice" and ds.n_features != 3:
-        return f"the lattice is 3-D; a 2-D step network's grid is drawn in steps.png (this data has {ds.n_features} features)"
-    if name == "grid" and ds.n_features not in (2, 3):
-        return f"the warped grid needs 2-D or 3-D inputs; this data has {ds.n_features} features"
-    if name == "cube" and not (kind == "cube" and ds.n_features == 3):
-        return f"the cube view needs a colour-cube run; this run's data is {kind or 'not a cube'}"
-    if name == "boundary" and ds.n_features != 2:
-        return f"decision regions are drawn for 2-D inputs; this data has {ds.n_features} features"
-    if name == "digits" and kind != "digits":
-        return f"digit views need a digits run; this run's data is {kind or 'unknown'}"
-    if name == "training" and model is not None and model.n_layers < 2:
-        return "the training animation shows a hidden layer; this network has none"
-    return None
+def chosen(what: str, fmt: str, ds, model) -> list:
+    """The figure records ``what`` names for this run: one, or all that apply and are drawn in ``fmt``."""
+    if what != "all":
+        return [figures.get(what)]
+    return [f for f in figures.applicable(ds, model) if f.in_all(fmt)]
 
 
 def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int = 3000,
@@ -92,21 +71,20 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
         reason = applies(what, run.dataset, run.model)
         if reason:
             raise CubenetError(f"cannot draw {what!r} for {str(run_dir)!r}: {reason}")
-    names = [what] if what != "all" else [n for n in WHAT if applies(n, run.dataset, run.model) is None
-                                          and (n not in MOVIES or fmt in MOVIE_FORMATS)]
-    if fmt in MOVIE_FORMATS:
-        names = [n for n in names if n in MOVIES or (n == "explorer" and fmt == "html")]
+    chosen_figures = chosen(what, fmt, run.dataset, run.model)
     written = []
     with single_blas_thread():
-        numbers = {}
-        if recompute or "layers" not in run.metrics:
+        numbers, needed = {}, any(f.numbers for f in chosen_figures)
+        if recompute or (needed and "layers" not in run.metrics):
             start = time.perf_counter()
             layer_numbers(run, numbers, recompute=recompute)
             if callback is not None:
                 callback("numbers", time.perf_counter() - start,
                          [Path(run.path) / "metrics.json"] if recompute else [])
-        layer_numbers(run, numbers)
-        for name, seconds, paths in _draw_all(run, numbers, names, fmt=fmt, max_points=max_points):
+        elif needed:
+            layer_numbers(run, numbers)
+        for name, seconds, paths in _draw_all(run, numbers, [f.name for f in chosen_figures], fmt=fmt,
+                                              max_points=max_points):
             written += paths
             record_files(run.path, paths)
             if callback is not None:
@@ -114,17 +92,12 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
     return written
 
 
-#: rough drawing cost of each figure (seconds on the default run), to share them fairly between two processes
-COST = {"explorer": 2.5, "animation": 4.0, "training": 1.6, "layers": 1.5, "grid": 0.7, "unscramble": 0.6, "cube": 0.5,
-        "digits": 1.5, "boundary": 0.6, "confusion": 0.3, "curves": 0.2, "flow": 3.5, "steps": 2.0, "lattice": 1.2}
-
-
 def _draw(run, numbers, names, *, fmt, max_points) -> list:
     """Draw ``names`` in this process: [(name, seconds, paths)]."""
     out = []
     for name in names:
         start = time.perf_counter()
-        paths = [p for p in _RENDERERS[name](run, numbers, fmt=fmt, max_points=max_points) if p is not None]
+        paths = draw(figures.get(name), run, numbers, fmt=fmt, max_points=max_points)
         out.append((name, time.perf_counter() - start, paths))
     return out
 
@@ -132,10 +105,10 @@ def _draw(run, numbers, names, *, fmt, max_points) -> list:
 def _split(names: list[str]) -> tuple[list[str], list[str]]:
     """Two shares of about equal drawing cost (greedy, most expensive first)."""
     shares, load = ([], []), [0.0, 0.0]
-    for name in sorted(names, key=lambda n: -COST.get(n, 1.0)):
+    for name in sorted(names, key=lambda n: -figures.get(n).cost):
         i = 0 if load[0] <= load[1] else 1
         shares[i].append(name)
-        load[i] += COST.get(name, 1.0)
+        load[i] += figures.get(name).cost
     return shares
 
 
@@ -192,141 +165,20 @@ def layer_numbers(run, numbers: dict, *, recompute: bool = False) -> dict:
     return numbers
 
 
-def _save(fig, run, name: str, fmt: str) -> Path | None:
-    from cubenet.files import save_figure
+def draw(figure, run, numbers: dict, *, fmt: str, max_points: int) -> list[Path]:
+    """Build one figure and write its files into the run folder (the one place that writes them); returns the paths."""
+    from cubenet.files import save_figure, write_text
 
-    if fig is None:
-        return None
-    return save_figure(fig, Path(run.path) / f"{name}.{fmt}")
+    if figure.max_points is not None:
+        max_points = min(max_points, figure.max_points)
+    built = figure.build(run, numbers, max_points)
+    folder = Path(run.path)
+    if figure.kind == "page":
+        return [write_text(folder / f"{figure.stems[0]}.html", built)]
+    if figure.kind == "movie":
+        from cubenet.viz.animate import save_gif, save_html
 
-
-def _layers(run, numbers, *, fmt, max_points):
-    from cubenet.viz.plots import layer_panels_figure
-
-    stats = layer_numbers(run, numbers)["stats"]
-    return [_save(layer_panels_figure(run.model, run.dataset, stats=stats, max_points=max_points), run, "layers", fmt)]
-
-
-def _grid(run, numbers, *, fmt, max_points):
-    from cubenet.viz.plots import grid_figure
-
-    stats = layer_numbers(run, numbers)["stats"]
-    return [_save(grid_figure(run.model, run.dataset, stats=stats, max_points=max_points), run, "grid", fmt)]
-
-
-def _curve(run, numbers, *, fmt, max_points):
-    from cubenet.viz.plots import unscramble_figure
-    from cubenet.viz.step_plots import step_curve_figure
-
-    nums = layer_numbers(run, numbers)
-    figure = step_curve_figure if getattr(run.model, "kind", "dense") == "steps" else unscramble_figure
-    fig = figure(nums["stats"], nums["layer_epochs"], network_accuracy=run.metrics.get("test_accuracy"),
-                            n_classes=run.dataset.n_classes)
-    return [_save(fig, run, "unscramble", fmt)]
-
-
-def _cube(run, numbers, *, fmt, max_points):
-    from cubenet.viz.plots import cube_figure
-
-    return [_save(cube_figure(run.model, run.dataset), run, "prediction", fmt)]
-
-
-def _boundary(run, numbers, *, fmt, max_points):
-    from cubenet.viz.plots import boundary_figure
-
-    return [_save(boundary_figure(run.model, run.dataset, max_points=max_points), run, "boundary", fmt)]
-
-
-def _curves(run, numbers, *, fmt, max_points):
-    from cubenet.viz.plots import curves_figure
-
-    return [_save(curves_figure(run.history), run, "curves", fmt)]
-
-
-def _confusion(run, numbers, *, fmt, max_points):
-    from cubenet.viz.plots import confusion_figure
-
-    cm = run.metrics.get("confusion_matrix")
-    if cm is None:
-        from cubenet.nn.network import predict
-        from cubenet.viz.plots import confusion_matrix
-
-        cm = confusion_matrix(run.dataset.y_test, predict(run.model, run.dataset.X_test), run.dataset.n_classes)
-    fig = confusion_figure(cm, run.dataset.class_names, accuracy=run.metrics.get("test_accuracy"))
-    return [_save(fig, run, "confusion", fmt)]
-
-
-def _explorer(run, numbers, *, fmt, max_points):
-    """explorer.html: the interactive page (the run's data inlined), with metrics.json's per-layer numbers."""
-    from dataclasses import replace
-
-    from cubenet.viz.explorer import write_explorer
-
-    nums = layer_numbers(run, numbers)
-    metrics = {**run.metrics, "layers": [s.as_dict() for s in nums["stats"]], "layer_epochs": nums["layer_epochs"]}
-    return [write_explorer(replace(run, metrics=metrics), Path(run.path) / "explorer.html",
-                           max_points=min(max_points, 2500))]
-
-
-def _movie_paths(run, name: str, fmt: str, movie) -> list[Path]:
-    from cubenet.viz.animate import save_gif, save_html
-
-    formats = [fmt] if fmt in MOVIE_FORMATS else list(MOVIE_FORMATS)
-    out = []
-    for f in formats:
-        path = Path(run.path) / f"{name}.{f}"
-        out.append(save_gif(movie, path) if f == "gif" else save_html(movie, path))
-    return out
-
-
-def _animation(run, numbers, *, fmt, max_points):
-    from cubenet.viz.animate import forward_movie
-
-    movie = forward_movie(run.model, run.dataset, max_points=min(max_points, ANIMATION_POINTS))
-    return _movie_paths(run, "animation", fmt, movie)
-
-
-def _training(run, numbers, *, fmt, max_points):
-    from cubenet.viz.animate import training_movie
-
-    nums = layer_numbers(run, numbers)
-    movie = training_movie(run.model, run.dataset, run.history.snapshots, history=run.history,
-                           layer_epochs=nums["layer_epochs"], max_points=min(max_points, ANIMATION_POINTS))
-    return _movie_paths(run, "training", "gif" if fmt not in MOVIE_FORMATS else fmt, movie)
-
-
-def _digits(run, numbers, *, fmt, max_points):
-    """The digit views: one digit through the layers, and the class separation per layer."""
-    from cubenet.viz.digit_plots import digit_layers_figure, digit_separation_figure
-
-    stats = layer_numbers(run, numbers)["stats"]
-    return [_save(digit_layers_figure(run.model, run.dataset), run, "digits", fmt),
-            _save(digit_separation_figure(run.model, run.dataset, stats=stats), run, "digits_separation", fmt)]
-
-
-def _steps(run, numbers, *, fmt, max_points):
-    from cubenet.viz.step_plots import steps_figure
-
-    stats = layer_numbers(run, numbers)["stats"]
-    return [_save(steps_figure(run.model, run.dataset, stats=stats, max_points=max_points), run, "steps", fmt)]
-
-
-def _lattice(run, numbers, *, fmt, max_points):
-    from cubenet.viz.step_plots import lattice_figure
-
-    stats = layer_numbers(run, numbers)["stats"]
-    return [_save(lattice_figure(run.model, run.dataset, stats=stats, max_points=min(max_points, 1500)), run,
-                  "lattice", fmt)]
-
-
-def _flow(run, numbers, *, fmt, max_points):
-    from cubenet.viz.step_flow import flow_movie
-
-    movie = flow_movie(run.model, run.dataset, max_points=min(max_points, ANIMATION_POINTS))
-    return _movie_paths(run, "flow", fmt, movie)
-
-
-_RENDERERS = {"layers": _layers, "steps": _steps, "grid": _grid, "lattice": _lattice, "unscramble": _curve,
-              "cube": _cube, "boundary": _boundary, "curves": _curves, "confusion": _confusion, "explorer": _explorer,
-              "animation": _animation, "flow": _flow, "training": _training, "digits": _digits}
-
+        return [(save_gif if f == "gif" else save_html)(built, folder / f"{figure.stems[0]}.{f}")
+                for f in figure.formats(fmt)]
+    built = built if isinstance(built, tuple) else (built,)
+    return [save_figure(fig, folder / f"{stem}.{fmt}") for stem, fig in zip(figure.stems, built) if fig is not None]

@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 
 from cubenet.errors import CubenetError
+from cubenet.viz.figures import applicable, text
 
 MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
 
@@ -46,32 +47,21 @@ def _figure(path: Path, alt: str, caption: str) -> str:
             f"<figcaption>{caption}</figcaption></figure>")
 
 
-def _picture(run_dir: Path, name: str) -> Path | None:
-    for suffix in (".png", ".svg", ".gif"):
-        if (run_dir / f"{name}{suffix}").is_file():
-            return run_dir / f"{name}{suffix}"
+def _picture(run_dir: Path, stem: str, kind: str = "static") -> Path | None:
+    for suffix in (".html",) if kind == "page" else (".png", ".svg", ".gif"):
+        if (run_dir / f"{stem}{suffix}").is_file():
+            return run_dir / f"{stem}{suffix}"
     return None
 
 
 def ensure_figures(run_dir: Path, run) -> None:
-    """Render the standard figures that are missing from the run folder (and the per-layer numbers)."""
-    from cubenet.viz.render import WHAT, applies, render_run
+    """Render the report's figures that are missing from the run folder (the animations are files beside the
+    report, drawn only when asked for: the explorer shows the same motion)."""
+    from cubenet.viz.render import render_run
 
-    wanted = {"layers": "layers", "grid": "grid", "unscramble": "unscramble", "cube": "prediction", "boundary": "boundary",
-              "curves": "curves", "confusion": "confusion", "digits": "digits", "steps": "steps", "lattice": "lattice"}
-    for what in WHAT:
-        if applies(what, run.dataset, run.model) or what in ("animation", "training", "flow"):
-            continue  # the animations are files beside the report; the explorer shows the same motion
-        if what == "explorer":
-            if not (run_dir / "explorer.html").is_file():
-                render_run(run_dir, what="explorer")
-        elif what == "digits":
-            if _picture(run_dir, "digits") is None:
-                render_run(run_dir, what="digits")
-        elif _picture(run_dir, wanted[what]) is None:
-            render_run(run_dir, what=what)
-    if "layers" not in json.loads((run_dir / "metrics.json").read_text(encoding="utf-8")):
-        render_run(run_dir, what="unscramble")
+    for figure in applicable(run.dataset, run.model):
+        if figure.kind != "movie" and _picture(run_dir, figure.stems[0], figure.kind) is None:
+            render_run(run_dir, what=figure.name)
 
 
 def write_report(run_dir) -> Path:
@@ -95,53 +85,66 @@ def write_report(run_dir) -> Path:
     return path
 
 
-#: figures the explorer shows interactively: the report links these files instead of embedding them
-FILES_BESIDE = {"layers": ("layers.png", "layers.svg"), "grid": ("grid.png", "grid.svg"),
-                "animation": ("animation.html", "animation.gif", "training.gif"), "flow": ("flow.html", "flow.gif")}
-EXPLORER_TEXT = (
-    "Drag to turn the views (every 3-D view turns with the others). Move the <b>layer</b> and <b>stage</b> "
-    "sliders, or press play, to watch each layer act: its matrix W, then the shift +b, then the activation. The "
-    "<b>training</b> slider goes back to earlier epochs; the heatmap's cells jump there too. Click a class or a dot "
-    "to follow it through every layer. Each view names its linear-probe accuracy and its display fidelity (how much "
-    "of the layer's separation the drawing keeps).")
-
-
-def _explorer(run_dir: Path) -> str:
-    from cubenet.viz.explorer.page import iframe
-
-    path = run_dir / "explorer.html"
-    if not path.is_file():
-        return ""
-    return (f"<h2>Explore it</h2>\n<p>{EXPLORER_TEXT}</p>\n<div class=\"explorer\">"
-            f"{iframe(path.read_text(encoding='utf-8'))}</div>\n"
-            '<p class="muted">The same page on its own: <a href="explorer.html">explorer.html</a>.</p>')
-
-
 def report_html(run, run_dir: Path) -> str:
-    """The whole page as one string."""
+    """The whole page as one string: the header, the interactive page(s), the numbers and equations, then the
+    figures in the registry's reading order."""
     ds = run.dataset
-    sections = [_header(run), _explorer(run_dir), _numbers(run), _equations(run)]
-    for heading, name, text in _figure_plan(run):
-        if name in FILES_BESIDE:
-            files = [f for f in FILES_BESIDE[name] if (run_dir / f).is_file()]
-            if files:
-                links = ", ".join(f'<a href="{escape(f)}">{escape(f)}</a>' for f in files)
-                sections.append(f"<h2>{heading}</h2>\n<p>{text}</p>\n<p class=\"muted\">In the explorer above, "
-                                f"interactively; as pictures for slides and papers, beside this report: {links}.</p>")
-            continue
-        path = _picture(run_dir, name)
-        if path is not None:
-            sections.append(f"<h2>{heading}</h2>\n" + _figure(path, heading, text))
-        if name == "digits":
-            sep = _picture(run_dir, "digits_separation")
-            if sep is not None:
-                sections.append(_figure(sep, "class separation per layer", _DIGIT_SEPARATION_TEXT))
+    shown = [f for f in applicable(ds, run.model) if f.heading is not None]
+    sections = [_header(run)]
+    for figure in [f for f in shown if f.report == "page"]:
+        sections += _section(run, run_dir, figure)
+    sections += [_numbers(run), _equations(run)]
+    for figure in [f for f in shown if f.report != "page"]:
+        sections += _section(run, run_dir, figure)
     title = f"cubenet run: {escape(ds.name)}"
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n"
             f"<style>{CSS}</style>\n</head>\n<body>\n" + "\n".join(sections) +
             "\n<p class=\"muted\">Made by cubenet. This page is self-contained: it works offline and can be "
             "copied anywhere as a single file.</p>\n</body>\n</html>\n")
+
+
+def _section(run, run_dir: Path, figure) -> list[str]:
+    """The report's parts for one figure: an inlined page, links to files beside the report, or embedded images."""
+    ds, model = run.dataset, run.model
+    heading, caption = text(figure.heading, ds, model), text(figure.pictures[0].caption, ds, model)
+    if figure.report == "page":
+        return _page(run_dir, figure, heading, caption)
+    if figure.report == "beside":
+        files = [f for f in beside_files(figure) if (run_dir / f).is_file()]
+        if not files:
+            return []
+        links = ", ".join(f'<a href="{escape(f)}">{escape(f)}</a>' for f in files)
+        return [f"<h2>{heading}</h2>\n<p>{caption}</p>\n<p class=\"muted\">In the explorer above, interactively; "
+                f"as pictures for slides and papers, beside this report: {links}.</p>"]
+    parts = []
+    for i, picture in enumerate(figure.pictures):
+        path = _picture(run_dir, picture.stem)
+        if path is not None:
+            image = _figure(path, picture.alt or heading, text(picture.caption, ds, model))
+            parts.append(f"<h2>{heading}</h2>\n" + image if i == 0 else image)
+    return parts
+
+
+def beside_files(figure) -> list[str]:
+    """The files of a figure shown beside the report (and of the figures that join its section), in the order
+    the report lists them."""
+    from cubenet.viz.figures import BESIDE_ORDER, FIGURES
+
+    return [f"{stem}.{ext}" for f in (figure, *[g for g in FIGURES if g.joins == figure.name])
+            for stem in f.stems for ext in BESIDE_ORDER[f.kind]]
+
+
+def _page(run_dir: Path, figure, heading: str, caption: str) -> list[str]:
+    from cubenet.viz.explorer.page import iframe
+
+    name = f"{figure.stems[0]}.html"
+    path = run_dir / name
+    if not path.is_file():
+        return []
+    return [f"<h2>{heading}</h2>\n<p>{caption}</p>\n<div class=\"explorer\">"
+            f"{iframe(path.read_text(encoding='utf-8'))}</div>\n"
+            f'<p class="muted">The same page on its own: <a href="{name}">{name}</a>.</p>']
 
 
 def _header(run) -> str:
@@ -228,73 +231,8 @@ def _equations(run) -> str:
             f"<p>{n_params:,} numbers in all (weights and biases). The predicted class is the largest probability.</p>")
 
 
-_DIGIT_SEPARATION_TEXT = (
-    "How well the digit classes separate after each layer: linear-probe accuracy and a 2-D projection per layer.")
-
-
-def _kind_words(kind, n_features: int) -> tuple[str, str]:
-    """The parts of the grid and confusion captions that depend on the data: no cube talk for spirals or a CSV."""
-    if kind == "cube" and n_features == 3:
-        return (" (a lattice of lines through the cube)",
-                " — for the cube, usually stickers that the scramble placed next to each other")
-    if n_features == 3:
-        return (" (a lattice of lines through the data's 3-D space)", "")
-    return ("", "")  # 2-D sets: the plane's own grid; wider data has no grid figure
-
-
 def _figure_plan(run) -> list[tuple[str, str, str]]:
-    """(heading, figure name, explanation) in reading order, for this kind of data."""
-    ds = run.dataset
-    kind = ds.meta.get("kind")
-    grid_what, confused = _kind_words(kind, ds.n_features)
-    plan = []
-    if kind == "cube" and ds.n_features == 3:
-        plan.append(("What the network answers", "prediction", (
-            "Left: the scrambled cube the data came from — every point of the dataset is a spot on one of its "
-            "stickers, and its class is the sticker colour. Right: the same surface, cut into small cells, each "
-            "coloured by what the trained network says at that spot; hatched cells are where it is wrong. Mistakes "
-            "hug the sticker borders, where a twisted slab puts two colours side by side.")))
-    elif ds.n_features == 2:
-        plan.append(("What the network answers", "boundary", (
-            "The background colour is the network's answer at every spot of the plane; the dots are test points in "
-            "their true colour, and crosses mark the ones it gets wrong. The scrambling moves bent the classes into "
-            "shapes that no straight line can split — yet the network's regions follow them.")))
-    plan += [
-        ("Inside the network, layer by layer", "layers", (
-            "Read it like a comic strip, left to right. The first panel is the scrambled input. Each column is one "
-            "layer: on top the linear step W·h + b (a rotation, stretch and shift — straight lines stay straight), "
-            "below it the activation (ReLU folds everything negative onto zero). Layers wider than 3 cannot be "
-            "drawn directly, so we show a linear projection (PCA, aligned from panel to panel so nothing flips); "
-            "its caption says how much of the spread it keeps. Watch the colours come apart from left to right.")),
-        ("Space being uncrumpled: the warped grid", "grid", (
-            f"The same layers applied to straight lines of a regular grid{grid_what}. The linear steps only tilt and stretch the grid; the ReLU folds it along creases. Stacking "
-            "folds is how the network irons the scrambled classes flat enough to cut them apart with planes.")),
-        ("The forward pass, animated", "animation", (
-            "The explorer's stage slider as a film: every layer in three steps — the matrix W grows in from "
-            "'no change' to its full effect, the bias b shifts everything, then the ReLU folds the negative parts "
-            "onto zero — and the last hidden layer while the network trains.")),
-        ("The unscrambling curve", "unscramble", (
-            "The picture as a measurement. Left: after each layer, the accuracy of a linear probe — one straight "
-            "cut per class fitted on that layer's output. On the scrambled input it is poor; layer by layer it "
-            "climbs until, at the last hidden layer, it matches the whole network's accuracy (dotted line): the "
-            "data has been unscrambled. Middle: how much each weight matrix stretches space (its singular values). "
-            "Right: the same probe during training, layer by layer (rows) and snapshot by snapshot (columns).")),
-        ("Learning over time", "curves", (
-            "The training loss falls and the accuracy rises, epoch by epoch. When the test curve (points the "
-            "network never trained on) follows the training curve, the network has learned the pattern rather "
-            "than memorised the points.")),
-        ("Which classes get confused", "confusion", (
-            "Rows are the true classes of the test points, columns what the network answered; the diagonal counts "
-            f"the right answers. Off-diagonal cells show which classes the network mixes up{confused}.")),
-    ]
-    if kind == "digits":
-        plan.append(("A digit passing through the network", "digits", (
-            "One handwritten digit, layer by layer: every unit's activation shown as a small picture or bar, "
-            "from the pixels in to the ten class scores out.")))
-    if getattr(run.model, "kind", "dense") == "steps":  # the step figures replace the layered network's views
-        from cubenet.viz.step_report import step_figure_plan
-
-        first = [p for p in plan if p[1] in ("cube", "boundary")]
-        plan = first + step_figure_plan(ds) + [p for p in plan if p[1] in ("curves", "confusion")]
-    return plan
-
+    """(heading, file stem, caption) of every report section that applies to this run, in reading order."""
+    ds, model = run.dataset, run.model
+    return [(text(f.heading, ds, model), f.stems[0], text(f.pictures[0].caption, ds, model))
+            for f in applicable(ds, model) if f.heading is not None]

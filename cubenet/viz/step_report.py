@@ -1,4 +1,5 @@
-"""The report's words for a step network: its equations, and its figures in reading order (used by viz/report.py)."""
+"""The report's words for a step network: its equations and its table row (used by viz/report.py; the captions of
+its figures are in the figure registry, :mod:`cubenet.viz.figures`)."""
 
 from __future__ import annotations
 
@@ -31,31 +32,3 @@ def step_network_row(model) -> str:
     d = model.dim
     return escape(f"{model.n_steps} steps in {d}-D, each {d} → {model.inner} → {d} (h + relu(h·W + b)·V + c), "
                   f"then one flat cut → {model.sizes[-1]} (softmax)")
-
-
-def step_figure_plan(ds) -> list[tuple[str, str, str]]:
-    """(heading, figure name, explanation) of a step network's figures, in reading order."""
-    plan = [("Every step, in the data's own space", "steps", (
-        "Read it like a comic strip. The first panel is the scrambled data; each next panel is the state after "
-        "one step: every point moved by h + relu(h·W + b)·V + c, and nothing is projected — a step network's "
-        "state is always a point of the data's own space, so the picture shows all of it (display fidelity "
-        "100 %). All panels share one box and one camera. The last panel is the flat cut: the network's final "
-        "linear layer splits the last state by planes" + (" (here: shaded regions)." if ds.n_features == 2 else "."))
-            + (" Under the points, a straight grid flows with them: space being uncrumpled." if ds.n_features == 2
-               else ""))]
-    if ds.n_features == 3:
-        plan.append(("The cube's sticker grid, pushed through the steps", "lattice", (
-            "The lines of the solved cube's 3×3×3 sticker grid (or a straight lattice over the data), moved by the "
-            "same steps as the points: the surface is bent and folded until the colours can be cut apart by planes.")))
-    plan += [
-        ("The steps, animated", "flow", (
-            "Press play (or drag the slider). Each step is one continuous motion h + t·Δ for t from 0 to 1: every "
-            "point travels on a straight line from where it was to where the step puts it. Camera and axes never "
-            "change, so the motion you see is the network's. The last frames show the flat cut.")),
-        ("The unscrambling curve over steps", "unscramble", (
-            "The picture as a measurement. After each step, the accuracy of a linear probe (one straight cut per "
-            "class, fitted on that state) and of the nearest class centre; the bars say how far the points moved in "
-            "that step. The probe starts at the scrambled input's value and climbs step by step to the network's "
-            "accuracy (dotted line). Right: the same probe during training, step by step and snapshot by snapshot.")),
-    ]
-    return plan

@@ -1,4 +1,4 @@
-"""How close are the synthetic digits to real handwriting?  ``python -m cubenet.data.digits.study``
+"""How close are the synthetic digits to real handwriting?  ``python -m cubenet.digits_study``
 
 Compares cubenet's 8×8 digits with the 1,797 real UCI optdigits images bundled with scikit-learn,
 class by class, by summary statistics only (per-class mean images, ink, width in blocks, slant,
@@ -8,9 +8,9 @@ MLPClassifier((128, 64)) and 5-nearest-neighbours for comparison. The real image
 nothing is trained on them. Needs scikit-learn (``pip install -e ".[bench]"``); without it, the
 script says so in one line and exits.
 
-    python -m cubenet.data.digits.study                 # statistics + all classifiers, seeds 0-4
-    python -m cubenet.data.digits.study --quick         # statistics + cubenet's network at seeds 0-1
-    python -m cubenet.data.digits.study --weights       # style weights fitted to the per-class mean images
+    python -m cubenet.digits_study                 # statistics + all classifiers, seeds 0-4
+    python -m cubenet.digits_study --quick         # statistics + cubenet's network at seeds 0-1
+    python -m cubenet.digits_study --weights       # style weights fitted to the per-class mean images
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ def _report_runs(name: str, runs: list[dict]) -> None:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cubenet.data.digits.study", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m cubenet.digits_study", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="cubenet's network at seeds 0-1 only, no scikit-learn models")
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
     parser.add_argument("--weights", action="store_true", help="print style weights fitted to the real mean images")
