@@ -58,43 +58,67 @@ def layer_panels_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0)
     """
     check_pair(model, ds, "layer_panels_figure")
     check_max_points(max_points)
-    from matplotlib.figure import Figure
-
-    X, y = ds.X_test, ds.y_test
-    panels = layer_panels(model, X, scrambled=is_scrambled(ds))
+    panels = layer_panels(model, ds.X_test, scrambled=is_scrambled(ds))
     views = proj.chain([p.H for p in panels])
-    keep = subsample(y, max_points, rng=rng)
+    keep = subsample(ds.y_test, max_points, rng=rng)
     probe = {s.depth: s.probe_accuracy for s in stats} if stats else {}
+    fidelity = panel_fidelities(model, ds, panels, views, probe)
+    fig, grid, ncols = _figure_and_grid(model, panels, views)
+    for panel, view in zip(panels, views):
+        row = 2 * (panel.depth // ncols) + (1 if panel.part == "post" else 0)
+        plot_layer_panel(model, ds, panel, view, keep, caption=panel_caption(panel, view, probe, fidelity),
+                         ax=panel_axes(fig, grid[row, panel.depth % ncols], view))
+    plot_panel_legend(ds, ax=fig.add_subplot(grid[1, 0]))
+    fig.suptitle(f"{data_title(ds)}: the test points inside the network "
+                 f"({len(keep):,} of {len(ds.y_test):,} drawn)", fontsize=12, weight="bold")
+    return fig
+
+
+def panel_fidelities(model, ds, panels, views, probe: dict) -> dict:
+    """Display fidelity of every post-activation view, by depth (none without the probe numbers)."""
     tr = fidelity_points(ds)
     train_panels = layer_panels(model, ds.X_train[tr], scrambled=is_scrambled(ds)) if probe else []
-    fidelity = view_fidelities(ds, {p.depth: (v(q.H), v(p.H)) for p, q, v in zip(panels, train_panels, views)
-                                    if p.part == "post"}, probe, tr)
+    return view_fidelities(ds, {p.depth: (v(q.H), v(p.H)) for p, q, v in zip(panels, train_panels, views)
+                                if p.part == "post"}, probe, tr)
+
+
+def _figure_and_grid(model, panels, views):
+    """The Figure and its panel grid: up to 5 columns of (pre, post) pairs, wider columns for 3-D panels."""
+    from matplotlib.figure import Figure
+
     ncols = min(model.n_layers + 1, 5)
     blocks = -(-(model.n_layers + 1) // ncols)
     widths = columns_3d([p.depth for p, v in zip(panels, views) if v.k == 3], ncols)
     fig = Figure(figsize=(3.4 * sum(widths), 6.4 * blocks + 0.6), layout="constrained")
     layout_3d(fig, widths)
-    grid = fig.add_gridspec(2 * blocks, ncols, width_ratios=widths)
-    for panel, view in zip(panels, views):
-        col, block = panel.depth % ncols, panel.depth // ncols
-        row = 2 * block + (1 if panel.part == "post" else 0)
-        ax = panel_axes(fig, grid[row, col], view)
-        caption = view.caption()
-        if panel.part == "post" and panel.depth in probe:
-            caption += f"\nlinear probe reads {probe[panel.depth]:.1%} of test points right"
-            if panel.depth in fidelity:
-                caption += f"\ndisplay fidelity {fidelity[panel.depth]:.0%} (what this view shows of that)"
-        elif panel.part == "input" and 0 in probe:
-            caption += f"\nlinear probe on the raw input: {probe[0]:.1%}"
-        draw_panel(ax, view, view(panel.H)[keep], y[keep], ds.class_colors, title=panel.title, caption=caption,
-                   input_names=panel_names(ds, panel, model.n_layers), cube=panel.part == "input" and is_cube(ds))
-    legend_ax = fig.add_subplot(grid[1, 0])
-    legend_ax.axis("off")
-    legend_ax.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="upper center", title="class",
-                     fontsize=9, title_fontsize=9, ncols=1 if ds.n_classes <= 8 else 2)
-    legend_ax.text(0.5, 0.02, "Read left to right: each column is one layer.\nTop: the linear step W·h + b.\n"
-                   "Bottom: after the activation.\nColours coming apart = the layer\nhas unscrambled the data.",
-                   transform=legend_ax.transAxes, ha="center", va="bottom", fontsize=8)
-    fig.suptitle(f"{data_title(ds)}: the test points inside the network "
-                 f"({len(keep):,} of {len(y):,} drawn)", fontsize=12, weight="bold")
-    return fig
+    return fig, fig.add_gridspec(2 * blocks, ncols, width_ratios=widths), ncols
+
+
+def panel_caption(panel: Panel, view: proj.Projection, probe: dict, fidelity: dict) -> str:
+    """What the view keeps, and for a post-activation the layer's linear probe and the view's display fidelity."""
+    caption = view.caption()
+    if panel.part == "post" and panel.depth in probe:
+        caption += f"\nlinear probe reads {probe[panel.depth]:.1%} of test points right"
+        if panel.depth in fidelity:
+            caption += f"\ndisplay fidelity {fidelity[panel.depth]:.0%} (what this view shows of that)"
+    elif panel.part == "input" and 0 in probe:
+        caption += f"\nlinear probe on the raw input: {probe[0]:.1%}"
+    return caption
+
+
+def plot_layer_panel(model, ds, panel: Panel, view: proj.Projection, keep, *, caption: str, ax):
+    """One panel of :func:`layer_panels_figure`: the test points ``keep`` of ``panel`` in ``view``; returns ax."""
+    y = ds.y_test
+    return draw_panel(ax, view, view(panel.H)[keep], y[keep], ds.class_colors, title=panel.title, caption=caption,
+                      input_names=panel_names(ds, panel, model.n_layers), cube=panel.part == "input" and is_cube(ds))
+
+
+def plot_panel_legend(ds, *, ax):
+    """The legend panel: the class colours and how to read the figure; returns ax."""
+    ax.axis("off")
+    ax.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="upper center", title="class",
+              fontsize=9, title_fontsize=9, ncols=1 if ds.n_classes <= 8 else 2)
+    ax.text(0.5, 0.02, "Read left to right: each column is one layer.\nTop: the linear step W·h + b.\n"
+            "Bottom: after the activation.\nColours coming apart = the layer\nhas unscrambled the data.",
+            transform=ax.transAxes, ha="center", va="bottom", fontsize=8)
+    return ax

@@ -45,48 +45,68 @@ def grid_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
     """
     check_pair(model, ds, "grid_figure")
     check_max_points(max_points)
-    from matplotlib.figure import Figure
-
-    from cubenet.nn.network import forward
-
     if ds.n_features not in (2, 3):
         return None
-    X, y = ds.X_test, ds.y_test
     lines = grid_lines(ds.X)
-    L = model.n_layers
-    stacked = np.concatenate(lines)
-    reps, line_reps = ([Z] + [t.post for t in trace[:-1]] + [trace[-1].pre]
-                       for Z, trace in ((X, forward(model, X)), (stacked, forward(model, stacked))))
+    reps, line_reps = (depth_representations(model, Z) for Z in (ds.X_test, np.concatenate(lines)))
     views = proj.chain(reps)
-    keep = subsample(y, max_points, rng=rng)
+    keep = subsample(ds.y_test, max_points, rng=rng)
     probe = {s.depth: s.probe_accuracy for s in stats} if stats else {}
-    tr = fidelity_points(ds)
-    if probe:
-        from cubenet.run.metrics import representations
-
-        train_reps = representations(model, ds.X_train[tr])
-    fidelity = view_fidelities(ds, {d: (v(train_reps[d]), v(H)) for d, (H, v) in enumerate(zip(reps, views))
-                                    if d > 0}, probe, tr) if probe else {}
-    ncols = min(L + 1, 5)
-    nrows = -(-(L + 1) // ncols)
-    widths = columns_3d([d for d, v in enumerate(views) if v.k == 3], ncols)
-    fig = Figure(figsize=(3.6 * sum(widths), 3.9 * nrows + 0.9), layout="constrained")
-    layout_3d(fig, widths)
-    grid = fig.add_gridspec(nrows, ncols, width_ratios=widths)
+    fidelity = _fidelities(model, ds, reps, views, probe)
+    fig, grid, ncols = _figure_and_grid(model, views)
     for depth, (H, G, view) in enumerate(zip(reps, line_reps, views)):
-        ax = panel_axes(fig, grid[depth // ncols, depth % ncols], view)
-        order = [0, 2, 1] if depth == 0 and is_cube(ds) else slice(None)  # cube view: U up
-        for segment in np.split(view(G), len(lines)):
-            ax.plot(*segment[:, order].T, color="#333333", lw=0.6, alpha=0.7)
-        title = ("input x with a regular " + ("grid" if ds.n_features == 2 else "lattice")) if depth == 0 \
-            else layer_equation(model, depth, "pre" if depth == L else "post")
         caption = view.caption() + (f"\nlinear probe: {probe[depth]:.1%}" if depth in probe else "") + \
             (f" · display fidelity {fidelity[depth]:.0%}" if depth in fidelity else "")
-        draw_panel(ax, view, view(H)[keep], y[keep], ds.class_colors, title=title, caption=caption, size=4,
-                   alpha=0.8, input_names=panel_names(ds, Panel(title, H, depth, "input" if depth == 0 else "pre"), L),
-                   cube=depth == 0 and is_cube(ds))
+        plot_grid_panel(model, ds, depth, H, np.split(view(G), len(lines)), view, keep, caption=caption,
+                        ax=panel_axes(fig, grid[depth // ncols, depth % ncols], view))
     fig.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="outside lower center",
                ncols=min(ds.n_classes, 10), fontsize=9)
     fig.suptitle(f"{data_title(ds)}: straight {'grid' if ds.n_features == 2 else 'lattice'} lines through the "
                  "network — watch space being rotated, stretched and folded", fontsize=12, weight="bold")
     return fig
+
+
+def depth_representations(model, X) -> list[np.ndarray]:
+    """The points ``X`` at the input and after every layer: hidden post-activations, then the output logits."""
+    from cubenet.nn.network import forward
+
+    trace = forward(model, X)
+    return [X] + [t.post for t in trace[:-1]] + [trace[-1].pre]
+
+
+def _fidelities(model, ds, reps, views, probe: dict) -> dict:
+    """Display fidelity of every layer's view, by depth (none without the probe numbers)."""
+    if not probe:
+        return {}
+    from cubenet.run.metrics import representations
+
+    tr = fidelity_points(ds)
+    train_reps = representations(model, ds.X_train[tr])
+    return view_fidelities(ds, {d: (v(train_reps[d]), v(H)) for d, (H, v) in enumerate(zip(reps, views)) if d > 0},
+                           probe, tr)
+
+
+def _figure_and_grid(model, views):
+    """The Figure and its panel grid: up to 5 panels a row, wider columns for 3-D panels."""
+    from matplotlib.figure import Figure
+
+    ncols = min(model.n_layers + 1, 5)
+    nrows = -(-(model.n_layers + 1) // ncols)
+    widths = columns_3d([d for d, v in enumerate(views) if v.k == 3], ncols)
+    fig = Figure(figsize=(3.6 * sum(widths), 3.9 * nrows + 0.9), layout="constrained")
+    layout_3d(fig, widths)
+    return fig, fig.add_gridspec(nrows, ncols, width_ratios=widths), ncols
+
+
+def plot_grid_panel(model, ds, depth: int, H, segments, view: proj.Projection, keep, *, caption: str, ax):
+    """One panel of :func:`grid_figure`: the grid's ``segments`` (already in ``view``) under the test points
+    ``keep`` of the representation ``H`` at ``depth``; returns ax."""
+    L, cube = model.n_layers, depth == 0 and is_cube(ds)
+    order = [0, 2, 1] if cube else slice(None)  # cube view: U up
+    for segment in segments:
+        ax.plot(*segment[:, order].T, color="#333333", lw=0.6, alpha=0.7)
+    title = ("input x with a regular " + ("grid" if ds.n_features == 2 else "lattice")) if depth == 0 \
+        else layer_equation(model, depth, "pre" if depth == L else "post")
+    return draw_panel(ax, view, view(H)[keep], ds.y_test[keep], ds.class_colors, title=title, caption=caption, size=4,
+                      alpha=0.8, input_names=panel_names(ds, Panel(title, H, depth, "input" if depth == 0 else "pre"), L),
+                      cube=cube)
