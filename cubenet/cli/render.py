@@ -11,7 +11,6 @@ import typer
 from cubenet.cli.common import command, console
 from cubenet.viz import figures
 
-
 #: the figures ``--what`` names, built from the figure registry (cubenet.viz.figures), plus their aliases and "all"
 What = Enum("What", {name: name for name in figures.choices()}, type=str)
 

@@ -26,7 +26,7 @@ from cubenet.run.experiment import pick_snapshots  # noqa: F401  (animate.pick_s
 from cubenet.run.metrics import check_max_points, check_pair
 from cubenet.validate import check_choice, check_int, check_number
 from cubenet.viz import projection as proj
-from cubenet.viz.plots import EDGE, class_handles, data_title, layer_equation, style_axes, sub, subsample
+from cubenet.viz.style import EDGE, class_handles, data_title, layer_equation, style_axes, sub, subsample
 
 
 @dataclass(frozen=True)

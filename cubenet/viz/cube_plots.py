@@ -7,7 +7,6 @@ import numpy as np
 from cubenet.data.cube import CLASS_COLORS, CLASS_NAMES, FACES, sticker_centers
 
 FACE_COLOR = dict(zip(FACES, CLASS_COLORS))
-AXES_GREY = "#bdbdbd"  # mid-grey so white stickers and white points stay visible
 # where each face sits in the unfolded net (column, row of 3×3 blocks), the usual cross
 NET_POSITION = {"U": (1, 0), "L": (0, 1), "F": (1, 1), "R": (2, 1), "B": (3, 1), "D": (1, 2)}
 CUBE_TICKS = (-1.5, 0.0, 1.5)  # faces and centre: more ticks run together on a small 3-D panel

@@ -171,7 +171,7 @@ def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int =
     from matplotlib.patches import Rectangle
 
     from cubenet.nn.network import forward
-    from cubenet.viz.plots import layer_equation
+    from cubenet.viz.style import layer_equation
 
     h, w = image_shape(ds)
     n = len(ds.y_train) + len(ds.y_test)
@@ -264,7 +264,8 @@ def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rn
     from cubenet.nn.network import predict
     from cubenet.run.metrics import layer_names, layer_stats, representations
     from cubenet.viz import projection as proj
-    from cubenet.viz.plots import class_handles, draw_points, plot_unscramble_curve, style_axes, subsample
+    from cubenet.viz.style import class_handles, draw_points, style_axes, subsample
+    from cubenet.viz.unscramble_curve import plot_unscramble_curve
 
     keep = subsample(ds.y_test, max_points, rng=rng)
     X, y = ds.X_test[keep], ds.y_test[keep]

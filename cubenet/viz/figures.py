@@ -158,19 +158,19 @@ def _build_explorer(run, numbers, max_points):
 
 
 def _build_cube(run, numbers, max_points):
-    from cubenet.viz.plots import cube_figure
+    from cubenet.viz.cube_prediction import cube_figure
 
     return cube_figure(run.model, run.dataset)
 
 
 def _build_boundary(run, numbers, max_points):
-    from cubenet.viz.plots import boundary_figure
+    from cubenet.viz.decision_regions import boundary_figure
 
     return boundary_figure(run.model, run.dataset, max_points=max_points)
 
 
 def _build_layers(run, numbers, max_points):
-    from cubenet.viz.plots import layer_panels_figure
+    from cubenet.viz.layer_panels import layer_panels_figure
 
     return layer_panels_figure(run.model, run.dataset, stats=_stats(numbers), max_points=max_points)
 
@@ -182,7 +182,7 @@ def _build_steps(run, numbers, max_points):
 
 
 def _build_grid(run, numbers, max_points):
-    from cubenet.viz.plots import grid_figure
+    from cubenet.viz.warped_grid import grid_figure
 
     return grid_figure(run.model, run.dataset, stats=_stats(numbers), max_points=max_points)
 
@@ -214,7 +214,7 @@ def _build_flow(run, numbers, max_points):
 
 def _build_unscramble(run, numbers, max_points):
     from cubenet.viz.step_plots import step_curve_figure
-    from cubenet.viz.plots import unscramble_figure
+    from cubenet.viz.unscramble_curve import unscramble_figure
 
     figure = step_curve_figure if is_steps(run.model) else unscramble_figure
     return figure(numbers["stats"], numbers["layer_epochs"], network_accuracy=run.metrics.get("test_accuracy"),
@@ -222,13 +222,13 @@ def _build_unscramble(run, numbers, max_points):
 
 
 def _build_curves(run, numbers, max_points):
-    from cubenet.viz.plots import curves_figure
+    from cubenet.viz.training_curves import curves_figure
 
     return curves_figure(run.history)
 
 
 def _build_confusion(run, numbers, max_points):
-    from cubenet.viz.plots import confusion_figure, confusion_matrix
+    from cubenet.viz.confusion import confusion_figure, confusion_matrix
 
     ds, cm = run.dataset, run.metrics.get("confusion_matrix")
     if cm is None:

@@ -9,7 +9,6 @@ for slides and papers. The page refers to no web address at all, so it opens any
 from __future__ import annotations
 
 import base64
-import json
 import re
 from html import escape
 from pathlib import Path
@@ -205,7 +204,7 @@ def _numbers(run) -> str:
 
 
 def _equations(run) -> str:
-    from cubenet.viz.plots import sub
+    from cubenet.viz.style import sub
 
     model = run.model
     if getattr(model, "kind", "dense") == "steps":

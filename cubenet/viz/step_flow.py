@@ -14,9 +14,10 @@ import numpy as np
 
 from cubenet.run.metrics import check_max_points
 from cubenet.viz.animate import _Blitter, _legend_columns, _scatter_setup, _set_points, check_movie_settings
-from cubenet.viz.plots import class_handles, data_title, grid_lines, sub, subsample
 from cubenet.viz.step_plots import check_step_pair, cubie_lattice, draw_cut, draw_lines, is_cube, screen, \
     shared_limits, state_axes, states
+from cubenet.viz.style import class_handles, data_title, sub, subsample
+from cubenet.viz.warped_grid import grid_lines
 
 
 def flow_movie(model, ds, *, max_points: int = 800, frames_per_step: int = 10, hold: int = 3, cut: int = 10,

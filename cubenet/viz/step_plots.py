@@ -15,8 +15,19 @@ import numpy as np
 
 from cubenet.errors import CubenetError
 from cubenet.run.metrics import check_max_points, check_pair
-from cubenet.viz.plots import EDGE, class_handles, data_title, draw_points, few_ticks_3d, grid_lines, style_axes, \
-    sub, subsample
+from cubenet.viz.style import (
+    EDGE,
+    class_handles,
+    data_title,
+    draw_points,
+    few_ticks_3d,
+    is_cube,
+    layout_3d,
+    style_axes,
+    sub,
+    subsample,
+)
+from cubenet.viz.warped_grid import grid_lines
 
 #: the camera of every 3-D panel and frame (the cube views' camera)
 CAMERA = {"elev": 28.0, "azim": -58.0}
@@ -48,10 +59,6 @@ def states(model, X) -> list[np.ndarray]:
     from cubenet.nn.steps import step_states
 
     return [data_units(model, h) for h in step_states(model, X)]
-
-
-def is_cube(ds) -> bool:
-    return ds.meta.get("kind") == "cube" and ds.n_features == 3
 
 
 def screen(P, cube: bool) -> np.ndarray:
@@ -216,8 +223,6 @@ def cut_quads(W, b, lims: np.ndarray, resolution: int = 36) -> list[np.ndarray]:
 
 def _grid_of_panels(fig, n_panels: int, ncols: int, dim: int):
     """A grid for ``n_panels`` panels; 3-D panels get room between columns and at the right edge for their labels."""
-    from cubenet.viz.plots import layout_3d
-
     if dim == 3:
         layout_3d(fig, [1.3] * ncols)
     nrows = -(-n_panels // ncols)
@@ -377,7 +382,7 @@ def step_curve_figure(stats, layer_epochs=None, *, network_accuracy=None, n_clas
     from matplotlib.figure import Figure
 
     from cubenet.run.metrics import LayerStats
-    from cubenet.viz.plots import plot_probe_heatmap
+    from cubenet.viz.unscramble_curve import plot_probe_heatmap
 
     if isinstance(stats, (str, bytes)) or not hasattr(stats, "__len__") or not len(stats) or not all(
             isinstance(s, LayerStats) for s in stats):

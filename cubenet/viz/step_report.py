@@ -9,7 +9,7 @@ from html import escape
 def step_network_html(model) -> str:
     """The "network" section of the report for a step network: what every step computes, in numbers."""
     from cubenet.nn.steps import n_params
-    from cubenet.viz.plots import sub
+    from cubenet.viz.style import sub
 
     d, k, n, c = model.dim, model.inner, model.n_steps, model.sizes[-1]
     std = "standardised (each feature minus its mean, divided by its spread)" if model.input_mean is not None \

@@ -41,7 +41,7 @@ def sticker_classes(ds) -> np.ndarray:
 
 def surface_grid(resolution: int = RESOLUTION) -> dict:
     """Cells of the cube surface: centres (m, 3) and corners as integers (m, 4, 3) on a grid of step 3/resolution."""
-    from cubenet.viz.plots import surface_cells
+    from cubenet.viz.cube_prediction import surface_cells
 
     cells = surface_cells(resolution)
     corners = np.rint((cells["corners"] + 1.5) * resolution / 3).astype(np.uint8)
@@ -49,7 +49,7 @@ def surface_grid(resolution: int = RESOLUTION) -> dict:
 
 
 def true_cells(centers, ds) -> np.ndarray:
-    from cubenet.viz.plots import true_surface_labels
+    from cubenet.viz.cube_prediction import true_surface_labels
 
     return true_surface_labels(centers, ds).astype(np.uint8)
 
