@@ -19,7 +19,6 @@ INK_FRACTION = 312 / 1024  #: ink pixels per squared glyph height (optdigits)
 CAP = 0.5  #: stroke ends may reach past the box by half the stroke width: flat, clipped ends as in optdigits
 SKELETON_WIDTH = 18 / 32  #: skeleton width per glyph height before the width move (optdigits: 16-20 of 32)
 FIELD_DTYPE = np.float32  #: precision of the nearness field
-INK_WIDTH = 22 / 32  #: cap on the ink's width (stroke included) per glyph height; None: SKELETON_WIDTH caps the skeleton
 
 
 
@@ -47,11 +46,7 @@ def place(P: np.ndarray, moves: dict, frame: Frame) -> tuple[np.ndarray, np.ndar
         r = np.minimum(r, box / 5)
         scale_y = (box - 2 * CAP * r) / extent[:, 1]
         length = _stroke_length(P, joined) * scale_y
-    if INK_WIDTH is None:
-        cap = SKELETON_WIDTH * box * moves["width"]
-    else:
-        cap = np.maximum(INK_WIDTH * box * moves["width"] - 2 * r, 1.0)
-    width = np.minimum(extent[:, 0] * scale_y, cap)
+    width = np.minimum(extent[:, 0] * scale_y, SKELETON_WIDTH * box * moves["width"])
     scale_x = width / extent[:, 0]
     c = frame.work / 2 + moves["shift"] * frame.work
     px = c[:, :1] + (P[..., 0] - mid[:, :1]) * scale_x[:, None]
