@@ -308,3 +308,20 @@ def test_trained_parameters_equal_a_plain_reference(sizes, act):
         np.testing.assert_allclose(b, b_ref, rtol=1e-4, atol=2e-6)
     moved = sum(float(np.abs(W - W0).max()) for (W, _), (W0, _) in zip(model.params, start))
     assert moved > 0.05  # training did change the parameters (the comparison above is not between two starts)
+
+
+def test_garbage_collector_paused_while_training_and_restored():
+    import gc
+
+    seen = []
+    assert gc.isenabled()
+    train((2, 4, 2), xor_dataset(), TrainConfig(epochs=2, batch_size=16), rng=0,
+          callback=lambda epoch, h: seen.append(gc.isenabled()))
+    assert gc.isenabled() and seen == [True, True, True]  # the callback runs as the caller had it
+    gc.disable()
+    try:
+        train((2, 4, 2), xor_dataset(), TrainConfig(epochs=2, batch_size=16), rng=0,
+              callback=lambda epoch, h: seen.append(gc.isenabled()))
+        assert not gc.isenabled() and seen[3:] == [False, False, False]
+    finally:
+        gc.enable()
