@@ -325,7 +325,10 @@ class _Kernels:
         self.n_layers = len(sizes) - 1
         size = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
         self.theta = np.zeros(size, dtype=dtype)
-        self.grad2 = np.zeros((2, size), dtype=dtype)  # the gradient, and room for its square (Adam)
+        # rows 2 and 3: the gradient, and room for its square; rows 0-1 and 4-5: Adam's moments, written
+        # in turns (see _optimizer_step)
+        self.work = np.zeros((6, size), dtype=dtype)
+        self.grad2 = self.work[2:4]
         self.grad = self.grad2[0]
         self.W, self.G, offset = [], [], 0
         for a, b in zip(sizes[:-1], sizes[1:]):
@@ -871,13 +874,16 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
                 add(theta, vel, theta)
         step.state = (theta, vel)
         return step
-    # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) stored as the rows of one array and
-    # updated together from the rows (g, g²) of ``k.grad2``: the same update in fewer calls
-    gg, moments = k.grad2, np.zeros_like(k.grad2)
-    first, second, square = moments[0], moments[1], gg[1]
+    # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) as two rows, updated together from the
+    # rows (g, g²) of ``k.grad2`` by one small matrix product: [m1; m2] = C @ [m1; m2; g; g²]. The product
+    # cannot write over its input, so the moments take turns between the rows just above and just below
+    # (g, g²) in ``k.work``: [mB, vB, g, g², mA, vA]; each step reads four neighbouring rows and writes
+    # the other pair (one call instead of a multiply and an add)
+    work, square = k.work, k.grad2[1]
     b1, b2 = float(config.beta1), float(config.beta2)
-    decay = np.array([[b1], [b2]], dtype=k.dtype)
-    tiny = np.empty(moments.shape, dtype=bool)
+    turns = ((np.array([[b1, 0, 1, 0], [0, b2, 0, 1]], dtype=k.dtype), work[0:4], work[4:6]),  # even steps: B -> A
+             (np.array([[1, 0, b1, 0], [0, 1, 0, b2]], dtype=k.dtype), work[2:6], work[0:2]))  # odd steps: A -> B
+    tiny = np.empty((2, work.shape[1]), dtype=bool)
     # scalars stay Python floats: a numpy float64 scalar would make numpy compute a float32 array's
     # update in float64 and cast it back (NEP 50), about 5x slower per call
     root = math.sqrt(1 - b2)
@@ -890,17 +896,17 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
         t += 1
         add_l2()
         multiply(g, g, square)
-        multiply(moments, decay, moments)
-        add(moments, gg, moments)
+        coefficients, before, moments = turns[t & 1]
+        _DOT(coefficients, before, moments)
         if t % FLUSH_EVERY == 0:  # dead units' moments decay towards subnormal floats, which are slow
             np.less(np.abs(moments), FLUSH_BELOW, out=tiny)
             np.copyto(moments, 0, where=tiny)
-        sqrt(second, tmp)
+        sqrt(moments[1], tmp)
         add(tmp, eps, tmp)
-        divide(first, tmp, tmp)
+        divide(moments[0], tmp, tmp)
         multiply(tmp, rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * scale, tmp)
         subtract(theta, tmp, theta)
-    step.state = (theta, moments)
+    step.state = (theta, work)  # (the rows of work besides the current moments are rewritten before use)
     return step
 
 
