@@ -9,11 +9,17 @@ preallocated buffers and makes as few calls as possible. All parameters live in 
 (fan_in + 1, fan_out)); every layer's input carries an extra row of ones, so one matrix product
 computes ``h·W + b`` and one product gives ``dW`` and ``db`` together. The calls of each minibatch's
 forward and backward pass are built once as a list of ``functools.partial`` objects and replayed
-every epoch; the optimiser updates the whole flat vector in about ten calls. The data is shuffled
+every epoch (full-size batches share all calls but the three that read the batch); outputs are
+passed by position, products with contiguous operands go straight to ``np.dot``'s implementation,
+ReLU masks are 0/1 integers applied by an integer multiply, and numpy scalars never meet float32
+arrays (a float64 scalar makes numpy compute in float64). The optimiser updates the whole flat
+vector in about ten calls, Adam's two moments in one small matrix product. The data is shuffled
 once per epoch into a buffer, so minibatches are fixed slices of it. Values that would become
 subnormal floats (slow on x86) are kept out: logits are clipped, tiny Adam moments flushed. BLAS
-runs on one thread during training (:func:`single_blas_thread`). The readable reference for all of
-this is :func:`cubenet.nn.network.loss_and_grad`; the tests check that both agree.
+runs on one thread during training (:func:`single_blas_thread`) and the cyclic garbage collector
+is paused. ``benchmarks/step_speed.py`` and ``benchmarks/train_speed.py`` measure all this. The
+readable reference is :func:`cubenet.nn.network.loss_and_grad` (and a plain Adam in the tests);
+the tests check that they agree.
 """
 
 from __future__ import annotations
