@@ -883,26 +883,33 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
     # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) as two rows, updated together from the
     # rows (g, g²) of ``k.grad2`` by one small matrix product: [m1; m2] = C @ [m1; m2; g; g²]. The product
     # cannot write over its input, so the moments take turns between the rows just above and just below
-    # (g, g²) in ``k.work``: [mB, vB, g, g², mA, vA]; each step reads four neighbouring rows and writes
-    # the other pair (one call instead of a multiply and an add)
+    # (g, g²) in ``k.work``: [mB, vB, g, g²], [mA, vA]; each step reads four neighbouring rows and writes
+    # the other pair (one call instead of a multiply and an add). The first row is kept multiplied by the
+    # step's size (learning rate and bias corrections), which C's first row applies for free, so that
+    # row / (sqrt(m2) + eps) is already the step.
     work, square = k.work, k.grad2[1]
     b1, b2 = float(config.beta1), float(config.beta2)
-    turns = ((np.array([[b1, 0, 1, 0], [0, b2, 0, 1]], dtype=k.dtype), work[0:4], work[4:6]),  # even steps: B -> A
-             (np.array([[1, 0, b1, 0], [0, 1, 0, b2]], dtype=k.dtype), work[2:6], work[0:2]))  # odd steps: A -> B
+    # (coefficients, the four rows read, the two rows written, where the old m1 and g sit in C's first row)
+    turns = ((np.array([[b1, 0, 1, 0], [0, b2, 0, 1]], dtype=k.dtype), work[0:4], work[4:6], 0, 2),  # even steps: B -> A
+             (np.array([[1, 0, b1, 0], [0, 1, 0, b2]], dtype=k.dtype), work[2:6], work[0:2], 2, 0))  # odd steps: A -> B
     tiny = np.empty((2, work.shape[1]), dtype=bool)
     # scalars stay Python floats: a numpy float64 scalar would make numpy compute a float32 array's
     # update in float64 and cast it back (NEP 50), about 5x slower per call
     root = math.sqrt(1 - b2)
     eps = float(config.epsilon) / root
     scale = (1 - b1) / root
-    t = 0
+    t, size = 0, 1.0
 
     def step():
-        nonlocal t
+        nonlocal t, size
         t += 1
         add_l2()
         multiply(g, g, square)
-        coefficients, before, moments = turns[t & 1]
+        coefficients, before, moments, old, new = turns[t & 1]
+        previous, size = size, rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * scale
+        first = coefficients[0]
+        first[old] = b1 * size / previous  # the old row was multiplied by the previous step's size
+        first[new] = size
         _DOT(coefficients, before, moments)
         if t % FLUSH_EVERY == 0:  # dead units' moments decay towards subnormal floats, which are slow
             np.less(np.abs(moments), FLUSH_BELOW, out=tiny)
@@ -910,7 +917,6 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
         sqrt(moments[1], tmp)
         add(tmp, eps, tmp)
         divide(moments[0], tmp, tmp)
-        multiply(tmp, rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * scale, tmp)
         subtract(theta, tmp, theta)
     step.state = (theta, work)  # (the rows of work besides the current moments are rewritten before use)
     return step
