@@ -364,11 +364,11 @@ class _Kernels:
             dt, hidden = self.dtype, self.sizes[1:-1]
             H = [np.ones((s + 1, m), dtype=dt) for s in hidden]
             consts = [np.zeros((s, m), dtype=dt) for s in hidden] + [np.ones((s, m), dtype=self.bits) for s in hidden]
-            consts += [np.full((self.sizes[-1], m), -LOGIT_CLIP, dtype=dt), np.full((self.sizes[-1], m), LOGIT_CLIP, dtype=dt)]
+            n_out = self.sizes[-1]
+            consts += [np.full((n_out, m), -LOGIT_CLIP, dtype=dt), np.full((n_out, m), LOGIT_CLIP, dtype=dt)]
+            masks = [np.empty((s, m), dtype=self.bits if act == "relu" else bool) for s, act in zip(hidden, self.acts)]
             buf = (H, [h[:-1] for h in H], [np.empty((s, m), dtype=dt) for s in self.sizes[1:]],
-                   [np.empty((s, m), dtype=dt) for s in hidden], [np.empty((s, m), dtype=self.bits if act == "relu" else bool)
-                                                                 for s, act in zip(hidden, self.acts)],
-                   np.empty((1, m), dtype=dt), consts)
+                   [np.empty((s, m), dtype=dt) for s in hidden], masks, np.empty((1, m), dtype=dt), consts)
             self._buffers[m] = buf
         return buf
 
@@ -520,8 +520,8 @@ def _op(func, *args, out):
     Replayed tens of thousands of times, so the form matters: ``out`` is passed by position where numpy
     allows it (a keyword makes every call merge a dict); a matrix product whose operands are contiguous
     (either order) and whose output is C-contiguous goes to ``np.dot``'s implementation, which reaches
-    BLAS with less set-up than ``np.matmul`` (about 0.6 µs a call for small products; same BLAS routine). Maximum and minimum keep the
-    keyword (positional ``out`` is deprecated for them).
+    BLAS with less set-up than ``np.matmul`` (about 0.6 µs a call for small products; same BLAS
+    routine). Maximum and minimum keep the keyword (positional ``out`` is deprecated for them).
     """
     if func is np.matmul:
         if out.flags.c_contiguous and all((a.flags.c_contiguous or a.flags.f_contiguous) and a.dtype == out.dtype
@@ -890,8 +890,8 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
     work, square = k.work, k.grad2[1]
     b1, b2 = float(config.beta1), float(config.beta2)
     # (coefficients, the four rows read, the two rows written, where the old m1 and g sit in C's first row)
-    turns = ((np.array([[b1, 0, 1, 0], [0, b2, 0, 1]], dtype=k.dtype), work[0:4], work[4:6], 0, 2),  # even steps: B -> A
-             (np.array([[1, 0, b1, 0], [0, 1, 0, b2]], dtype=k.dtype), work[2:6], work[0:2], 2, 0))  # odd steps: A -> B
+    turns = ((np.array([[b1, 0, 1, 0], [0, b2, 0, 1]], dtype=k.dtype), work[0:4], work[4:6], 0, 2),  # even: B -> A
+             (np.array([[1, 0, b1, 0], [0, 1, 0, b2]], dtype=k.dtype), work[2:6], work[0:2], 2, 0))  # odd: A -> B
     tiny = np.empty((2, work.shape[1]), dtype=bool)
     # scalars stay Python floats: a numpy float64 scalar would make numpy compute a float32 array's
     # update in float64 and cast it back (NEP 50), about 5x slower per call
