@@ -9,17 +9,24 @@ preallocated buffers and makes as few calls as possible. All parameters live in 
 (fan_in + 1, fan_out)); every layer's input carries an extra row of ones, so one matrix product
 computes ``h·W + b`` and one product gives ``dW`` and ``db`` together. The calls of each minibatch's
 forward and backward pass are built once as a list of ``functools.partial`` objects and replayed
-every epoch; the optimiser updates the whole flat vector in about ten calls. The data is shuffled
+every epoch (full-size batches share all calls but the three that read the batch); outputs are
+passed by position, products with contiguous operands go straight to ``np.dot``'s implementation,
+ReLU masks are 0/1 integers applied by an integer multiply, and numpy scalars never meet float32
+arrays (a float64 scalar makes numpy compute in float64). The optimiser updates the whole flat
+vector in about ten calls, Adam's two moments in one small matrix product. The data is shuffled
 once per epoch into a buffer, so minibatches are fixed slices of it. Values that would become
 subnormal floats (slow on x86) are kept out: logits are clipped, tiny Adam moments flushed. BLAS
-runs on one thread during training (:func:`single_blas_thread`). The readable reference for all of
-this is :func:`cubenet.nn.network.loss_and_grad`; the tests check that both agree.
+runs on one thread during training (:func:`single_blas_thread`) and the cyclic garbage collector
+is paused. ``benchmarks/step_speed.py`` and ``benchmarks/train_speed.py`` measure all this. The
+readable reference is :func:`cubenet.nn.network.loss_and_grad` (and a plain Adam in the tests);
+the tests check that they agree.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import math
 import time
 from dataclasses import dataclass
@@ -218,6 +225,23 @@ def blas_threads(n: int):
             set_threads(k)
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector for the block; yield whether it was on (and restore that).
+
+    Training makes no reference cycles, yet building its call lists allocates enough objects to set off
+    a full collection, which walks every object of the process: 50-120 ms with scikit-learn imported,
+    several percent of a 2-second run. Reference counting still frees everything as usual.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield was_on
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def single_blas_thread():
     """One OpenBLAS thread: the products of training are small, and a second BLAS thread only adds
     synchronisation (measured 2-7x slower on a busy 2-core machine)."""
@@ -312,7 +336,10 @@ class _Kernels:
         self.n_layers = len(sizes) - 1
         size = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
         self.theta = np.zeros(size, dtype=dtype)
-        self.grad2 = np.zeros((2, size), dtype=dtype)  # the gradient, and room for its square (Adam)
+        # rows 2 and 3: the gradient, and room for its square; rows 0-1 and 4-5: Adam's moments, written
+        # in turns (see _optimizer_step)
+        self.work = np.zeros((6, size), dtype=dtype)
+        self.grad2 = self.work[2:4]
         self.grad = self.grad2[0]
         self.W, self.G, offset = [], [], 0
         for a, b in zip(sizes[:-1], sizes[1:]):
@@ -324,7 +351,7 @@ class _Kernels:
             b[:] = 0
         self.bits = np.dtype(f"uint{8 * self.dtype.itemsize}")  # unsigned integers as wide as the floats
         self._ones = np.ones((1, sizes[-1]), dtype=dtype)
-        self._buffers, self._scoring = {}, {}
+        self._buffers, self._scoring, self._rows = {}, {}, {}
 
     def buffers(self, m: int):
         """Work buffers for batches of ``m`` samples (made once per distinct ``m``).
@@ -342,13 +369,20 @@ class _Kernels:
             dt, hidden = self.dtype, self.sizes[1:-1]
             H = [np.ones((s + 1, m), dtype=dt) for s in hidden]
             consts = [np.zeros((s, m), dtype=dt) for s in hidden] + [np.ones((s, m), dtype=self.bits) for s in hidden]
-            consts += [np.full((self.sizes[-1], m), -LOGIT_CLIP, dtype=dt), np.full((self.sizes[-1], m), LOGIT_CLIP, dtype=dt)]
+            n_out = self.sizes[-1]
+            consts += [np.full((n_out, m), -LOGIT_CLIP, dtype=dt), np.full((n_out, m), LOGIT_CLIP, dtype=dt)]
+            masks = [np.empty((s, m), dtype=self.bits if act == "relu" else bool) for s, act in zip(hidden, self.acts)]
             buf = (H, [h[:-1] for h in H], [np.empty((s, m), dtype=dt) for s in self.sizes[1:]],
-                   [np.empty((s, m), dtype=dt) for s in hidden], [np.empty((s, m), dtype=self.bits if act == "relu" else bool)
-                                                                 for s, act in zip(hidden, self.acts)],
-                   np.empty((1, m), dtype=dt), consts)
+                   [np.empty((s, m), dtype=dt) for s in hidden], masks, np.empty((1, m), dtype=dt), consts)
             self._buffers[m] = buf
         return buf
+
+    def _transposed(self, i: int, m: int):
+        """A (m, fan_out) buffer for layer ``i``'s deltas as rows (see :meth:`backward_ops`)."""
+        key = (i, m)
+        if key not in self._rows:
+            self._rows[key] = np.empty((m, self.sizes[i + 1]), dtype=self.dtype)
+        return self._rows[key]
 
     def set_params(self, params) -> None:
         self.theta[:] = pack(params, self.dtype)
@@ -405,7 +439,15 @@ class _Kernels:
                _op(np.divide, delta, S, out=delta),  # scale · softmax
                _op(np.subtract, delta, Yt, out=delta)]
         for i in range(self.n_layers - 1, -1, -1):
-            ops.append(_op(np.matmul, H[i - 1] if i > 0 else Xt, delta.T, out=self.G[i]))
+            h = H[i - 1] if i > 0 else Xt
+            if m <= 64 and self.sizes[i] >= 64 and self.sizes[i + 1] >= 64 and h.flags.c_contiguous:
+                # h @ delta.T contracts two C-ordered operands along their rows, a form in which OpenBLAS is
+                # slow at these sizes: a transposed copy of delta first is faster overall (measured: 64 × 64
+                # layers, batch 64: 9.2 µs against 1.4 + 5.1; not so for narrower layers or larger batches)
+                rows = self._transposed(i, m)
+                ops += [partial(_COPYTO, rows, delta.T), _op(np.matmul, h, rows, out=self.G[i])]
+            else:
+                ops.append(_op(np.matmul, h, delta.T, out=self.G[i]))
             if i == 0:
                 break
             prev = D[i - 1]
@@ -476,8 +518,10 @@ class _Kernels:
         return 0.5 * l2 * float(np.dot(w, w))
 
 
-#: ``np.dot`` without its ``__array_function__`` dispatcher (a Python function run on every call, 0.3-0.6 µs)
+#: ``np.dot`` and ``np.copyto`` without their ``__array_function__`` dispatcher (a Python function run on every
+#: call, 0.3-0.6 µs)
 _DOT = getattr(np.dot, "_implementation", np.dot)
+_COPYTO = getattr(np.copyto, "_implementation", np.copyto)
 
 
 def _op(func, *args, out):
@@ -486,8 +530,8 @@ def _op(func, *args, out):
     Replayed tens of thousands of times, so the form matters: ``out`` is passed by position where numpy
     allows it (a keyword makes every call merge a dict); a matrix product whose operands are contiguous
     (either order) and whose output is C-contiguous goes to ``np.dot``'s implementation, which reaches
-    BLAS with less set-up than ``np.matmul`` (about 0.6 µs a call for small products; same BLAS routine). Maximum and minimum keep the
-    keyword (positional ``out`` is deprecated for them).
+    BLAS with less set-up than ``np.matmul`` (about 0.6 µs a call for small products; same BLAS
+    routine). Maximum and minimum keep the keyword (positional ``out`` is deprecated for them).
     """
     if func is np.matmul:
         if out.flags.c_contiguous and all((a.flags.c_contiguous or a.flags.f_contiguous) and a.dtype == out.dtype
@@ -557,8 +601,9 @@ class _Recorder:
     re-scored on all points.
     """
 
-    def __init__(self, config: TrainConfig, kernels: _Kernels, data, callback, rng):
+    def __init__(self, config: TrainConfig, kernels: _Kernels, data, callback, rng, gc_was_on: bool = False):
         self.config, self.k, self.full, self.callback = config, kernels, data, callback
+        self.gc_was_on = gc_was_on  # the callback runs with the garbage collector as the caller had it
         self.subsets = tuple(self._subset(X, y, config.eval_points, rng) for X, y in (data[:2], data[2:]))
         self.rows, self.snapshots = [], []
         self.wanted = set(config.snapshot_epochs if config.snapshot_epochs is not None
@@ -610,10 +655,18 @@ class _Recorder:
                 if self.stale >= cfg.patience:
                     self.stop_reason = (f"plateau: the training loss improved by less than {cfg.tol:g} "
                                         f"for {cfg.patience} epochs (stopped at epoch {epoch})")
-        if self.callback is not None and self.callback(epoch, self.history(self.stop_reason or "")) is True \
-                and self.stop_reason is None:
+        if self.callback is not None and self._call_back(epoch) is True and self.stop_reason is None:
             self.stop_reason = f"stopped at epoch {epoch}: the callback asked to stop"
         return self.stop_reason is not None
+
+    def _call_back(self, epoch: int):
+        if self.gc_was_on:
+            gc.enable()
+        try:
+            return self.callback(epoch, self.history(self.stop_reason or ""))
+        finally:
+            if self.gc_was_on:
+                gc.disable()
 
     def history(self, stop_reason: str) -> History:
         cols = list(zip(*self.rows))
@@ -676,8 +729,8 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
     y, yte = np.asarray(dataset.y_train, dtype=np.intp), np.asarray(dataset.y_test, dtype=np.intp)
     if config.optimizer == "lbfgs":
         import scipy.optimize  # noqa: F401  (loads scipy's own OpenBLAS now, so that it is limited too)
-    with np.errstate(all="ignore"), single_blas_thread():
-        rec = _Recorder(config, k, (Xt, y, Xte, yte), callback, eval_rng)
+    with np.errstate(all="ignore"), single_blas_thread(), _cyclic_gc_paused() as gc_was_on:
+        rec = _Recorder(config, k, (Xt, y, Xte, yte), callback, eval_rng, gc_was_on)
         if not rec.record(0):
             if config.optimizer == "lbfgs":
                 _run_lbfgs(k, Xt, y, config, rec)
@@ -734,10 +787,7 @@ def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder)
     # shuffled copies are kept sample-major (rows gather fast); batches are passed on as transposed views
     X, Y = np.ascontiguousarray(Xt.T), np.ascontiguousarray(_one_hot_columns(y, k.sizes[-1], k.dtype).T)
     Xs, Ys = np.empty_like(X), np.empty_like(Y)
-    plans = []
-    for s in range(0, n, batch):
-        Xb, Yb, m = Xs[s: s + batch].T, Ys[s: s + batch].T, min(batch, n - s)
-        plans.append(k.forward_ops(Xb, m, exact=False) + k.backward_ops(Xb, Yb, m, 1.0 / m))
+    plans = _minibatch_plans(k, Xs, Ys, batch)
     tail = n % batch  # the last, smaller batch needs its targets scaled by 1/tail instead of 1/batch
     rate = {"lr": config.learning_rate}
     step = _optimizer_step(config, k, rate)
@@ -756,6 +806,44 @@ def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder)
         flush_subnormal(*step.state)  # once per epoch: cheap, and keeps late epochs as fast as early ones
         if rec.record(epoch):
             return
+
+
+def _minibatch_plans(k: _Kernels, Xs, Ys, batch: int) -> list:
+    """The calls of every minibatch (forward, backward) of the shuffled buffers ``Xs``, ``Ys`` (samples as rows).
+
+    Full-size batches differ only in the calls that read the batch itself, so the first one is built in
+    full and the others copy it with their own batch put in: the other calls are shared (a few distinct
+    call objects per batch instead of dozens, built in a fraction of the time and kept in the CPU's
+    caches). That is done only when every array of the first batch's calls that lies in ``Xs`` or ``Ys``
+    is the batch itself (kernels that slice it, as step kernels do, get every batch built in full).
+    """
+    n = len(Xs)
+    plans, template = [], None
+    for s in range(0, n, batch):
+        Xb, Yb, m = Xs[s: s + batch].T, Ys[s: s + batch].T, min(batch, n - s)
+        if template is not None and m == batch:
+            X0, Y0, ops, reading = template
+            plan = list(ops)
+            for i in reading:
+                op = ops[i]
+                plan[i] = partial(op.func, *(Xb if a is X0 else Yb if a is Y0 else a for a in op.args), **op.keywords)
+            plans.append(plan)
+            continue
+        ops = k.forward_ops(Xb, m, exact=False) + k.backward_ops(Xb, Yb, m, 1.0 / m)
+        if template is None and m == batch and all(_reads_batch_only_directly(op, Xb, Yb, Xs, Ys) for op in ops):
+            template = (Xb, Yb, ops, [i for i, op in enumerate(ops) if any(a is Xb or a is Yb for a in op.args)])
+        plans.append(ops)
+    return plans
+
+
+def _reads_batch_only_directly(op, Xb, Yb, Xs, Ys) -> bool:
+    """True when ``op`` (a partial) reaches the shuffled buffers only through the batch views ``Xb``/``Yb`` as
+    positional arguments, so that putting another batch's views in their place gives that batch's call."""
+    def inside(a):
+        return isinstance(a, np.ndarray) and (np.may_share_memory(a, Xs) or np.may_share_memory(a, Ys))
+
+    return isinstance(op, partial) and not any(inside(v) for v in op.keywords.values()) and \
+        all(a is Xb or a is Yb or not inside(a) for a in op.args)
 
 
 def epoch_lr(config: TrainConfig, epoch: int) -> float:
@@ -806,36 +894,45 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
                 add(theta, vel, theta)
         step.state = (theta, vel)
         return step
-    # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) stored as the rows of one array and
-    # updated together from the rows (g, g²) of ``k.grad2``: the same update in fewer calls
-    gg, moments = k.grad2, np.zeros_like(k.grad2)
-    first, second, square = moments[0], moments[1], gg[1]
+    # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) as two rows, updated together from the
+    # rows (g, g²) of ``k.grad2`` by one small matrix product: [m1; m2] = C @ [m1; m2; g; g²]. The product
+    # cannot write over its input, so the moments take turns between the rows just above and just below
+    # (g, g²) in ``k.work``: [mB, vB, g, g²], [mA, vA]; each step reads four neighbouring rows and writes
+    # the other pair (one call instead of a multiply and an add). The first row is kept multiplied by the
+    # step's size (learning rate and bias corrections), which C's first row applies for free, so that
+    # row / (sqrt(m2) + eps) is already the step.
+    work, square = k.work, k.grad2[1]
     b1, b2 = float(config.beta1), float(config.beta2)
-    decay = np.array([[b1], [b2]], dtype=k.dtype)
-    tiny = np.empty(moments.shape, dtype=bool)
+    # (coefficients, the four rows read, the two rows written, where the old m1 and g sit in C's first row)
+    turns = ((np.array([[b1, 0, 1, 0], [0, b2, 0, 1]], dtype=k.dtype), work[0:4], work[4:6], 0, 2),  # even: B -> A
+             (np.array([[1, 0, b1, 0], [0, 1, 0, b2]], dtype=k.dtype), work[2:6], work[0:2], 2, 0))  # odd: A -> B
+    tiny = np.empty((2, work.shape[1]), dtype=bool)
     # scalars stay Python floats: a numpy float64 scalar would make numpy compute a float32 array's
     # update in float64 and cast it back (NEP 50), about 5x slower per call
     root = math.sqrt(1 - b2)
     eps = float(config.epsilon) / root
     scale = (1 - b1) / root
-    t = 0
+    t, size = 0, 1.0
 
     def step():
-        nonlocal t
+        nonlocal t, size
         t += 1
         add_l2()
         multiply(g, g, square)
-        multiply(moments, decay, moments)
-        add(moments, gg, moments)
+        coefficients, before, moments, old, new = turns[t & 1]
+        previous, size = size, rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * scale
+        first = coefficients[0]
+        first[old] = b1 * size / previous  # the old row was multiplied by the previous step's size
+        first[new] = size
+        _DOT(coefficients, before, moments)
         if t % FLUSH_EVERY == 0:  # dead units' moments decay towards subnormal floats, which are slow
             np.less(np.abs(moments), FLUSH_BELOW, out=tiny)
             np.copyto(moments, 0, where=tiny)
-        sqrt(second, tmp)
+        sqrt(moments[1], tmp)
         add(tmp, eps, tmp)
-        divide(first, tmp, tmp)
-        multiply(tmp, rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * scale, tmp)
+        divide(moments[0], tmp, tmp)
         subtract(theta, tmp, theta)
-    step.state = (theta, moments)
+    step.state = (theta, work)  # (the rows of work besides the current moments are rewritten before use)
     return step
 
 
