@@ -9,24 +9,38 @@ layer the view is fixed: its own coordinates when ``D <= 3``, otherwise one PCA 
 whole stage sequence, aligned (orthogonal Procrustes) with the previous layer's last view.
 
 Frames are rendered once (the static picture drawn once per stage, only the points re-drawn per
-frame) into a :class:`Movie`, then exported as a GIF (Pillow, as matplotlib's PillowWriter does)
-and as matplotlib's JS-HTML player (``HTMLWriter``, as ``to_jshtml``) whose Font-Awesome CDN link
-is replaced by inline symbols, so the page works offline.
+frame) into a :class:`~cubenet.viz.movie.Movie`, exported as a GIF and as an offline HTML player by
+:mod:`cubenet.viz.movie` (``save_gif``, ``save_html`` and the rest are importable from here too).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from cubenet.errors import CubenetError
-from cubenet.run.experiment import pick_snapshots  # noqa: F401  (animate.pick_snapshots is public)
+from cubenet.run.experiment import pick_snapshots  # animate.pick_snapshots is public too
 from cubenet.run.metrics import check_max_points, check_pair
-from cubenet.validate import check_choice, check_int, check_number
+from cubenet.validate import check_choice, check_int
 from cubenet.viz import projection as proj
-from cubenet.viz.style import EDGE, class_handles, data_title, layer_equation, style_axes, sub, subsample
+from cubenet.viz.movie import (  # noqa: F401  (the export functions stay importable from animate)
+    HOW_TO_WATCH,
+    PLAYER_CSS,
+    PLAYER_END,
+    PLAYER_START,
+    Blitter,
+    Movie,
+    check_movie_settings,
+    legend_columns,
+    offline_player,
+    save_gif,
+    save_html,
+    scatter_setup,
+    set_points,
+    to_html,
+)
+from cubenet.viz.style import class_handles, data_title, layer_equation, style_axes, sub, subsample
 
 
 @dataclass(frozen=True)
@@ -169,92 +183,12 @@ def _set_limits(ax, P: np.ndarray) -> None:
         ax.set_zlim(lims[2])
 
 
-def _scatter_setup(ax, colors, n: int):
-    """An animated (blitted) scatter whose points are set frame by frame."""
-    kw = dict(s=9, c=colors, edgecolors=EDGE, linewidths=0.25, animated=True)
-    if hasattr(ax, "zaxis"):
-        return ax.scatter(np.zeros(n), np.zeros(n), np.zeros(n), depthshade=False, **kw)
-    return ax.scatter(np.zeros(n), np.zeros(n), **kw)
-
-
-def _set_points(artist, P: np.ndarray, jitter: np.ndarray) -> None:
-    if P.shape[1] == 3:
-        artist._offsets3d = (P[:, 0], P[:, 1], P[:, 2])
-        artist.do_3d_projection()
-    elif P.shape[1] == 1:
-        artist.set_offsets(np.column_stack([P[:, 0], jitter]))
-    else:
-        artist.set_offsets(P)
-
-
-def _legend_columns(n_classes: int) -> int:
-    """Legend columns that leave the lower right corner free for the t counter."""
-    return n_classes if n_classes <= 3 else -(-n_classes // 2)
 
 
 def _view_labels(view: proj.Projection) -> tuple[str, ...]:
     if not view.native:
         return ("aligned PC 1", "aligned PC 2")
     return tuple(f"unit {j + 1}" for j in range(view.k)) if view.k > 1 else ("unit 1", "(jitter)")
-
-
-@dataclass(frozen=True)
-class Movie:
-    """Rendered frames, ready to export.
-
-    frames : ndarray of shape (n_frames, height, width, 3), uint8
-    captions : one line per frame saying what it shows
-    """
-
-    frames: np.ndarray
-    captions: tuple
-    fps: int
-    dpi: int
-    title: str
-
-    @property
-    def n_frames(self) -> int:
-        return len(self.frames)
-
-
-class _Blitter:
-    """Renders frames fast: the static picture (axes, labels, legend, caption) is drawn once per scene
-    and only the animated artists (the points, the t counter) are drawn over it for each frame."""
-
-    def __init__(self, fig, n_frames: int):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        self.fig = fig
-        self.canvas = FigureCanvasAgg(fig)
-        self.canvas.draw()  # settles the constrained layout once
-        fig.set_layout_engine("none")
-        w, h = self.canvas.get_width_height()
-        self.frames = np.empty((n_frames, h, w, 3), dtype=np.uint8)
-        self.captions: list[str] = []
-        self.background = None
-
-    def new_scene(self) -> None:
-        self.canvas.draw()
-        self.background = self.canvas.copy_from_bbox(self.fig.bbox)
-
-    def grab(self, caption: str, *artists) -> None:
-        self.canvas.restore_region(self.background)
-        for a in artists:
-            (a.axes or self.fig).draw_artist(a)
-        self.frames[len(self.captions)] = np.asarray(self.canvas.buffer_rgba())[..., :3]
-        self.captions.append(caption)
-
-    def movie(self, fps: int, title: str) -> Movie:
-        return Movie(self.frames[: len(self.captions)], tuple(self.captions), fps, int(self.fig.dpi), title)
-
-
-def check_movie_settings(**settings) -> None:
-    """Frame rate, resolution and frame counts: fps and dpi positive, counts whole numbers >= 0."""
-    for name, value in settings.items():
-        if name in ("fps", "dpi"):
-            check_number(name, value, above=0)
-        else:
-            check_int(name, value, minimum=0)
 
 
 def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 10, hold: int = 3, zoom: int = 8,
@@ -279,16 +213,27 @@ def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 1
     keep = subsample(ds.y_test, max_points, rng=rng)
     y = ds.y_test[keep]
     per_layer = forward_frames(model, ds.X_test[keep], frames_per_stage=frames_per_stage)
-    views = layer_views(per_layer)
     order = np.random.default_rng(rng).permutation(len(y))  # no class drawn on top of all others
     colors = np.asarray(ds.class_colors)[y[order]]
     jitter = np.random.default_rng(1).uniform(-1, 1, len(y))
     fig = Figure(figsize=(6.4, 6.2), dpi=dpi, layout="constrained")
     fig.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="outside lower center",
-               ncols=_legend_columns(ds.n_classes), fontsize=8)
+               ncols=legend_columns(ds.n_classes), fontsize=8)
     caption = fig.suptitle("\n", fontsize=10)
     counter = fig.text(0.985, 0.015, "", ha="right", va="bottom", fontsize=10, family="monospace", animated=True)
-    scenes = []  # (layer, axes, scatter, coords, steps)
+    panels = [_scene_panel(fig, model, scene, colors, label=f"scene {k}")
+              for k, scene in enumerate(_forward_scenes(per_layer, layer_views(per_layer), order, hold, zoom))]
+    blit = Blitter(fig, sum(len(p[4]) for p in panels))
+    for panel in panels:
+        _play_scene(blit, panel, panels, per_layer, model, caption, counter, jitter,
+                    title=data_title(ds, max_chars=54))
+    return blit.movie(fps, f"{data_title(ds)}: the forward pass, layer by layer")
+
+
+def _forward_scenes(per_layer, views, order, hold: int, zoom: int) -> list[tuple]:
+    """One scene per layer, then the zoom on the result: (layer, coords, extent, steps, view, note) each, where
+    ``steps`` are (stage, frame index) pairs and ``extent`` the coordinates the axes limits must hold."""
+    scenes = []
     for i, (frames, view) in enumerate(zip(per_layer, views), start=1):
         coords = [view(f.H)[order] for f in frames]
         steps = [("start", 0)] + [(f.stage, j) for j, f in enumerate(frames) if j] + [("activation", -1)] * hold
@@ -296,29 +241,35 @@ def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 1
     if zoom:
         i, coords, _, _, view, _ = scenes[-1]
         scenes.append((i, coords, coords[-1:], [("result", -1)] * zoom, view, "zoomed in on the result"))
-    panels = []
-    for i, coords, extent, steps, view, note in scenes:
-        ax = fig.add_subplot(projection="3d" if view.k == 3 else None, label=f"scene {len(panels)}")
-        _set_limits(ax, np.concatenate(extent))
-        style_axes(ax, labels=_view_labels(view))
-        ax.set_title(f"{layer_equation(model, i, 'post')}\n{_view_caption(view, i, note, model.params[i - 1][0].shape)}",
-                     fontsize=9)
-        panels.append((i, ax, _scatter_setup(ax, colors, len(y)), coords, steps))
-    blit = _Blitter(fig, sum(len(p[4]) for p in panels))
-    for i, ax, scatter, coords, steps in panels:
-        for p in panels:
-            p[1].set_visible(p[1] is ax)
-        frames = per_layer[i - 1]
-        for j, (stage, idx) in enumerate(steps):
-            if j == 0 or stage != steps[j - 1][0]:
-                text = stage_caption(model, i, stage)
-                caption.set_text(f"{data_title(ds, max_chars=54)} — layer {i} of {len(per_layer)}\n{text}")
-                blit.new_scene()
-            _set_points(scatter, coords[idx], jitter)
-            t = "" if stage in ("start", "result") else f"t = {frames[idx].t:.2f}"
-            counter.set_text(t)
-            blit.grab(f"layer {i}: {text}" + (f", {t}" if t else ""), scatter, counter)
-    return blit.movie(fps, f"{data_title(ds)}: the forward pass, layer by layer")
+    return scenes
+
+
+def _scene_panel(fig, model, scene: tuple, colors, *, label: str) -> tuple:
+    """The axes of one scene, titled and limited, with its animated scatter: (layer, ax, scatter, coords, steps)."""
+    i, coords, extent, steps, view, note = scene
+    ax = fig.add_subplot(projection="3d" if view.k == 3 else None, label=label)
+    _set_limits(ax, np.concatenate(extent))
+    style_axes(ax, labels=_view_labels(view))
+    ax.set_title(f"{layer_equation(model, i, 'post')}\n{_view_caption(view, i, note, model.params[i - 1][0].shape)}",
+                 fontsize=9)
+    return i, ax, scatter_setup(ax, colors, len(colors)), coords, steps
+
+
+def _play_scene(blit, panel, panels, per_layer, model, caption, counter, jitter, *, title: str) -> None:
+    """Grab every frame of one scene (only its axes shown; a new background whenever the stage changes)."""
+    i, ax, scatter, coords, steps = panel
+    for p in panels:
+        p[1].set_visible(p[1] is ax)
+    frames = per_layer[i - 1]
+    for j, (stage, idx) in enumerate(steps):
+        if j == 0 or stage != steps[j - 1][0]:
+            text = stage_caption(model, i, stage)
+            caption.set_text(f"{title} — layer {i} of {len(per_layer)}\n{text}")
+            blit.new_scene()
+        set_points(scatter, coords[idx], jitter)
+        t = "" if stage in ("start", "result") else f"t = {frames[idx].t:.2f}"
+        counter.set_text(t)
+        blit.grab(f"layer {i}: {text}" + (f", {t}" if t else ""), scatter, counter)
 
 
 def _view_caption(view: proj.Projection, layer: int, note: str, sizes=None) -> str:
@@ -345,13 +296,44 @@ def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max
     check_movie_settings(fps=fps, dpi=dpi, hold=hold)
     from matplotlib.figure import Figure
 
-    from cubenet.run.metrics import representations
-
     if not snapshots:
         raise CubenetError("the run has no parameter snapshots; train again to get a training animation")
     keep = subsample(ds.y_test, max_points, rng=rng)
-    X, y = ds.X_test[keep], ds.y_test[keep]
+    y = ds.y_test[keep]
     depth = model.n_layers - 1  # the last hidden layer (0 = the input when there is none)
+    coords, epochs, view = snapshot_views(model, ds.X_test[keep], snapshots, depth, max_snapshots=max_snapshots)
+    name = f"layer {depth}" if depth else "input"
+    fig = Figure(figsize=(6.2, 6.0), dpi=dpi, layout="constrained")
+    ax = fig.add_subplot(projection="3d" if view.k == 3 else None)
+    _set_limits(ax, np.concatenate(coords))
+    style_axes(ax, labels=_view_labels(view))
+    ax.set_title(f"{name} ({view.n_dims} wide) during training\n"
+                 f"{'own coordinates' if view.native else 'aligned PCA'}, each frame rescaled to equal spread",
+                 fontsize=9)
+    fig.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="outside lower center",
+               ncols=legend_columns(ds.n_classes), fontsize=8)
+    scatter = scatter_setup(ax, np.asarray(ds.class_colors)[y], len(y))
+    caption = fig.suptitle(" ", fontsize=11, animated=True)
+    schedule = _blend_schedule(len(coords), hold=hold, tween=tween)
+    acc, probe = _accuracy_by_epoch(history), _probe_by_epoch(layer_epochs, name)
+    jitter = np.random.default_rng(1).uniform(-1, 1, len(y))
+    blit = Blitter(fig, len(schedule))
+    blit.new_scene()
+    for a, b, t in schedule:
+        set_points(scatter, (1 - t) * coords[a] + t * coords[b], jitter)
+        e = epochs[a if t < 0.5 else b]
+        extra = ([f"test accuracy {acc[e]:.1%}"] if e in acc else []) + \
+                ([f"probe on {name}: {probe[e]:.1%}"] if e in probe else [])
+        caption.set_text(" · ".join([f"epoch {e}"] + extra))
+        blit.grab(caption.get_text(), scatter, caption)
+    return blit.movie(fps, f"{data_title(ds)}: {name} while the network trains")
+
+
+def snapshot_views(model, X, snapshots, depth: int, *, max_snapshots: int = 12):
+    """The points ``X`` at ``depth`` at each picked snapshot, each view aligned to the previous one and rescaled
+    to unit spread: (coords per snapshot, their epochs, the last view)."""
+    from cubenet.run.metrics import representations
+
     coords, previous, epochs = [], None, []
     for s in pick_snapshots(len(snapshots), max_snapshots):
         epoch, params = snapshots[s]
@@ -362,35 +344,17 @@ def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max
         previous = P
         coords.append(P)
         epochs.append(int(epoch))
-    name = f"layer {depth}" if depth else "input"
-    fig = Figure(figsize=(6.2, 6.0), dpi=dpi, layout="constrained")
-    ax = fig.add_subplot(projection="3d" if view.k == 3 else None)
-    _set_limits(ax, np.concatenate(coords))
-    style_axes(ax, labels=_view_labels(view))
-    ax.set_title(f"{name} ({view.n_dims} wide) during training\n"
-                 f"{'own coordinates' if view.native else 'aligned PCA'}, each frame rescaled to equal spread",
-                 fontsize=9)
-    fig.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="outside lower center",
-               ncols=_legend_columns(ds.n_classes), fontsize=8)
-    scatter = _scatter_setup(ax, np.asarray(ds.class_colors)[y], len(y))
-    caption = fig.suptitle(" ", fontsize=11, animated=True)
+    return coords, epochs, view
+
+
+def _blend_schedule(n: int, *, hold: int, tween: int) -> list[tuple[int, int, float]]:
+    """Frames as (from, to, t): ``hold`` frames on each of ``n`` snapshots, ``tween`` blends between neighbours."""
     schedule = []
-    for j in range(len(coords)):
+    for j in range(n):
         schedule += [(j, j, 0.0)] * hold
-        if j + 1 < len(coords):
+        if j + 1 < n:
             schedule += [(j, j + 1, t) for t in np.linspace(0, 1, tween + 2)[1:-1]]
-    acc, probe = _accuracy_by_epoch(history), _probe_by_epoch(layer_epochs, name)
-    jitter = np.random.default_rng(1).uniform(-1, 1, len(y))
-    blit = _Blitter(fig, len(schedule))
-    blit.new_scene()
-    for a, b, t in schedule:
-        _set_points(scatter, (1 - t) * coords[a] + t * coords[b], jitter)
-        e = epochs[a if t < 0.5 else b]
-        extra = ([f"test accuracy {acc[e]:.1%}"] if e in acc else []) + \
-                ([f"probe on {name}: {probe[e]:.1%}"] if e in probe else [])
-        caption.set_text(" · ".join([f"epoch {e}"] + extra))
-        blit.grab(caption.get_text(), scatter, caption)
-    return blit.movie(fps, f"{data_title(ds)}: {name} while the network trains")
+    return schedule
 
 
 def _accuracy_by_epoch(history) -> dict:
@@ -404,107 +368,3 @@ def _probe_by_epoch(layer_epochs, name: str) -> dict:
         return {}
     row = layer_epochs["probe_accuracy"][layer_epochs["layers"].index(name)]
     return dict(zip(layer_epochs["epochs"], row))
-
-
-# --------------------------------------------------------------------------- export
-
-#: the JS-HTML player's Font Awesome icons, replaced by plain symbols so the page needs no CDN
-_ICONS = {
-    "fa-minus": "\u2212", "fa-fast-backward": "|\u25C0\u25C0", "fa-step-backward": "|\u25C0",
-    "fa-play fa-flip-horizontal": "\u25C0", "fa-pause": "\u275A\u275A", "fa-play": "\u25B6",
-    "fa-step-forward": "\u25B6|", "fa-fast-forward": "\u25B6\u25B6|", "fa-plus": "+",
-}
-#: markers around the player in a saved page, so the report can embed the same player
-PLAYER_START, PLAYER_END = "<!-- cubenet player -->", "<!-- /cubenet player -->"
-#: style for the player's text icons (the report and the standalone page include it)
-PLAYER_CSS = ".cubenet-icon{font-size:13px;line-height:22px;font-family:'DejaVu Sans',sans-serif}"
-
-
-def offline_player(html: str) -> str:
-    """Make matplotlib's JS-HTML player self-contained: drop the CDN stylesheet, draw the icons as text."""
-    html = re.sub(r"<link[^>]*font-awesome[^>]*>", "", html, flags=re.S)
-    for cls, symbol in sorted(_ICONS.items(), key=lambda kv: -len(kv[0])):
-        html = html.replace(f'<i class="fa {cls}"></i>', f'<span class="cubenet-icon">{symbol}</span>')
-    if re.search(r"https?://", html):
-        raise CubenetError("the animation player still refers to a web address; it would not work offline")
-    return html
-
-
-def save_gif(movie: Movie, path):
-    """Write the movie as a looping GIF, atomically; returns the path.
-
-    This is what matplotlib's PillowWriter does (Pillow, ``save_all``, ``loop=0``), applied to the
-    already rendered frames with Pillow's fast octree palette — re-drawing each frame through a
-    figure and median-cut quantising it took about three times as long.
-    """
-    from PIL import Image
-
-    from cubenet.files import atomic_path
-
-    images = [Image.fromarray(f).quantize(255, method=Image.Quantize.FASTOCTREE) for f in movie.frames]
-    with atomic_path(path) as tmp:
-        images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:],
-                       duration=int(1000 / movie.fps), loop=0)
-    return path
-
-
-def to_html(movie: Movie, *, quality: int = 70) -> str:
-    """The movie as a self-contained HTML player (play/pause/scrub), working offline.
-
-    The player is exactly the one ``Animation.to_jshtml`` writes (matplotlib's ``HTMLWriter``),
-    fed the rendered frames as base64 JPEG instead of re-drawing a figure for every frame.
-    """
-    import tempfile
-    from pathlib import Path
-
-    from matplotlib.figure import Figure
-
-    h, w = movie.frames.shape[1:3]
-    writer = _frames_html_writer(movie, quality)
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder, "player.html")
-        writer.setup(Figure(figsize=(w / movie.dpi, h / movie.dpi), dpi=movie.dpi), out, movie.dpi)
-        for _ in range(movie.n_frames):
-            writer.grab_frame()
-        writer.finish()
-        html = out.read_text(encoding="utf-8")
-    return offline_player(html)
-
-
-def _frames_html_writer(movie: Movie, quality: int):
-    """matplotlib's HTMLWriter whose ``grab_frame`` takes the next Movie frame instead of ``fig.savefig``."""
-    import base64
-    import io
-
-    from matplotlib.animation import HTMLWriter
-    from PIL import Image
-
-    class FramesHTMLWriter(HTMLWriter):
-        def grab_frame(self, **savefig_kwargs):
-            buf = io.BytesIO()
-            Image.fromarray(movie.frames[len(self._saved_frames)]).save(buf, format="jpeg", quality=quality)
-            self._saved_frames.append(base64.encodebytes(buf.getvalue()).decode("ascii"))
-
-    writer = FramesHTMLWriter(fps=movie.fps, embed_frames=True, default_mode="loop")
-    writer.frame_format = "jpeg"
-    return writer
-
-
-#: the sentence above the player in a standalone page
-HOW_TO_WATCH = ("Press ▶ to play, or drag the slider to step through the frames; the caption above the picture "
-                "says what each frame shows.")
-
-
-def save_html(movie: Movie, path):
-    """Write the movie as a standalone offline HTML page with the player; returns the path."""
-    from html import escape
-
-    from cubenet.files import write_text
-
-    title = escape(movie.title)
-    style = ("body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:900px;margin:0 auto;"
-             "padding:18px;line-height:1.5;background:#fafafa} .animation img{width:820px;max-width:100%;height:auto}")
-    page = (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title>"
-            f"<style>{style}{PLAYER_CSS}</style></head>\n<body>\n<h1>{title}</h1>\n<p>{escape(HOW_TO_WATCH)}</p>\n"
-            f"{PLAYER_START}\n{to_html(movie)}\n{PLAYER_END}\n</body></html>\n")
-    return write_text(path, page)

@@ -10,6 +10,9 @@ import numpy as np
 
 from cubenet.run.metrics import check_max_points, check_pair
 from cubenet.validate import check_int
+from cubenet.viz import projection as proj
+from cubenet.viz.style import class_handles, draw_points, layer_equation, style_axes, subsample
+from cubenet.viz.unscramble_curve import plot_unscramble_curve
 
 INK = "gray_r"  #: digits as ink on paper: 0 white, full black
 UNITS = "magma"  #: activation strength of hidden units
@@ -168,12 +171,9 @@ def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int =
     """
     check_pair(model, ds, "digit_layers_figure")
     from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
 
     from cubenet.nn.network import forward
-    from cubenet.viz.style import layer_equation
 
-    h, w = image_shape(ds)
     n = len(ds.y_train) + len(ds.y_test)
     if index is None:
         index = pick_digit(model, ds)
@@ -185,49 +185,11 @@ def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int =
     hidden = model.n_layers - 1
     fig = Figure(figsize=(2.9 * (hidden + 2), 6.4), layout="constrained")
     grid = fig.add_gridspec(2, hidden + 2, height_ratios=[1.5, 1])
-    vmin, vmax = value_range(ds)
-    ax = draw_digit(x.reshape(h, w), ax=fig.add_subplot(grid[0, 0]), vmin=vmin, vmax=vmax)
-    ax.set_title(f"input: {h}×{w} pixels\n(true class {ds.class_names[label]})", fontsize=9)
-    ax.set_xlabel(f"{h * w} numbers go in", fontsize=8)
+    plot_input_digit(ds, x, label, ax=fig.add_subplot(grid[0, 0]))
     for i in range(1, hidden + 1):
-        post = trace[i - 1].post[0]
-        cmap, lo, hi = _layer_cmap(model.activations[i - 1], post)
-        ax = fig.add_subplot(grid[0, i])
-        ax.set_facecolor("#d0d0d0")
-        im = ax.imshow(unit_grid(post), cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
-        cols = unit_grid(post).shape[1]
-        strongest = np.argsort(post)[::-1][:n_filters]
-        for rank, j in enumerate(strongest, start=1):
-            ax.add_patch(Rectangle((j % cols - 0.5, j // cols - 0.5), 1, 1, fill=False, ec="#00c0ff", lw=1.6))
-            ax.text(j % cols, j // cols, str(rank), ha="center", va="center", fontsize=6.5, color="#00c0ff")
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_title(layer_equation(model, i).replace(": ", ":\n", 1), fontsize=9)
-        ax.set_xlabel(f"{int(np.sum(post > 0))} of {len(post)} units active\n(one cell per unit)", fontsize=8)
-        fig.colorbar(im, ax=ax, shrink=0.7, label="activation")
-        sub = grid[1, i].subgridspec(1, n_filters)
-        top = float(np.abs(filters[i - 1][:, strongest]).max()) or 1.0
-        for rank, j in enumerate(strongest, start=1):
-            fax = fig.add_subplot(sub[0, rank - 1])
-            fax.imshow(filters[i - 1][:, j].reshape(h, w), cmap="RdBu_r", vmin=-top, vmax=top, interpolation="nearest")
-            fax.set_xticks([])
-            fax.set_yticks([])
-            fax.set_title(f"#{rank}: unit {j + 1}", fontsize=7.5)
-            if rank == 2:
-                fax.set_xlabel("what the strongest units\nread from the pixels here\n(red adds, blue subtracts)",
-                               fontsize=7.5)
-    ax = fig.add_subplot(grid[0, hidden + 1])
-    order = np.arange(len(probs))
-    ax.barh(order, probs, color=list(ds.class_colors), edgecolor="#222222", linewidth=0.6)
-    ax.set_yticks(order, ds.class_names, fontsize=8)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.set_facecolor("#e5e5e5")
-    ax.set_xlabel("probability", fontsize=8)
-    pred = int(np.argmax(probs))
-    ax.set_title(f"{layer_equation(model, model.n_layers).replace(': ', ':' + chr(10), 1)}", fontsize=9)
-    ax.annotate(f"{probs[pred]:.0%}", (probs[pred], pred), xytext=(3, 0), textcoords="offset points",
-                va="center", fontsize=8)
+        strongest = plot_layer_units(model, i, trace[i - 1].post[0], n_filters=n_filters, ax=fig.add_subplot(grid[0, i]))
+        _unit_filters(fig, grid[1, i], filters[i - 1], strongest, image_shape(ds))
+    pred = plot_class_bars(model, ds, probs, ax=fig.add_subplot(grid[0, hidden + 1]))
     note = fig.add_subplot(grid[1, 0])
     note.axis("off")
     note.text(0.0, 0.95, "Read left to right: each layer\nre-describes the digit with its own\nunits, "
@@ -239,6 +201,68 @@ def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int =
                  f"{ds.class_names[pred]} ({probs[pred]:.0%}, {verdict}) — image {index} of {ds.name}",
                  fontsize=11, fontweight="bold")
     return fig
+
+
+def plot_input_digit(ds, x, label: int, *, ax):
+    """The input image with its size and true class; returns ax."""
+    h, w = image_shape(ds)
+    vmin, vmax = value_range(ds)
+    draw_digit(x.reshape(h, w), ax=ax, vmin=vmin, vmax=vmax)
+    ax.set_title(f"input: {h}×{w} pixels\n(true class {ds.class_names[label]})", fontsize=9)
+    ax.set_xlabel(f"{h * w} numbers go in", fontsize=8)
+    return ax
+
+
+def plot_layer_units(model, i: int, post, *, n_filters: int, ax) -> np.ndarray:
+    """Hidden layer ``i``'s activations ``post`` as a picture (one cell per unit), its ``n_filters`` strongest
+    units framed and numbered, with a colour bar; returns those units' indices, strongest first."""
+    from matplotlib.patches import Rectangle
+
+    cmap, lo, hi = _layer_cmap(model.activations[i - 1], post)
+    ax.set_facecolor("#d0d0d0")
+    im = ax.imshow(unit_grid(post), cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
+    cols = unit_grid(post).shape[1]
+    strongest = np.argsort(post)[::-1][:n_filters]
+    for rank, j in enumerate(strongest, start=1):
+        ax.add_patch(Rectangle((j % cols - 0.5, j // cols - 0.5), 1, 1, fill=False, ec="#00c0ff", lw=1.6))
+        ax.text(j % cols, j // cols, str(rank), ha="center", va="center", fontsize=6.5, color="#00c0ff")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(layer_equation(model, i).replace(": ", ":\n", 1), fontsize=9)
+    ax.set_xlabel(f"{int(np.sum(post > 0))} of {len(post)} units active\n(one cell per unit)", fontsize=8)
+    ax.figure.colorbar(im, ax=ax, shrink=0.7, label="activation")
+    return strongest
+
+
+def _unit_filters(fig, spec, filters, strongest, shape) -> None:
+    """The pixel filters (n_in, width) of the ``strongest`` units, side by side in ``spec``."""
+    sub = spec.subgridspec(1, len(strongest))
+    top = float(np.abs(filters[:, strongest]).max()) or 1.0
+    for rank, j in enumerate(strongest, start=1):
+        fax = fig.add_subplot(sub[0, rank - 1])
+        fax.imshow(filters[:, j].reshape(shape), cmap="RdBu_r", vmin=-top, vmax=top, interpolation="nearest")
+        fax.set_xticks([])
+        fax.set_yticks([])
+        fax.set_title(f"#{rank}: unit {j + 1}", fontsize=7.5)
+        if rank == 2:
+            fax.set_xlabel("what the strongest units\nread from the pixels here\n(red adds, blue subtracts)",
+                           fontsize=7.5)
+
+
+def plot_class_bars(model, ds, probs, *, ax) -> int:
+    """The output probabilities as bars in the class colours; returns the predicted class."""
+    order = np.arange(len(probs))
+    ax.barh(order, probs, color=list(ds.class_colors), edgecolor="#222222", linewidth=0.6)
+    ax.set_yticks(order, ds.class_names, fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_facecolor("#e5e5e5")
+    ax.set_xlabel("probability", fontsize=8)
+    pred = int(np.argmax(probs))
+    ax.set_title(f"{layer_equation(model, model.n_layers).replace(': ', ':' + chr(10), 1)}", fontsize=9)
+    ax.annotate(f"{probs[pred]:.0%}", (probs[pred], pred), xytext=(3, 0), textcoords="offset points",
+                va="center", fontsize=8)
+    return pred
 
 
 # --------------------------------------------------------------------------- class separation per layer
@@ -263,9 +287,6 @@ def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rn
 
     from cubenet.nn.network import predict
     from cubenet.run.metrics import layer_names, layer_stats, representations
-    from cubenet.viz import projection as proj
-    from cubenet.viz.style import class_handles, draw_points, style_axes, subsample
-    from cubenet.viz.unscramble_curve import plot_unscramble_curve
 
     keep = subsample(ds.y_test, max_points, rng=rng)
     X, y = ds.X_test[keep], ds.y_test[keep]

@@ -176,7 +176,7 @@ def draw(figure, run, numbers: dict, *, fmt: str, max_points: int) -> list[Path]
     if figure.kind == "page":
         return [write_text(folder / f"{figure.stems[0]}.html", built)]
     if figure.kind == "movie":
-        from cubenet.viz.animate import save_gif, save_html
+        from cubenet.viz.movie import save_gif, save_html
 
         return [(save_gif if f == "gif" else save_html)(built, folder / f"{figure.stems[0]}.{f}")
                 for f in figure.formats(fmt)]

@@ -4,8 +4,8 @@ Inside a step the points move on straight lines, ``h + t·Δ`` with ``Δ = relu(
 state before the step (t = 0) to the state after it (t = 1); the grid (2-D data) or the solved cube's
 sticker lattice (3-D) flows with them. The axes, their limits and the camera are set once for the
 whole movie — nothing rescales between steps — and the last scene shows the flat cut of the head.
-Frames are rendered with the machinery of :mod:`cubenet.viz.animate` (a static background drawn once
-per scene, the moving artists blitted over it) into the same :class:`~cubenet.viz.animate.Movie`.
+Frames are rendered with the machinery of :mod:`cubenet.viz.movie` (a static background drawn once
+per scene, the moving artists blitted over it) into the same :class:`~cubenet.viz.movie.Movie`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from cubenet.run.metrics import check_max_points
-from cubenet.viz.animate import _Blitter, _legend_columns, _scatter_setup, _set_points, check_movie_settings
+from cubenet.viz.movie import Blitter, check_movie_settings, legend_columns, scatter_setup, set_points
 from cubenet.viz.step_plots import check_step_pair, cubie_lattice, draw_cut, draw_lines, is_cube, screen, \
     shared_limits, state_axes, states
 from cubenet.viz.style import class_handles, data_title, sub, subsample
@@ -52,16 +52,16 @@ def flow_movie(model, ds, *, max_points: int = 800, frames_per_step: int = 10, h
     ax = state_axes(fig, 111, screen(box.T, cube).T, cube=cube)
     ax.set_title("same axes and camera for every step: the motion you see is the network's", fontsize=9)
     fig.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="outside lower center",
-               ncols=_legend_columns(ds.n_classes), fontsize=8)
+               ncols=legend_columns(ds.n_classes), fontsize=8)
     caption = fig.suptitle("\n", fontsize=10)
     counter = fig.text(0.985, 0.015, "", ha="right", va="bottom", fontsize=10, family="monospace", animated=True)
-    scatter = _scatter_setup(ax, np.asarray(ds.class_colors)[y[order]], len(y))
+    scatter = scatter_setup(ax, np.asarray(ds.class_colors)[y[order]], len(y))
     grid = draw_lines(ax, np.split(pushed[0], len(lines)), cube=cube, lw=0.5, alpha=0.45)
     grid.set_animated(True)
     regions = draw_cut(ax, model, box, ds.class_colors, cube=cube)
     if regions is not None:
         regions.set_visible(False)
-    blit = _Blitter(fig, model.n_steps * (frames_per_step + 1 + hold) + cut)
+    blit = Blitter(fig, model.n_steps * (frames_per_step + 1 + hold) + cut)
     title = data_title(ds, max_chars=54)
     ts = np.linspace(0, 1, frames_per_step + 1)
     for i in range(1, model.n_steps + 1):
@@ -85,7 +85,7 @@ def _flow_frame(blit, scatter, grid, counter, xs, pushed, n_lines, i, t, cube, l
     """One frame: the points and the lines at ``h_{i-1} + t·(h_i - h_{i-1})``."""
     P = screen(xs[i - 1] + t * (xs[i] - xs[i - 1]), cube)
     L = screen(pushed[i - 1] + t * (pushed[i] - pushed[i - 1]), cube)
-    _set_points(scatter, P, np.zeros(len(P)))
+    set_points(scatter, P, np.zeros(len(P)))
     grid.set_segments(np.split(L, n_lines))
     if hasattr(grid, "do_3d_projection"):
         grid.do_3d_projection()
