@@ -18,9 +18,11 @@ GRADS = [np.array([0.3, -0.2, 0.05]), np.array([-0.1, 0.4, 0.25]), np.array([0.2
 
 
 def kernels(theta=THETA, weights=(1.0, 1.0, 1.0)):
-    """What a step needs of the trainer's kernels: theta, the gradient (row 0 of grad2), the L2 mask."""
-    grad2 = np.zeros((2, 3))
-    return SimpleNamespace(theta=np.array(theta, dtype=float), grad2=grad2, grad=grad2[0],
+    """What a step needs of the trainer's kernels: theta, the gradient (row 0 of grad2, rows 2-3 of the
+    six-row work block where Adam keeps its moments, as ``_Kernels`` lays them out), the L2 mask."""
+    work = np.zeros((6, 3))
+    grad2 = work[2:4]
+    return SimpleNamespace(theta=np.array(theta, dtype=float), work=work, grad2=grad2, grad=grad2[0],
                            wmask=np.array(weights), dtype=np.float64)
 
 
