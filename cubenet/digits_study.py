@@ -11,6 +11,7 @@ script says so in one line and exits.
     python -m cubenet.digits_study                 # statistics + all classifiers, seeds 0-4
     python -m cubenet.digits_study --quick         # statistics + cubenet's network at seeds 0-1
     python -m cubenet.digits_study --weights       # style weights fitted to the per-class mean images
+    python -m cubenet.digits_study --quick --seeds 5 --set moves.PEN=0 --uniform-styles   # an ablation
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, default=None, help="seeds 0..N-1 (default 5; 2 with --quick)")
     parser.add_argument("--weights", action="store_true", help="print style weights fitted to the real mean images")
     parser.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
-                        help="change a generator constant first, e.g. moves.PEN=0 or raster.INK_WIDTH=None (ablations)")
+                        help="change a generator constant first, e.g. moves.PEN=0 or raster.CAP=0.75 (ablations)")
     parser.add_argument("--uniform-styles", action="store_true", help="draw every style of a digit equally often")
     args = parser.parse_args(argv)
     try:

@@ -217,20 +217,33 @@ def test_real_digits_need_sklearn(monkeypatch):
         D.load_real_digits()
 
 
-def test_trained_on_synthetic_reads_real_handwriting():
-    """The floor of issue 6: trained with cubenet ONLY on synthetic 8×8 digits, >= 85% on all 1,797 real ones."""
+@pytest.mark.parametrize("seed", [0, 1])
+def test_trained_on_synthetic_reads_real_handwriting(seed):
+    """Issue 15's floor: the README's recipe trained with cubenet ONLY on synthetic 8×8 digits reads the 1,797 real ones.
+
+    Measured on the issue's machine: 94.6 % and 94.5 % at seeds 0 and 1 (95.2 % mean over seeds 0-4), every
+    class >= 85.6 %. The floors leave about a point for other BLAS kernels (docs/digits.md).
+    """
     pytest.importorskip("sklearn")
     from cubenet.nn.network import predict
     from cubenet.nn.train import TrainConfig, train
 
-    ds = D.make_digits(15_000, twists=2, test_fraction=0.1, rng=0)
-    model, history = train((64, 128, 64, 10), ds, TrainConfig(optimizer="adam", epochs=30, lr=0.003), rng=0)
-    assert history.test_accuracy[-1] > 0.9  # synthetic test images
+    ds = D.make_digits(15_000, twists=2, test_fraction=0.1, rng=seed)
+    model, history = train((64, 128, 64, 10), ds, TrainConfig(optimizer="adam", epochs=30, lr=0.003), rng=seed)
+    assert history.test_accuracy[-1] > 0.88  # synthetic test images (91-93 %: sloppier than the real ones)
     real = D.real_digit_accuracy(lambda X: predict(model, X))
-    assert real["accuracy"] >= 0.85, real
-    assert min(real["per_class_accuracy"].values()) >= 0.7, real["per_class_accuracy"]
+    assert real["accuracy"] >= 0.935, real["accuracy"]
+    assert min(real["per_class_accuracy"].values()) >= 0.82, real["per_class_accuracy"]
+
+
+def test_real_digit_accuracy_refuses_a_wrong_predictor():
+    pytest.importorskip("sklearn")
+    from cubenet.nn.network import predict
+    from cubenet.nn.train import TrainConfig, train
+
     small = train((256, 10), D.make_digits(100, size=16, rng=0), TrainConfig(epochs=1), rng=0)[0]
     with pytest.raises(CubenetError, match="expects inputs with 256 features"):
         D.real_digit_accuracy(lambda X: predict(small, X))
+    model = train((64, 10), D.make_digits(100, rng=0), TrainConfig(epochs=1), rng=0)[0]
     with pytest.raises(CubenetError, match="integer labels in 0..9"):
         D.real_digit_accuracy(lambda X: predict(model, X)[:10])
