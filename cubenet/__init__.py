@@ -29,6 +29,9 @@ _LAZY = {
     "read_csv": "cubenet.data.csvio",
     "write_csv": "cubenet.data.csvio",
     "explore": "cubenet.viz.explorer",
+    "run_experiment": "cubenet.run.experiment",
+    "Seeds": "cubenet.run.experiment",
+    "load_run": "cubenet.run.folder",
     "write_explorer": "cubenet.viz.explorer",
 }
 
