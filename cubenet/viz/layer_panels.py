@@ -116,8 +116,9 @@ def plot_layer_panel(model, ds, panel: Panel, view: proj.Projection, keep, *, ca
 def plot_panel_legend(ds, *, ax):
     """The legend panel: the class colours and how to read the figure; returns ax."""
     ax.axis("off")
+    # two or three columns keep the legend short, clear of the reading note below it in a short panel
     ax.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="upper center", title="class",
-              fontsize=9, title_fontsize=9, ncols=1 if ds.n_classes <= 8 else 2)
+              fontsize=9, title_fontsize=9, ncols=1 if ds.n_classes <= 3 else 2 if ds.n_classes <= 8 else 3)
     ax.text(0.5, 0.02, "Read left to right: each column is one layer.\nTop: the linear step W·h + b.\n"
             "Bottom: after the activation.\nColours coming apart = the layer\nhas unscrambled the data.",
             transform=ax.transAxes, ha="center", va="bottom", fontsize=8)
