@@ -11,20 +11,26 @@ scikit-learn's MLPClassifier at equal settings (one BLAS thread) to the turns. C
 (``time.process_time``) is less sensitive to a busy machine than wall time. Not a test: timings are noisy.
 """
 
-import argparse
-import importlib.util
-import statistics
-import subprocess
-import sys
-import time
-from dataclasses import replace
-from pathlib import Path
+import os
 
-import numpy as np
+# one BLAS thread for everything the script does (training already uses one; scoring the model afterwards
+# would wake a second thread whose spinning shows up in the next run's CPU time)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-from cubenet import bench
-from cubenet.nn import train as current
-from cubenet.nn.network import predict
+import argparse  # noqa: E402
+import importlib.util  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from dataclasses import replace  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from cubenet import bench  # noqa: E402
+from cubenet.nn import train as current  # noqa: E402
+from cubenet.nn.network import predict  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -46,9 +46,11 @@ def test_datasets_lists_generators(cli):
     (["scramble", "color-cube", "--n", "0"], "n_samples must be an integer between"),
     (["scramble", "color-cube", "--n", "999999999"], "n_samples must be an integer between"),
     (["scramble", "color-cube", "--moves", "R U X2"], "bad move token 'X2' at position 3"),
-    (["scramble", "color-cube", "--arms", "3"], "'arms' does not apply to color-cube"),
+    (["scramble", "color-cube", "--arms", "3"], "'arms' does not apply to color-cube; its options are: --twists, --moves"),
+    (["scramble", "digits", "--strength", "3", "--twists", "3"], "--strength and --twists are the same option of digits"),
     (["scramble", "color-cube", "--test-fraction", "1.5"], "test_fraction must be between 0 and 1"),
     (["scramble", "color-cube", "--noise", "nan"], "noise must be a finite number"),
+    (["scramble", "--from", "x.csv", "--twists", "2"], "--twists only applies to a generated dataset"),
 ])
 def test_bad_input_gives_one_error_line(cli, tmp_path, args, message):
     r = cli(*args, "-o", tmp_path / "x.npz")
@@ -125,6 +127,18 @@ def test_console_script_usage_error_is_one_line():
     r = subprocess.run([sys.executable, "-m", "cubenet", "learn", "--optimizer", "adamw"], capture_output=True, text=True)
     assert r.returncode == 2
     assert r.stderr.startswith("Error: Invalid value for '--optimizer': 'adamw' is not one of 'adam'"), r.stderr
+
+
+@pytest.mark.parametrize("args, start", [
+    (["moons", "--wobble", "4"], "Error: No such option: --wobble"),
+    (["spirals", "--arms", "three"], "Error: Invalid value for '--arms'"),
+    (["color-cube", "--noise", "lots"], "Error: Invalid value for '--noise'"),
+])
+def test_registry_options_give_the_one_line_usage_error(args, start):
+    r = subprocess.run([sys.executable, "-m", "cubenet", "scramble", *args], capture_output=True, text=True)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(start), r.stderr
 
 
 def test_paths_are_never_wrapped(cli, tmp_path):

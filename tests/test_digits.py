@@ -63,6 +63,60 @@ def test_moves_are_recorded_and_regenerate_the_image(ds8):
         D.sample_moves(ds8, 1200)
 
 
+def test_moves_list_every_kind_with_its_parameters(ds8):
+    moves = {m.kind: m.params for m in D.sample_moves(ds8, 5)}
+    assert list(moves) == ds8.meta["moves"] == ["style", *D.KINDS]
+    assert moves["aspect"]["factor"] > 0 and moves["pen"]["log_pressure"].shape == (D.moves.PEN_NODES,)
+    assert moves["style"]["style"] in D.STYLES[moves["style"]["digit"]]
+
+
+def test_block_counts_are_the_32x32_bitmap_counted_in_4x4_blocks():
+    """The optdigits pipeline: a binary 32×32 bitmap, glyph normalised to its full height, 4×4 blocks counted."""
+    rng = np.random.default_rng(0)
+    labels = np.arange(200) % 10
+    moves = D.draw_moves(labels, 2, 8, rng=rng)
+    bitmap = D.raster.bitmaps(moves, 8)
+    assert bitmap.shape == (200, 32, 32) and bitmap.dtype == bool
+    counts = D.render(moves, 8)
+    assert np.array_equal(counts, bitmap.reshape(200, 8, 4, 8, 4).sum((2, 4)).reshape(200, 64))
+    rows = bitmap.any(axis=2)
+    assert rows[:, :4].any(axis=1).all() and rows[:, -4:].any(axis=1).all()  # ink in the top and bottom block rows
+    assert np.mean(rows[:, 0] | rows[:, 1]) > 0.97 and np.mean(rows[:, -1] | rows[:, -2]) > 0.97  # nearly full height
+    _, r, ink = D.raster.place(D.moves.skeleton_points(moves), moves, D.FRAMES[8])
+    assert np.all(bitmap.sum((1, 2)) >= np.round(ink)) and np.all(bitmap.sum((1, 2)) <= np.round(ink) + 3)
+    assert 250 < np.median(ink) < 370 and np.all(r > 0)
+
+
+def test_styles_are_drawn_with_their_weights():
+    sk = D.skeletons()
+    labels = np.repeat(np.arange(10), 20_000)
+    style = D.styles.pick_styles(labels, np.random.default_rng(1).random(len(labels)))
+    assert np.array_equal(np.array([sk.names[s][0] for s in style]), labels)  # always a style of its digit
+    for digit in (1, 7, 9):
+        first, count = sk.first[digit], sk.count[digit]
+        seen = np.bincount(style[labels == digit] - first, minlength=count) / 20_000
+        w = np.array([D.WEIGHTS[digit].get(name, 1.0) for name in D.STYLES[digit]])
+        assert np.allclose(seen, w / w.sum(), atol=0.01), (digit, seen)
+        assert seen.min() > 0.03  # every style still drawn
+    assert all(set(D.WEIGHTS[d]) <= set(D.STYLES[d]) for d in D.WEIGHTS)  # no weight for a style that does not exist
+
+
+def test_same_images_on_1_2_and_4_threads():
+    """BLAS threads never change an image (the products are small and split by rows, not along the sums)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import hashlib; from cubenet.data.digits import make_digits; "
+            "print(*(hashlib.sha256(make_digits(600, size=s, rng=3).X.tobytes()).hexdigest() for s in (8, 28)))")
+    digests = set()
+    for threads in ("1", "2", "4"):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads}
+        digests.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                   check=True).stdout)
+    assert len(digests) == 1, digests
+
+
 def test_moves_survive_the_dataset_file(ds8, tmp_path):
     back = load(save(ds8, tmp_path / "d.npz"))
     assert np.array_equal(D.regenerate(back, 900), ds8.X[900])
@@ -117,7 +171,32 @@ def test_scramble_command_writes_digits_and_preview(cli, tmp_path):
     assert r.exit_code == 1 and "size must be one of 8, 16, 28" in r.output
 
 
-# --------------------------------------------------------------------------- real handwriting
+# --------------------------------------------------------------------------- the study and real handwriting
+
+def test_study_statistics_describe_each_class(ds8):
+    from cubenet import digits_study as study
+
+    stats = study.statistics(ds8.X, ds8.y)
+    assert sorted(stats) == list(range(10))
+    s = stats[0]
+    assert s["mean"].shape == (8, 8) and np.isclose(s["width"].sum(), 1.0) and s["rows"].shape == (8,)
+    assert np.isclose(s["ink"], ds8.X[ds8.y == 0].sum(1).mean())
+    assert stats[1]["width"][:6].sum() > stats[0]["width"][:6].sum()  # ones are narrower than zeros
+    rows = study.compare(stats, stats)
+    assert len(rows) == 10 and all(r["mean_rms"] == 0 and r["ink"] == 0 for r in rows)
+
+
+def test_study_skips_in_one_line_without_sklearn(monkeypatch, capsys):
+    import sys
+
+    from cubenet import digits_study as study
+
+    monkeypatch.setitem(sys.modules, "sklearn", None)
+    assert study.main(["--quick"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and out.startswith("skipped: the study needs scikit-learn")
+
+
 
 def test_real_digit_accuracy_plumbing():
     pytest.importorskip("sklearn")

@@ -12,12 +12,13 @@ from cubenet.data.registry import GENERATORS, make_dataset
 from cubenet.errors import CubenetError
 
 PLANAR = [name for name, spec in GENERATORS.items() if spec.target.startswith("cubenet.data.planar:")]
-#: (name, extra parameters): every generator, and the multi-class variants
-CASES = [(name, {}) for name in PLANAR] + [
-    ("spirals", {"arms": 3}), ("spirals", {"arms": 5}), ("circles", {"classes": 3}), ("circles", {"classes": 6}),
-    ("checker", {"cells": 6}), ("blobs", {"classes": 7}), ("spirals", {"arms": 3, "twists": 3}),
-    ("moons", {"twists": 2}), ("circles", {"twists": 2}), ("checker", {"twists": 1}),
-]
+#: every 2-D generator as it comes and with two twists; each integer option of its own (arms, classes, cells) two
+#: above its default; and one class more than its default where an option sets the count (all from the registry)
+CASES = [(name, {}) for name in PLANAR] + [(name, {"twists": 2}) for name in PLANAR] + [
+    (name, {option.name: GENERATORS[name].default(option) + 2}) for name in PLANAR for option in GENERATORS[name].options
+    if option.type is int and option.name != "twists"] + [
+    (name, {spec.classes: spec.n_classes() + 1}) for name, spec in GENERATORS.items() if name in PLANAR
+    and isinstance(spec.classes, str)]
 
 
 def linearly_separable(X, y) -> bool:
@@ -54,7 +55,7 @@ def logistic_accuracy(X, y) -> float:
                          ",".join(f"{k}={x}" for k, x in v.items()) or "default")
 def test_generator_shapes_balance_and_separable_inverse(name, params):
     ds = make_dataset(name, 600, rng=3, **params)
-    n_classes = params.get("arms", params.get("classes", 3 if name == "blobs" else 2)) if name != "checker" else 2
+    n_classes = GENERATORS[name].n_classes(params)
     assert ds.X_train.shape[1] == ds.X_test.shape[1] == 2 and len(ds.X_train) + len(ds.X_test) == 600
     assert abs(len(ds.y_test) - 150) <= n_classes and len(ds.y_train) == len(ds.X_train)
     assert ds.y_train.dtype == np.int64 and ds.n_classes == n_classes == len(ds.class_colors)
@@ -64,7 +65,7 @@ def test_generator_shapes_balance_and_separable_inverse(name, params):
     solved = apply_moves(ds.X, ds.meta["inverse"])
     assert linearly_separable(solved, ds.y), f"{name} {params}: the inverse does not give a separable arrangement"
     assert logistic_accuracy(solved, ds.y) == 1.0
-    if name != "blobs" and not params.get("twists"):
+    if ds.meta["scramble"] and not params.get("twists"):  # its own moves (blobs has none) tangle it
         assert not linearly_separable(ds.X, ds.y), "the scrambled data should not be linearly separable"
 
 

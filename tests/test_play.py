@@ -142,7 +142,12 @@ def test_a_training_streams_its_epochs_and_can_be_saved(server, tmp_path):
 
     run = load_run(tmp_path / "runs" / "saved")
     assert run.metrics["test_accuracy"] == done["test_accuracy"]
-    # the command the page shows reproduces the saved run byte for byte
+    assert_command_reproduces(body["command"], tmp_path, tmp_path / "runs" / "saved")   # the page's command
+
+
+def assert_command_reproduces(command: str, folder, saved, names=("model.npz", "metrics.json", "history.csv",
+                                                                   "snapshots.npz")) -> None:
+    """Run the page's ``cubenet scramble … && cubenet learn …`` in ``folder``: the same files, byte for byte."""
     import shlex
 
     from typer.testing import CliRunner
@@ -150,16 +155,16 @@ def test_a_training_streams_its_epochs_and_can_be_saved(server, tmp_path):
     from cubenet.cli import app
 
     here = os.getcwd()
-    os.chdir(tmp_path)
+    os.chdir(folder)
     try:
-        for part in body["command"].split(" && "):
+        for part in command.split(" && "):
             args = shlex.split(part)[1:] + (["--no-render", "-o", "again"] if part.startswith("cubenet learn") else [])
             result = CliRunner().invoke(app, args)
             assert result.exit_code == 0, result.output
     finally:
         os.chdir(here)
-    for name in ("model.npz", "metrics.json", "history.csv", "snapshots.npz"):
-        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "runs" / "saved" / name).read_bytes(), name
+    for name in names:
+        assert (folder / "again" / name).read_bytes() == (saved / name).read_bytes(), name
 
 
 def test_a_step_network_trains_and_its_command_reproduces_it(server, tmp_path):
@@ -173,23 +178,7 @@ def test_a_step_network_trains_and_its_command_reproduces_it(server, tmp_path):
     code, page = request(server, "GET", "/api/explorer?session=tab-steps-1")
     assert code == 200 and page["html"].lstrip().lower().startswith("<!doctype html") and "http" not in page["html"]
     assert request(server, "POST", "/api/save", {"session": "tab-steps-1", "name": "steps"})[0] == 200
-    import shlex
-
-    from typer.testing import CliRunner
-
-    from cubenet.cli import app
-
-    here = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        for part in answer["command"].split(" && "):
-            args = shlex.split(part)[1:] + (["--no-render", "-o", "again"] if part.startswith("cubenet learn") else [])
-            result = CliRunner().invoke(app, args)
-            assert result.exit_code == 0, result.output
-    finally:
-        os.chdir(here)
-    for name in ("model.npz", "metrics.json", "history.csv"):
-        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "runs" / "steps" / name).read_bytes(), name
+    assert_command_reproduces(answer["command"], tmp_path, tmp_path / "runs" / "steps")
 
 
 @pytest.mark.parametrize("network, match", [

@@ -283,12 +283,14 @@ def _reference_adam(params, X, y, n_classes, acts, *, epochs, batch, lr, l2, ord
     return params
 
 
-@pytest.mark.parametrize("sizes,act", [((3, 7, 5, 6, 4), "relu"), ((3, 64, 64, 64, 6), "relu"), ((2, 9, 3), "relu"),
-                                       ((5, 4), "relu"), ((3, 6, 5, 4), "tanh"), ((3, 6, 5, 4), "leaky_relu")])
-def test_trained_parameters_equal_a_plain_reference(sizes, act):
-    """Three epochs of the fast trainer (float32, fused kernels) land on the parameters of the plain float64
-    reference above, to float32 rounding: every layer, every shape, weights and biases, the smaller last batch,
-    L2 on weights only, the schedule and Adam's corrections."""
+@pytest.mark.parametrize("sizes,act,dtype", [
+    ((3, 7, 5, 6, 4), "relu", "float32"), ((3, 64, 64, 64, 6), "relu", "float32"), ((2, 9, 3), "relu", "float32"),
+    ((5, 4), "relu", "float32"), ((3, 6, 5, 4), "tanh", "float32"), ((3, 6, 5, 4), "leaky_relu", "float32"),
+    ((3, 64, 64, 6), "relu", "float64")])
+def test_trained_parameters_equal_a_plain_reference(sizes, act, dtype):
+    """Three epochs of the fast trainer (fused kernels) land on the parameters of the plain float64 reference
+    above, to the rounding of the trainer's dtype (float32: rtol 1e-4; float64: 1e-9): every layer, every shape,
+    weights and biases, the smaller last batch, L2 on weights only, the schedule and Adam's corrections."""
     rng = np.random.default_rng(5)
     n, n_classes = 150, sizes[-1]
     X = rng.normal(size=(2 * n, sizes[0]))
@@ -297,14 +299,33 @@ def test_trained_parameters_equal_a_plain_reference(sizes, act):
     ds = Dataset(X[:n], y[:n], X[n:], y[n:], tuple(f"c{c}" for c in range(n_classes)), ("#000000",) * n_classes, {})
     acts = (act,) * (len(sizes) - 2)
     seeds = {"init": 11, "batches": 12, "evaluation": 13}
-    cfg = TrainConfig(optimizer="adam", lr=0.01, epochs=3, batch_size=16, l2=0.01, activation=act, standardize=False)
+    cfg = TrainConfig(optimizer="adam", lr=0.01, epochs=3, batch_size=16, l2=0.01, activation=act, standardize=False,
+                      dtype=dtype)
     model, _ = train(sizes, ds, cfg, rng=seeds)
-    start = nw.init_params(sizes, rng=np.random.default_rng(11), dtype=np.float32, activations=acts)
+    start = nw.init_params(sizes, rng=np.random.default_rng(11), dtype=np.dtype(dtype), activations=acts)
     expected = _reference_adam(start, X[:n], y[:n], n_classes, acts, epochs=3, batch=16, lr=0.01, l2=0.01, order_seed=12)
     assert len(model.params) == len(expected)
+    rtol, atol = (1e-4, 2e-6) if dtype == "float32" else (1e-9, 1e-12)
     for (W, b), (W_ref, b_ref) in zip(model.params, expected):
-        assert W.shape == W_ref.shape and b.shape == b_ref.shape
-        np.testing.assert_allclose(W, W_ref, rtol=1e-4, atol=2e-6)
-        np.testing.assert_allclose(b, b_ref, rtol=1e-4, atol=2e-6)
+        assert W.shape == W_ref.shape and b.shape == b_ref.shape and W.dtype == np.dtype(dtype)
+        np.testing.assert_allclose(W, W_ref, rtol=rtol, atol=atol)
+        np.testing.assert_allclose(b, b_ref, rtol=rtol, atol=atol)
     moved = sum(float(np.abs(W - W0).max()) for (W, _), (W0, _) in zip(model.params, start))
     assert moved > 0.05  # training did change the parameters (the comparison above is not between two starts)
+
+
+def test_garbage_collector_paused_while_training_and_restored():
+    import gc
+
+    seen = []
+    assert gc.isenabled()
+    train((2, 4, 2), xor_dataset(), TrainConfig(epochs=2, batch_size=16), rng=0,
+          callback=lambda epoch, h: seen.append(gc.isenabled()))
+    assert gc.isenabled() and seen == [True, True, True]  # the callback runs as the caller had it
+    gc.disable()
+    try:
+        train((2, 4, 2), xor_dataset(), TrainConfig(epochs=2, batch_size=16), rng=0,
+              callback=lambda epoch, h: seen.append(gc.isenabled()))
+        assert not gc.isenabled() and seen[3:] == [False, False, False]
+    finally:
+        gc.enable()

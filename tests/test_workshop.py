@@ -480,3 +480,19 @@ def test_an_answer_that_eats_memory_is_stopped_with_a_friendly_message(tmp_path)
     path = write(tmp_path, "import numpy as np\ndef order(scramble):\n    big = np.ones((40000, 40000))\n    return 4\n")
     r = check_answer(BY_ID["order-of-ru"], path)
     assert r.status == "error" and "ran out of memory" in r.message and "at line 3 of answer.py" in r.message
+
+
+def test_the_statement_pictures_are_drawn_by_the_current_code(tmp_path):
+    """Every puzzle picture equals what the current figure code draws (figures are byte-reproducible), so none
+    keeps an old layout (redraw: python -c 'from cubenet.workshop.figures import write_statement_images;
+    write_statement_images("puzzles")')."""
+    from pathlib import Path
+
+    from cubenet.workshop.figures import STATEMENT_IMAGES, write_statement_images
+
+    root = Path(__file__).resolve().parent.parent / "puzzles"
+    for folder, _ in STATEMENT_IMAGES:
+        (tmp_path / folder).mkdir(exist_ok=True)
+    for path in write_statement_images(tmp_path):
+        committed = root / path.relative_to(tmp_path)
+        assert committed.read_bytes() == path.read_bytes(), f"{committed} is stale; redraw it"

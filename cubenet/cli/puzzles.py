@@ -27,7 +27,8 @@ Number = Annotated[Optional[str], typer.Argument(help="Puzzle number (or its nam
 VERDICTS = {
     "pass": "passed", "fail": "not yet", "shape": "not yet: wrong type, shape or dtype",
     "syntax": "Python cannot read the file", "error": "your code raised an error", "missing": "a name is missing",
-    "forbidden": "not allowed in this puzzle", "timeout": "too slow", "crash": "the check crashed",
+    "forbidden": "not allowed in this puzzle", "peeked": "reached for the checker's reference (never a pass)",
+    "timeout": "too slow", "flood": "far too much output", "crash": "the check crashed",
     "internal": "the checker itself failed",
 }
 STARS = "★★★★★"
@@ -167,14 +168,17 @@ def _check_one(ws, puzzle, progress, *, brief: bool = False):
     """Check one puzzle of the workspace, print the result, return (result, new progress)."""
     from cubenet.errors import CubenetError
     from cubenet.workshop.checker import check_answer
-    from cubenet.workshop.puzzles import record_check
+    from cubenet.workshop.puzzles import mark_peeked, record_check
 
     answer = ws.answer(puzzle)
     if not answer.is_file():
         raise CubenetError(f"{answer} is missing; get a fresh one with 'cubenet puzzles reset {puzzle.number}'")
     result = check_answer(puzzle, answer, feedback_dir=ws.folder(puzzle))
     _print_result(result, puzzle, brief=brief)
-    return result, record_check(progress, puzzle, result.passed, result.score)
+    progress = record_check(progress, puzzle, result.passed, result.score)
+    if result.status == "peeked":
+        progress = mark_peeked(progress, puzzle)
+    return result, progress
 
 
 def check(
@@ -317,10 +321,17 @@ def reset(
     console().print(f"{_label(p)} starts afresh." + (f" Your old file: {backup}" if backup else ""))
 
 
-def status(folder: Dir = None):
+def status(
+    verify: Annotated[bool, typer.Option("--verify", help="Re-run the check of every recorded pass and list those "
+                                         "that do not pass now (exit 1 if any).")] = False,
+    folder: Dir = None,
+):
     """How far you are: puzzles passed, the current one, hints used, golf scores.
 
-    Example: [bold]cubenet puzzles status[/bold]
+    progress.json is a plain file on the learner's machine; [bold]--verify[/bold] re-checks every recorded pass
+    (and golf score), so a hand-edited or stale pass shows up.
+
+    Example: [bold]cubenet puzzles status[/bold]   or   [bold]cubenet puzzles status --verify[/bold]
     """
     from cubenet.workshop.puzzles import current_puzzle, entry, is_passed
 
@@ -351,6 +362,35 @@ def status(folder: Dir = None):
     peeked = [f"{p.number:02d}" for p in puzzles if entry(progress, p)["peeked"]]
     if peeked:
         out.print(f"Solutions peeked at before passing: {', '.join(peeked)}")
+    if verify:
+        _verify(ws, puzzles, progress)
+
+
+def _verify(ws, puzzles, progress) -> None:
+    """Re-run every recorded pass; list those whose answer does not pass now; exit 1 if any."""
+    from cubenet.workshop.checker import check_answer
+    from cubenet.workshop.puzzles import entry, is_passed
+
+    out = console()
+    recorded = [p for p in puzzles if is_passed(progress, p)]
+    bad = []
+    for p in recorded:
+        answer = ws.answer(p)
+        if not answer.is_file():
+            bad.append((p, "its answer.py is missing"))
+            continue
+        result = check_answer(p, answer)
+        best = entry(progress, p)["best_score"]
+        if not result.passed:
+            bad.append((p, f"{VERDICTS.get(result.status, result.status)}: {result.message.splitlines()[0]}"))
+        elif best is not None and result.score is not None and result.score > best:
+            bad.append((p, f"the recorded best of {best} parameters does not match: the answer has {result.score}"))
+    out.print(f"Verified {len(recorded)} recorded pass{'es' if len(recorded) != 1 else ''}: "
+              f"{len(recorded) - len(bad)} still pass.", style="bold", markup=False)
+    for p, why in bad:
+        out.print(_indented(f"✗ {_label(p)}: recorded as passed, but {why}"))
+    if bad:
+        raise typer.Exit(1)
 
 
 def solution(

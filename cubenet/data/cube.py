@@ -13,18 +13,8 @@ import re
 
 import numpy as np
 
-from cubenet.data.dataset import Dataset, make_meta, train_test_split
-from cubenet.data.moves import (
-    Move,
-    MoveKind,
-    Notation,
-    apply_moves,
-    as_moves,
-    format_scramble,
-    invert,
-    register_move,
-    register_notation,
-)
+from cubenet.data.dataset import Dataset, make_meta, train_test_split, twists_or_moves
+from cubenet.data.moves import Move, MoveKind, Notation, apply_moves, register_move, register_notation
 from cubenet.errors import CubenetError
 from cubenet.validate import check_fraction, check_int, check_number, is_integer
 
@@ -35,6 +25,8 @@ FACE_NORMALS = {
 }  #: face -> (axis index, sign)
 CLASS_NAMES = ("white", "red", "green", "yellow", "orange", "blue")
 CLASS_COLORS = ("#ffffff", "#b71234", "#009b48", "#ffd500", "#ff5800", "#0046ad")
+#: the random face turns of a cube made without moves (the generator's default, read by the registry)
+DEFAULT_TWISTS = 3
 
 # kind -> (axis, sign of the face it follows, slab selector on that axis coordinate)
 _TURNS = {
@@ -197,7 +189,7 @@ def check_count(name: str, value, *, minimum: int = 0, maximum: int) -> int:
 def make_color_cube(
     n_samples: int = 10_000,
     *,
-    twists: int | None = None,
+    twists: int = DEFAULT_TWISTS,
     moves=None,
     noise: float = 0.0,
     gap: float = 0.0,
@@ -211,9 +203,10 @@ def make_color_cube(
     n_samples : int
         Total number of points (train + test), spread uniformly over the cube's surface.
     twists : int, default 3
-        Length of a random honest scramble (ignored when ``moves`` is given).
+        Length of a random honest scramble (:func:`random_scramble`).
     moves : str or sequence of Move, optional
-        An explicit scramble such as ``"R U F'"``.
+        An explicit scramble such as ``"R U F'"``, instead of the random twists (giving both is refused,
+        unless twists is left at its default).
     noise : float
         Standard deviation of Gaussian jitter added after the moves.
     gap : float
@@ -227,34 +220,27 @@ def make_color_cube(
     -------
     Dataset
         ``X_*`` of shape (n, 3), ``y_*`` in 0..5 (classes in URFDLB order). Applying
-        ``meta["inverse"]`` to a noise-free X restores the solved, linearly separable cube.
+        ``meta["inverse"]`` to a noise-free X restores the solved, linearly separable cube;
+        ``meta["random"]`` is the random part of ``meta["scramble"]`` (all of it, or nothing when moves are given).
     """
     seed = rng if is_integer(rng) else None
     n_samples = check_int("n_samples", n_samples, minimum=12, maximum=10_000_000)
-    if moves is not None and twists is not None:
-        raise CubenetError("give either twists or moves, not both")
     noise = check_number("noise", noise, minimum=0, maximum=1,
                          advice="the cube's side is 3, and 0.1 already blurs the stickers")
     gap = check_fraction("gap", gap, inclusive_one=False, advice="it is a fraction of a cubie's edge")
     rng = np.random.default_rng(rng)
     scramble_rng, points_rng, noise_rng, split_rng = rng.spawn(4)
-    if moves is None:
-        scramble = random_scramble(3 if twists is None else twists, rng=scramble_rng)
-    else:
-        scramble = as_moves(moves)
-        for m in scramble:
-            if m.spec.dim != 3:
-                raise CubenetError(f"move {str(m)!r} is not a cube move")
+    scramble = twists_or_moves(twists, moves, default=DEFAULT_TWISTS, random=lambda k: random_scramble(k, rng=scramble_rng),
+                               dim=3, wrong="move {move} is not a cube move")
     X, y = sample_surface(n_samples, gap=gap, rng=points_rng)
-    X = apply_moves(X, scramble)
+    X = apply_moves(X, scramble.moves)
     if noise > 0:
         X = X + noise_rng.normal(scale=noise, size=X.shape)
     meta = make_meta(
         "color-cube", kind="cube", seed=seed,
-        params={"n_samples": n_samples, "twists": len(scramble), "noise": noise, "gap": gap,
+        params={"n_samples": n_samples, "twists": scramble.twists, "noise": noise, "gap": gap,
                 "test_fraction": test_fraction},
-        scramble=format_scramble(scramble), inverse=format_scramble(invert(scramble)),
-        facelets=facelets(scramble), faces=FACES,
+        **scramble.meta(), facelets=facelets(scramble.moves), faces=FACES,
     )
     return train_test_split(X, y, test_fraction=test_fraction, class_names=CLASS_NAMES,
                             class_colors=CLASS_COLORS, meta=meta, rng=split_rng)

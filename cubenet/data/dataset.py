@@ -1,11 +1,13 @@
-"""The Dataset record: train/test arrays, class names and colours, and JSON-able metadata."""
+"""The Dataset record: train/test arrays, class names and colours, and JSON-able metadata (with its scramble)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
+from cubenet.data.moves import Move, as_moves, format_scramble, invert
 from cubenet.errors import CubenetError
 
 #: colours for datasets that bring none (colour-blind friendly, distinct on a light grey background)
@@ -23,7 +25,8 @@ class Dataset:
     y_train : ndarray of shape (n_train,), int in [0, n_classes)
     X_test, y_test : the same for the held-out points
     class_names, class_colors : tuples of length n_classes (colours as ``#rrggbb``)
-    meta : dict, JSON-serialisable: generator, kind, params, seed, scramble, inverse, version, …
+    meta : dict, JSON-serialisable: generator, kind, params, seed, version, the scramble record
+        (:meth:`Scramble.meta`: ``scramble``, ``inverse``, ``random``, ``twists``), …
     """
 
     X_train: np.ndarray
@@ -76,6 +79,60 @@ def make_meta(generator: str, *, kind: str, seed=None, params=None, **extra) -> 
             "cubenet_version": __version__}
     meta.update(extra)
     return meta
+
+
+@dataclass(frozen=True)
+class Scramble:
+    """A generated dataset's moves: the fixed part (a set's own moves, or the moves asked for), then the twists.
+
+    fixed : tuple of Move, applied first
+    random : tuple of Move, the ``twists`` random moves after them
+    """
+
+    fixed: tuple[Move, ...] = ()
+    random: tuple[Move, ...] = ()
+
+    @property
+    def moves(self) -> tuple[Move, ...]:
+        """The full move list."""
+        return self.fixed + self.random
+
+    @property
+    def twists(self) -> int:
+        """How many of the moves are random."""
+        return len(self.random)
+
+    def meta(self) -> dict:
+        """The one metadata record of a scramble, the same for every generator: the full move list, its inverse,
+        the random part and its count."""
+        return {"scramble": format_scramble(self.moves), "inverse": format_scramble(invert(self.moves)),
+                "random": format_scramble(self.random), "twists": self.twists}
+
+
+def twists_or_moves(twists: int | None, moves, *, default: int, random: Callable[[int], tuple], own=(), dim: int,
+                    wrong: str) -> Scramble:
+    """The one rule for how a generator is scrambled: its ``own`` moves and ``twists`` random ones, or exactly ``moves``.
+
+    twists : int or None
+        How many random moves ``random(twists)`` draws (it checks the count); None is the ``default``.
+    moves : str, sequence of Move or None
+        An explicit scramble replacing the own moves and the twists. With it, a ``twists`` other than the
+        default is refused: the default asks for nothing, so a caller that fills in the defaults it read
+        from the generator's signature (the playground's form does) may still give moves.
+    dim : int
+        The dimension every explicit move must act on; ``wrong`` is the message for one that does not
+        (``{move}`` stands for it).
+    """
+    twists = default if twists is None else twists
+    if moves is None:
+        return Scramble(tuple(own), tuple(random(twists)))
+    if twists != default:
+        raise CubenetError("give either twists or moves, not both: the moves replace the random twists")
+    fixed = as_moves(moves)
+    for m in fixed:
+        if m.spec.dim != dim:
+            raise CubenetError(wrong.format(move=repr(str(m))))
+    return Scramble(fixed, ())
 
 
 def train_test_split(X, y, *, test_fraction: float, class_names, class_colors=None, meta=None, rng=None) -> Dataset:

@@ -66,17 +66,17 @@ uniformly among the others (recorded as ``meta["labels_flipped"]``).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
 import numpy as np
 
-from cubenet.data.dataset import Dataset, make_meta, train_test_split
+from cubenet.data.dataset import Dataset, make_meta, train_test_split, twists_or_moves
 from cubenet.data.moves import (
     Move,
     MoveKind,
     Notation,
     apply_moves,
-    as_moves,
     format_scramble,
     invert,
     parse_float,
@@ -380,17 +380,40 @@ def _moves(spec) -> tuple[Move, ...]:
 
 
 # -------------------------------------------------------------------------------------- generators
-def _scramble(signature, twists, moves, rng) -> tuple[Move, ...]:
-    """The signature moves plus ``twists`` random ones, or exactly ``moves`` when given."""
-    if moves is not None and twists is not None:
-        raise CubenetError("give either twists or moves, not both")
-    if moves is None:
-        return tuple(signature) + random_moves(0 if twists is None else twists, rng=rng)
-    out = as_moves(moves)
-    for m in out:
-        if m.spec.dim != 2:
-            raise CubenetError(f"move {str(m)!r} is not a 2-D move; use {', '.join(PLANAR_MOVES)}")
-    return out
+#: random extra moves of a 2-D set made without them (every generator's default, read by the registry)
+DEFAULT_TWISTS = 0
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """What makes one 2-D set itself: its name, solved picture, own moves and classes.
+
+    sample : (y, rng) -> X, the points for labels y: the solved arrangement, or (``pullback``) the familiar
+        final picture, pulled back through the own moves so that the solved arrangement is what their
+        inverse makes of it.
+    own : the set's own (signature) moves; params : its own parameters, recorded in the metadata.
+    """
+
+    name: str
+    sample: Callable[[np.ndarray, np.random.Generator], np.ndarray]
+    own: tuple[Move, ...]
+    class_names: tuple[str, ...]
+    solved: str
+    params: dict = field(default_factory=dict)
+    pullback: bool = False
+
+
+@dataclass(frozen=True)
+class PlanarOptions:
+    """What every 2-D set takes besides its arrangement: the size, the scramble (twists or moves), the noise and
+    the split, as its generator was called (the defaults are the generators')."""
+
+    n_samples: int
+    twists: int | None
+    moves: object
+    noise: float
+    label_noise: float
+    test_fraction: float
 
 
 def flip_labels(y: np.ndarray, fraction: float, n_classes: int, *, rng=None) -> tuple[np.ndarray, int]:
@@ -403,46 +426,45 @@ def flip_labels(y: np.ndarray, fraction: float, n_classes: int, *, rng=None) -> 
     return y, count
 
 
-def build(name: str, sample, signature, *, n_samples, n_classes, class_names, params, solved, twists, moves,
-          noise, label_noise, test_fraction, rng, pullback=False) -> Dataset:
-    """The common recipe of every 2-D generator.
-
-    ``sample(y, rng)`` draws points for labels y: the solved arrangement, or (``pullback=True``)
-    the familiar final picture, which is then pulled back through the signature so that the
-    solved arrangement is whatever the signature's inverse makes of it.
-    """
+def build(arrangement: Arrangement, options: PlanarOptions, *, rng=None) -> Dataset:
+    """The common recipe of every 2-D generator: labels, points, own moves and twists (or moves), noise, split."""
+    a, o = arrangement, options
+    k = len(a.class_names)
     seed = rng if is_integer(rng) else None
-    n_samples = check_int("n_samples", n_samples, minimum=4 * n_classes, maximum=10_000_000)
-    noise = check_number("noise", noise, minimum=0, maximum=1,
+    n_samples = check_int("n_samples", o.n_samples, minimum=4 * k, maximum=10_000_000)
+    noise = check_number("noise", o.noise, minimum=0, maximum=1,
                          advice="the pictures span about 2, and 0.1 already blurs them")
-    label_noise = check_number("label_noise", label_noise, minimum=0, maximum=0.5)
+    label_noise = check_number("label_noise", o.label_noise, minimum=0, maximum=0.5)
     rng = np.random.default_rng(rng)
     scramble_rng, label_rng, points_rng, noise_rng, flip_rng, split_rng = rng.spawn(6)
-    scramble = _scramble(signature, twists, moves, scramble_rng)
-    y = balanced_labels(n_samples, n_classes, rng=label_rng)
-    X = sample(y, points_rng)
-    if pullback:
-        X = apply_moves(X, invert(signature))
-    X = apply_moves(X, scramble)
+    scramble = twists_or_moves(o.twists, o.moves, default=DEFAULT_TWISTS, own=a.own,
+                               random=lambda n: random_moves(n, rng=scramble_rng), dim=2,
+                               wrong=f"move {{move}} is not a 2-D move; use {', '.join(PLANAR_MOVES)}")
+    y = balanced_labels(n_samples, k, rng=label_rng)
+    X = a.sample(y, points_rng)
+    if a.pullback:
+        X = apply_moves(X, invert(a.own))
+    X = apply_moves(X, scramble.moves)
     if noise > 0:
         X = X + noise_rng.normal(scale=noise, size=X.shape)
-    noisy, flipped = flip_labels(y, label_noise, n_classes, rng=flip_rng)
+    noisy, flipped = flip_labels(y, label_noise, k, rng=flip_rng)
+    replaced = o.moves is not None and bool(a.own) and scramble.fixed[:len(a.own)] != a.own
     meta = make_meta(
-        name, kind="planar", seed=seed,
-        params={"n_samples": n_samples, **params, "twists": 0 if twists is None else int(twists),
-                "noise": float(noise), "label_noise": label_noise, "test_fraction": test_fraction},
-        scramble=format_scramble(scramble), inverse=format_scramble(invert(scramble)),
-        solved=solved, labels_flipped=flipped,
+        a.name, kind="planar", seed=seed,
+        params={"n_samples": n_samples, **a.params, "twists": scramble.twists, "noise": noise,
+                "label_noise": label_noise, "test_fraction": o.test_fraction},
+        **scramble.meta(), solved=a.solved, labels_flipped=flipped,
+        **({"replaced_moves": format_scramble(a.own)} if replaced else {}),
     )
     # stratify on the true labels, so that label noise changes labels and nothing else; the noisy
     # labels travel through the split as an extra column
-    ds = train_test_split(np.column_stack([X, noisy]), y, test_fraction=test_fraction, class_names=class_names,
+    ds = train_test_split(np.column_stack([X, noisy]), y, test_fraction=o.test_fraction, class_names=a.class_names,
                           meta=meta, rng=split_rng)
     return replace(ds, X_train=ds.X_train[:, :2], y_train=ds.X_train[:, 2].astype(np.int64),
                    X_test=ds.X_test[:, :2], y_test=ds.X_test[:, 2].astype(np.int64))
 
 
-def make_spirals(n_samples: int = 2000, *, arms: int = 2, turns: float = 1.5, twists: int | None = None, moves=None,
+def make_spirals(n_samples: int = 2000, *, arms: int = 2, turns: float = 1.5, twists: int = DEFAULT_TWISTS, moves=None,
                  noise: float = 0.0, label_noise: float = 0.0, test_fraction: float = 0.25, rng=None) -> Dataset:
     """Interleaved spiral arms, one class per arm: straight wedges swirled.
 
@@ -469,32 +491,30 @@ def make_spirals(n_samples: int = 2000, *, arms: int = 2, turns: float = 1.5, tw
     Returns
     -------
     Dataset
-        ``X_*`` of shape (n, 2), ``y_*`` in 0..arms-1; ``meta["inverse"]`` restores the wedges.
+        ``X_*`` of shape (n, 2), ``y_*`` in 0..arms-1; ``meta["inverse"]`` restores the wedges and
+        ``meta["random"]`` is the twists' part of ``meta["scramble"]``.
     """
     arms = check_int("arms", arms, minimum=2, maximum=12)
     check_number("turns", turns, minimum=0, maximum=10)
-    signature = (move("swirl", round(2 * np.pi * turns, 4)),)
-    return build("spirals", lambda y, g: solved_wedges(y, arms, rng=g), signature, n_samples=n_samples,
-                 n_classes=arms, class_names=[f"arm {j + 1}" for j in range(arms)],
-                 params={"arms": arms, "turns": float(turns)},
-                 solved=f"{arms} straight wedges (rays) around the centre", twists=twists, moves=moves,
-                 noise=noise, label_noise=label_noise, test_fraction=test_fraction, rng=rng)
+    spirals = Arrangement("spirals", lambda y, g: solved_wedges(y, arms, rng=g),
+                          (move("swirl", round(2 * np.pi * turns, 4)),), tuple(f"arm {j + 1}" for j in range(arms)),
+                          f"{arms} straight wedges (rays) around the centre", {"arms": arms, "turns": float(turns)})
+    return build(spirals, PlanarOptions(n_samples, twists, moves, noise, label_noise, test_fraction), rng=rng)
 
 
-def make_moons(n_samples: int = 2000, *, twists: int | None = None, moves=None, noise: float = 0.0,
+def make_moons(n_samples: int = 2000, *, twists: int = DEFAULT_TWISTS, moves=None, noise: float = 0.0,
                label_noise: float = 0.0, test_fraction: float = 0.25, rng=None) -> Dataset:
     """Two interleaving half-moons (2 classes): two gently curved bands, bent by one wave.
 
     Parameters are those of :func:`make_spirals` (without arms and turns). ``X_*`` has shape
     (n, 2) within about [-1.6, 1.6] × [-0.9, 0.9]; class 0 is the upper moon.
     """
-    return build("moons", lambda y, g: moons_picture(y, rng=g), _moves(MOONS_SIGNATURE), n_samples=n_samples,
-                 n_classes=2, class_names=["upper moon", "lower moon"], params={},
-                 solved="two bands either side of the x axis", twists=twists, moves=moves, noise=noise,
-                 label_noise=label_noise, test_fraction=test_fraction, rng=rng, pullback=True)
+    moons = Arrangement("moons", lambda y, g: moons_picture(y, rng=g), _moves(MOONS_SIGNATURE),
+                        ("upper moon", "lower moon"), "two bands either side of the x axis", pullback=True)
+    return build(moons, PlanarOptions(n_samples, twists, moves, noise, label_noise, test_fraction), rng=rng)
 
 
-def make_circles(n_samples: int = 2000, *, classes: int = 2, twists: int | None = None, moves=None,
+def make_circles(n_samples: int = 2000, *, classes: int = 2, twists: int = DEFAULT_TWISTS, moves=None,
                  noise: float = 0.0, label_noise: float = 0.0, test_fraction: float = 0.25, rng=None) -> Dataset:
     """Concentric rings, one class per ring (ring j at radius (j+1)/classes): half-rings flattened, cut apart.
 
@@ -502,15 +522,14 @@ def make_circles(n_samples: int = 2000, *, classes: int = 2, twists: int | None 
     ``X_*`` has shape (n, 2) within the unit disc (before noise and twists).
     """
     classes = check_int("classes", classes, minimum=2, maximum=8)
-    return build("circles", lambda y, g: rings_picture(y, classes, rng=g), _moves(CIRCLES_SIGNATURE),
-                 n_samples=n_samples, n_classes=classes,
-                 class_names=[f"ring {j + 1}" for j in range(classes)], params={"classes": classes},
-                 solved="every half-ring flattened into a horizontal band, inner rings on top",
-                 twists=twists, moves=moves, noise=noise, label_noise=label_noise,
-                 test_fraction=test_fraction, rng=rng, pullback=True)
+    circles = Arrangement("circles", lambda y, g: rings_picture(y, classes, rng=g), _moves(CIRCLES_SIGNATURE),
+                          tuple(f"ring {j + 1}" for j in range(classes)),
+                          "every half-ring flattened into a horizontal band, inner rings on top", {"classes": classes},
+                          pullback=True)
+    return build(circles, PlanarOptions(n_samples, twists, moves, noise, label_noise, test_fraction), rng=rng)
 
 
-def make_checker(n_samples: int = 2000, *, cells: int = 4, twists: int | None = None, moves=None,
+def make_checker(n_samples: int = 2000, *, cells: int = 4, twists: int = DEFAULT_TWISTS, moves=None,
                  noise: float = 0.0, label_noise: float = 0.0, test_fraction: float = 0.25, rng=None) -> Dataset:
     """A checkerboard of cells × cells squares on [-1, 1]² (2 classes: even and odd squares).
 
@@ -521,36 +540,36 @@ def make_checker(n_samples: int = 2000, *, cells: int = 4, twists: int | None = 
     cells = check_int("cells (squares per side)", cells, minimum=2, maximum=12)
     if cells % 2:
         raise CubenetError(f"checker needs an even number of cells per side (--cells), got {cells}")
-    return _board("checker", cells, params={"cells": cells}, twists=twists, moves=moves, noise=noise,
-                  label_noise=label_noise, test_fraction=test_fraction, rng=rng, n_samples=n_samples)
+    return build(_board("checker", cells, {"cells": cells}),
+                 PlanarOptions(n_samples, twists, moves, noise, label_noise, test_fraction), rng=rng)
 
 
-def make_xor(n_samples: int = 2000, *, twists: int | None = None, moves=None, noise: float = 0.0,
+def make_xor(n_samples: int = 2000, *, twists: int = DEFAULT_TWISTS, moves=None, noise: float = 0.0,
              label_noise: float = 0.0, test_fraction: float = 0.25, rng=None) -> Dataset:
     """XOR: the four quadrants of [-1, 1]², class by the sign of x·y — a 2×2 checkerboard.
 
     Solved: both "x·y < 0" cells on top; one flip of the right-hand column makes XOR.
     Parameters are those of :func:`make_spirals` (without arms and turns).
     """
-    return _board("xor", 2, params={}, twists=twists, moves=moves, noise=noise, label_noise=label_noise,
-                  test_fraction=test_fraction, rng=rng, n_samples=n_samples)
+    return build(_board("xor", 2, {}), PlanarOptions(n_samples, twists, moves, noise, label_noise, test_fraction),
+                 rng=rng)
 
 
-def _board(name, cells, **kwargs) -> Dataset:
+def _board(name: str, cells: int, params: dict) -> Arrangement:
     # class 0 ends up on the cells (column + row, counted from the bottom left) ≡ cells/2 (mod 2)
-    names = ["x·y < 0", "x·y > 0"] if cells == 2 else ["even cells", "odd cells"][:: 1 if cells % 4 == 0 else -1]
-    return build(name, lambda y, g: checker_cells(y, cells, rng=g), checker_flips(cells), n_classes=2,
-                 class_names=names, solved="one colour's cells in the top half, the other's below", **kwargs)
+    names = ("x·y < 0", "x·y > 0") if cells == 2 else ("even cells", "odd cells")[:: 1 if cells % 4 == 0 else -1]
+    return Arrangement(name, lambda y, g: checker_cells(y, cells, rng=g), checker_flips(cells), names,
+                       "one colour's cells in the top half, the other's below", params)
 
 
-def make_blobs(n_samples: int = 2000, *, classes: int = 3, twists: int | None = None, moves=None,
+def make_blobs(n_samples: int = 2000, *, classes: int = 3, twists: int = DEFAULT_TWISTS, moves=None,
                noise: float = 0.0, label_noise: float = 0.0, test_fraction: float = 0.25, rng=None) -> Dataset:
     """Round blobs on the unit circle, one class each; separable as drawn, scrambled only by ``twists``.
 
     Parameters are those of :func:`make_spirals`, with ``classes`` (2 to 12) blobs.
     """
     classes = check_int("classes", classes, minimum=2, maximum=12)
-    return build("blobs", lambda y, g: blob_points(y, classes, rng=g), (), n_samples=n_samples,
-                 n_classes=classes, class_names=[f"blob {j + 1}" for j in range(classes)],
-                 params={"classes": classes}, solved=f"{classes} round blobs on a circle", twists=twists,
-                 moves=moves, noise=noise, label_noise=label_noise, test_fraction=test_fraction, rng=rng)
+    blobs = Arrangement("blobs", lambda y, g: blob_points(y, classes, rng=g), (),
+                        tuple(f"blob {j + 1}" for j in range(classes)), f"{classes} round blobs on a circle",
+                        {"classes": classes})
+    return build(blobs, PlanarOptions(n_samples, twists, moves, noise, label_noise, test_fraction), rng=rng)

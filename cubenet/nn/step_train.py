@@ -7,7 +7,8 @@ unchanged. The flat vector holds the pairs of :class:`~cubenet.nn.steps.StepMode
 as its augmented matrix ``[M; v]`` — the same layout as a dense network of sizes
 ``(d, k, d, k, …, d, n_classes)`` — so ``_Kernels`` provides the parameter views and the weight mask.
 Samples are columns; every state and every step's inner activation carries a row of ones, so one
-product gives ``h·W + b`` and one product gives ``dW`` and ``db`` together.
+product gives ``h·W + b`` and one product gives ``dW`` and ``db`` together. Calls are made with
+``cubenet.nn.train._op`` (positional outputs, contiguous products sent to ``np.dot``), as the dense kernels' are.
 
 The loss adds ``motion/2 · mean Σ_steps ‖Δ‖²`` (``TrainConfig.motion``, :data:`DEFAULT_MOTION` when
 unset), a penalty on how far each step moves the points, as for regularised neural ODEs (Finlay et
@@ -26,7 +27,7 @@ import numpy as np
 from cubenet.errors import CubenetError
 from cubenet.nn.network import check_fits
 from cubenet.nn.steps import StepModel, StepSpec, init_steps, is_step_model, make_step_model, pair_sizes
-from cubenet.nn.train import LOGIT_CLIP, _columns, _Kernels
+from cubenet.nn.train import LOGIT_CLIP, _columns, _Kernels, _op
 
 #: the motion penalty used when ``TrainConfig.motion`` is None
 DEFAULT_MOTION = 0.1
@@ -77,34 +78,34 @@ class StepKernels(_Kernels):
         ops, h, moves = [], Xt, D[4]
         for i in range(self.n_steps):
             u, new = U[i][:-1], H[i][:-1]
-            ops += [partial(np.matmul, self.W[2 * i].T, h, out=u), partial(np.maximum, u, C[0], out=u),
-                    partial(np.greater, u, C[0], out=M[i]), partial(np.matmul, self.W[2 * i + 1].T, U[i], out=moves[i]),
-                    partial(np.add, moves[i], h[:-1], out=new)]
+            ops += [_op(np.matmul, self.W[2 * i].T, h, out=u), _op(np.maximum, u, C[0], out=u),
+                    _op(np.greater, u, C[0], out=M[i]), _op(np.matmul, self.W[2 * i + 1].T, U[i], out=moves[i]),
+                    _op(np.add, moves[i], h[:-1], out=new)]
             h = H[i]
         z = Z[-1]
         # always exact: a step network's logits do pass ±LOGIT_CLIP, and a clipped logit's gradient points the wrong way
-        return ops + [partial(np.matmul, self.W[-1].T, h, out=z),
-                      partial(np.maximum.reduce, z, axis=0, keepdims=True, out=S), partial(np.subtract, z, S, out=z),
-                      partial(np.maximum, z, -80.0, out=z)]
+        return ops + [_op(np.matmul, self.W[-1].T, h, out=z),
+                      partial(np.maximum.reduce, z, axis=0, keepdims=True, out=S), _op(np.subtract, z, S, out=z),
+                      _op(np.maximum, z, -80.0, out=z)]
 
     def backward_ops(self, Xt, Yt, m: int, scale: float = 1.0) -> list:
         """After the forward ops, put the gradient of ``scale · Σ cross-entropy`` into ``grad`` (``Yt`` pre-scaled)."""
         H, U, Z, (dh, du, tmp, g, moves), M, S, _ = self.buffers(m)
         delta, n, pull = Z[-1], self.n_steps, self.motion * scale
         ones = np.full((1, self.sizes[-1]), 1.0 / scale, dtype=self.dtype)
-        ops = [partial(np.exp, delta, out=delta), partial(np.matmul, ones, delta, out=S),
-               partial(np.divide, delta, S, out=delta), partial(np.subtract, delta, Yt, out=delta),
-               partial(np.matmul, H[-1] if n else Xt, delta.T, out=self.G[-1]),
-               partial(np.matmul, self.W[-1][:-1], delta, out=dh)]
+        ops = [_op(np.exp, delta, out=delta), _op(np.matmul, ones, delta, out=S),
+               _op(np.divide, delta, S, out=delta), _op(np.subtract, delta, Yt, out=delta),
+               _op(np.matmul, H[-1] if n else Xt, delta.T, out=self.G[-1]),
+               _op(np.matmul, self.W[-1][:-1], delta, out=dh)]
         for i in range(n - 1, -1, -1):
             h_in, move = (H[i - 1] if i > 0 else Xt), (g if pull else dh)
             if pull:  # the move Δ gets the state's gradient plus the penalty's, motion · Δ
-                ops += [partial(np.multiply, moves[i], pull, out=g), partial(np.add, g, dh, out=g)]
-            ops += [partial(np.matmul, U[i], move.T, out=self.G[2 * i + 1]),  # dV and dc
-                    partial(np.matmul, self.W[2 * i + 1][:-1], move, out=du), partial(np.multiply, du, M[i], out=du),
-                    partial(np.matmul, h_in, du.T, out=self.G[2 * i])]  # dW and db
+                ops += [_op(np.multiply, moves[i], pull, out=g), _op(np.add, g, dh, out=g)]
+            ops += [_op(np.matmul, U[i], move.T, out=self.G[2 * i + 1]),  # dV and dc
+                    _op(np.matmul, self.W[2 * i + 1][:-1], move, out=du), _op(np.multiply, du, M[i], out=du),
+                    _op(np.matmul, h_in, du.T, out=self.G[2 * i])]  # dW and db
             if i > 0:
-                ops += [partial(np.matmul, self.W[2 * i][:-1], du, out=tmp), partial(np.add, dh, tmp, out=dh)]
+                ops += [_op(np.matmul, self.W[2 * i][:-1], du, out=tmp), _op(np.add, dh, tmp, out=dh)]
         return ops
 
 

@@ -9,17 +9,24 @@ preallocated buffers and makes as few calls as possible. All parameters live in 
 (fan_in + 1, fan_out)); every layer's input carries an extra row of ones, so one matrix product
 computes ``h·W + b`` and one product gives ``dW`` and ``db`` together. The calls of each minibatch's
 forward and backward pass are built once as a list of ``functools.partial`` objects and replayed
-every epoch; the optimiser updates the whole flat vector in about ten calls. The data is shuffled
+every epoch (full-size batches share all calls but the three that read the batch); outputs are
+passed by position, products with contiguous operands go straight to ``np.dot``'s implementation,
+ReLU masks are 0/1 integers applied by an integer multiply, and numpy scalars never meet float32
+arrays (a float64 scalar makes numpy compute in float64). The optimiser updates the whole flat
+vector in about ten calls, Adam's two moments in one small matrix product. The data is shuffled
 once per epoch into a buffer, so minibatches are fixed slices of it. Values that would become
 subnormal floats (slow on x86) are kept out: logits are clipped, tiny Adam moments flushed. BLAS
-runs on one thread during training (:func:`single_blas_thread`). The readable reference for all of
-this is :func:`cubenet.nn.network.loss_and_grad`; the tests check that both agree.
+runs on one thread during training (:func:`single_blas_thread`) and the cyclic garbage collector
+is paused. ``benchmarks/step_speed.py`` and ``benchmarks/train_speed.py`` measure all this. The
+readable reference is :func:`cubenet.nn.network.loss_and_grad` (and a plain Adam in the tests);
+the tests check that they agree.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import math
 import time
 from dataclasses import dataclass
@@ -218,6 +225,23 @@ def blas_threads(n: int):
             set_threads(k)
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector for the block; yield whether it was on (and restore that).
+
+    Training makes no reference cycles, yet building its call lists allocates enough objects to set off
+    a full collection, which walks every object of the process: 50-120 ms with scikit-learn imported,
+    several percent of a 2-second run. Reference counting still frees everything as usual.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield was_on
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def single_blas_thread():
     """One OpenBLAS thread: the products of training are small, and a second BLAS thread only adds
     synchronisation (measured 2-7x slower on a busy 2-core machine)."""
@@ -242,28 +266,13 @@ _BLAS: dict = {}  # library path -> (get, set) or None
 def _openblas_controls():
     """(get, set) thread-count functions of every OpenBLAS loaded in this process (Linux; else empty).
 
-    scipy loads its own OpenBLAS only when first imported, so the process's memory map is read again
-    whenever a module was imported since the last look (reading it costs ~5 ms; probes ask thousands of times).
+    The process's memory map is read again whenever modules were imported since the last look (scipy loads
+    its own OpenBLAS only when first used; see :func:`_loaded_openblas`).
     """
-    import sys
-
-    seen = len(sys.modules)
-    if _MAPS.get("modules") == seen:
-        return _MAPS["controls"]
-    controls = _read_openblas_controls()
-    _MAPS.update(modules=seen, controls=controls)
-    return controls
-
-
-_MAPS: dict = {}
-
-
-def _read_openblas_controls():
     try:
         import ctypes
 
-        with open("/proc/self/maps") as maps:
-            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
+        paths = _loaded_openblas()
     except OSError:
         return []
     for path in paths:
@@ -282,6 +291,25 @@ def _read_openblas_controls():
                 _BLAS[path] = (get, put)
                 break
     return [_BLAS[p] for p in paths if _BLAS[p] is not None]
+
+
+_MAPS: list = [None, []]  # [len(sys.modules) when /proc/self/maps was last read, the OpenBLAS paths it named]
+
+
+def _loaded_openblas() -> list:
+    """Paths of the OpenBLAS libraries mapped into this process, from ``/proc/self/maps``.
+
+    Reading that file takes about a millisecond (the kernel writes it out), as much as a whole small
+    training run's set-up, so it is read again only when modules were imported since (a new
+    OpenBLAS arrives with an extension module, e.g. scipy's when ``scipy.linalg`` is first imported).
+    """
+    import sys
+
+    if _MAPS[0] != len(sys.modules):
+        with open("/proc/self/maps") as maps:
+            _MAPS[1] = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
+        _MAPS[0] = len(sys.modules)
+    return _MAPS[1]
 
 
 def snapshot_schedule(epochs: int, n: int = 24) -> tuple[int, ...]:
@@ -308,7 +336,10 @@ class _Kernels:
         self.n_layers = len(sizes) - 1
         size = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
         self.theta = np.zeros(size, dtype=dtype)
-        self.grad2 = np.zeros((2, size), dtype=dtype)  # the gradient, and room for its square (Adam)
+        # rows 2 and 3: the gradient, and room for its square; rows 0-1 and 4-5: Adam's moments, written
+        # in turns (see _optimizer_step)
+        self.work = np.zeros((6, size), dtype=dtype)
+        self.grad2 = self.work[2:4]
         self.grad = self.grad2[0]
         self.W, self.G, offset = [], [], 0
         for a, b in zip(sizes[:-1], sizes[1:]):
@@ -318,29 +349,40 @@ class _Kernels:
         self.wmask = np.ones(size, dtype=dtype)  # 1 on weights, 0 on biases (for L2)
         for _, b in unpack(self.wmask, sizes):
             b[:] = 0
+        self.bits = np.dtype(f"uint{8 * self.dtype.itemsize}")  # unsigned integers as wide as the floats
         self._ones = np.ones((1, sizes[-1]), dtype=dtype)
-        self._buffers = {}
+        self._buffers, self._scoring, self._rows = {}, {}, {}
 
     def buffers(self, m: int):
         """Work buffers for batches of ``m`` samples (made once per distinct ``m``).
 
         H: hidden outputs with a ones row (fan_out + 1, m); Ha: their activation block (fan_out, m);
         Z: scratch per layer, the last one the output logits (n_out, m); D: backward deltas (fan_in, m);
-        M: ReLU masks; S: per-sample softmax sums (1, m); C: constant arrays (zeros per hidden layer,
-        then -clip and +clip for the logits), because numpy's maximum/minimum against an array of the
-        same shape run several times faster than against a scalar.
+        M: masks of the hidden layers (ReLU: 0/1 as unsigned integers of the float's width, see
+        :meth:`forward_ops`; leaky ReLU: bool); S: per-sample softmax sums (1, m); C: constant arrays
+        (zeros per hidden layer, integer ones per hidden layer, then -clip and +clip for the logits),
+        because numpy's maximum/minimum against an array of the same shape run several times faster
+        than against a scalar.
         """
         buf = self._buffers.get(m)
         if buf is None:
             dt, hidden = self.dtype, self.sizes[1:-1]
             H = [np.ones((s + 1, m), dtype=dt) for s in hidden]
-            consts = [np.zeros((s, m), dtype=dt) for s in hidden]
-            consts += [np.full((self.sizes[-1], m), -LOGIT_CLIP, dtype=dt), np.full((self.sizes[-1], m), LOGIT_CLIP, dtype=dt)]
+            consts = [np.zeros((s, m), dtype=dt) for s in hidden] + [np.ones((s, m), dtype=self.bits) for s in hidden]
+            n_out = self.sizes[-1]
+            consts += [np.full((n_out, m), -LOGIT_CLIP, dtype=dt), np.full((n_out, m), LOGIT_CLIP, dtype=dt)]
+            masks = [np.empty((s, m), dtype=self.bits if act == "relu" else bool) for s, act in zip(hidden, self.acts)]
             buf = (H, [h[:-1] for h in H], [np.empty((s, m), dtype=dt) for s in self.sizes[1:]],
-                   [np.empty((s, m), dtype=dt) for s in hidden], [np.empty((s, m), dtype=bool) for s in hidden],
-                   np.empty((1, m), dtype=dt), consts)
+                   [np.empty((s, m), dtype=dt) for s in hidden], masks, np.empty((1, m), dtype=dt), consts)
             self._buffers[m] = buf
         return buf
+
+    def _transposed(self, i: int, m: int):
+        """A (m, fan_out) buffer for layer ``i``'s deltas as rows (see :meth:`backward_ops`)."""
+        key = (i, m)
+        if key not in self._rows:
+            self._rows[key] = np.empty((m, self.sizes[i + 1]), dtype=self.dtype)
+        return self._rows[key]
 
     def set_params(self, params) -> None:
         self.theta[:] = pack(params, self.dtype)
@@ -349,14 +391,15 @@ class _Kernels:
         """A copy of the current parameters as ``[(W, b), …]``."""
         return unpack(self.theta.copy(), self.sizes)
 
-    def forward_ops(self, Xt, m: int, *, exact: bool = True) -> list:
+    def forward_ops(self, Xt, m: int, *, exact: bool = True, masks: bool = True) -> list:
         """The numpy calls of a forward pass of ``Xt`` (n_in + 1, m) as zero-argument callables.
 
         Built once per batch and run many times: this removes most of the Python work around each call.
         After running them, ``Z[-1]`` of :meth:`buffers` holds the output logits (n_out, m): with
         ``exact``, shifted by each sample's maximum (softmax and loss exact); otherwise clipped to
         ±:data:`LOGIT_CLIP` (cheaper; differs only for absurd logits, and keeps exp() away from
-        subnormal floats, which are very slow on x86).
+        subnormal floats, which are very slow on x86). ``masks=False`` leaves out what only the backward
+        pass needs (the activation masks), for scoring.
         """
         H, Ha, Z, _, M, S, C = self.buffers(m)
         ops, h = [], Xt
@@ -364,13 +407,15 @@ class _Kernels:
             a = Ha[i]
             ops.append(_op(np.matmul, self.W[i].T, h, out=a))
             act = self.acts[i]
-            if act == "relu":
-                ops += [_op(np.maximum, a, C[i], out=a), _op(np.greater, a, C[i], out=M[i])]
+            if act == "relu":  # the mask is min(bits of relu(a), 1): 1 where a > 0, else 0 (relu gives +0.0)
+                ops.append(_op(np.maximum, a, C[i], out=a))
+                if masks:
+                    ops.append(_op(np.fmin, a.view(self.bits), C[len(H) + i], out=M[i]))  # = minimum on integers
             elif act == "tanh":
                 ops.append(_op(np.tanh, a, out=a))
             elif act == "leaky_relu":
-                ops += [_op(np.greater, a, 0, out=M[i]), _op(np.multiply, a, LEAKY_SLOPE, out=Z[i]),
-                        _op(np.maximum, a, Z[i], out=a)]
+                ops += [_op(np.greater, a, 0, out=M[i])] if masks else []
+                ops += [_op(np.multiply, a, LEAKY_SLOPE, out=Z[i]), _op(np.maximum, a, Z[i], out=a)]
             h = H[i]
         z = Z[-1]
         ops.append(_op(np.matmul, self.W[-1].T, h, out=z))
@@ -394,14 +439,23 @@ class _Kernels:
                _op(np.divide, delta, S, out=delta),  # scale · softmax
                _op(np.subtract, delta, Yt, out=delta)]
         for i in range(self.n_layers - 1, -1, -1):
-            ops.append(_op(np.matmul, H[i - 1] if i > 0 else Xt, delta.T, out=self.G[i]))
+            h = H[i - 1] if i > 0 else Xt
+            if m <= 64 and self.sizes[i] >= 64 and self.sizes[i + 1] >= 64 and h.flags.c_contiguous:
+                # h @ delta.T contracts two C-ordered operands along their rows, a form in which OpenBLAS is
+                # slow at these sizes: a transposed copy of delta first is faster overall (measured: 64 × 64
+                # layers, batch 64: 9.2 µs against 1.4 + 5.1; not so for narrower layers or larger batches)
+                rows = self._transposed(i, m)
+                ops += [partial(_COPYTO, rows, delta.T), _op(np.matmul, h, rows, out=self.G[i])]
+            else:
+                ops.append(_op(np.matmul, h, delta.T, out=self.G[i]))
             if i == 0:
                 break
             prev = D[i - 1]
             ops.append(_op(np.matmul, self.W[i][:-1], delta, out=prev))
             act = self.acts[i - 1]
-            if act == "relu":
-                ops.append(_op(np.multiply, prev, M[i - 1], out=prev))
+            if act == "relu":  # integer multiply by the 0/1 mask: keeps a float's bits or makes them +0.0
+                bits = prev.view(self.bits)
+                ops.append(_op(np.multiply, bits, M[i - 1], out=bits))
             elif act == "tanh":
                 d = Z[i - 1]  # scratch: 1 - tanh²
                 ops += [_op(np.multiply, Ha[i - 1], Ha[i - 1], out=d), _op(np.subtract, 1, d, out=d),
@@ -419,6 +473,18 @@ class _Kernels:
             op()
         return self.buffers(m)[2][-1]
 
+    def _scoring_ops(self, Xt, m: int) -> list:
+        """The exact forward calls for scoring ``Xt`` without the backward pass's masks, made once per block of
+        memory: the recorder scores the same subsets every epoch. (A cached call list keeps its array alive,
+        so another array can only share its address, shape and strides by viewing the same memory.)"""
+        key = (Xt.__array_interface__["data"][0], Xt.shape, Xt.strides, m)
+        ops = self._scoring.get(key)
+        if ops is None:
+            own = type(self).forward_ops is _Kernels.forward_ops  # subclasses (step kernels) bring their own
+            ops = self.forward_ops(Xt, m, masks=False) if own else self.forward_ops(Xt, m)
+            self._scoring[key] = ops
+        return ops
+
     def evaluate(self, Xt, y) -> tuple[float, float]:
         """Mean cross-entropy (plus any :meth:`penalty`, without L2) and accuracy of the current parameters, in chunks.
 
@@ -429,7 +495,9 @@ class _Kernels:
         for start in range(0, n, CHUNK):
             yc = y[start: start + CHUNK]
             m = len(yc)
-            z = self.forward(Xt[:, start: start + m], m)
+            for op in self._scoring_ops(Xt[:, start: start + m], m):
+                op()
+            z = self.buffers(m)[2][-1]
             zy = np.take(z, yc * m + np.arange(m))  # each sample's shifted logit of its true class
             correct += int(np.count_nonzero(z.argmax(axis=0) == yc))
             total += self.penalty(m)
@@ -450,19 +518,25 @@ class _Kernels:
         return 0.5 * l2 * float(np.dot(w, w))
 
 
+#: ``np.dot`` and ``np.copyto`` without their ``__array_function__`` dispatcher (a Python function run on every
+#: call, 0.3-0.6 µs)
+_DOT = getattr(np.dot, "_implementation", np.dot)
+_COPYTO = getattr(np.copyto, "_implementation", np.copyto)
+
+
 def _op(func, *args, out):
     """The call ``func(*args, out=out)`` as a zero-argument callable with the least work per call.
 
     Replayed tens of thousands of times, so the form matters: ``out`` is passed by position where numpy
     allows it (a keyword makes every call merge a dict); a matrix product whose operands are contiguous
-    (either order) and whose output is C-contiguous goes to ``np.dot``, which reaches BLAS with less
-    set-up than ``np.matmul`` (about 0.4 µs a call; same BLAS routine). Maximum and minimum keep the
-    keyword (positional ``out`` is deprecated for them).
+    (either order) and whose output is C-contiguous goes to ``np.dot``'s implementation, which reaches
+    BLAS with less set-up than ``np.matmul`` (about 0.6 µs a call for small products; same BLAS
+    routine). Maximum and minimum keep the keyword (positional ``out`` is deprecated for them).
     """
     if func is np.matmul:
         if out.flags.c_contiguous and all((a.flags.c_contiguous or a.flags.f_contiguous) and a.dtype == out.dtype
                                           for a in args):
-            return partial(np.dot, *args, out)
+            return partial(_DOT, *args, out)
         return partial(np.matmul, *args, out)
     if func in (np.maximum, np.minimum):
         return partial(func, *args, out=out)
@@ -527,8 +601,9 @@ class _Recorder:
     re-scored on all points.
     """
 
-    def __init__(self, config: TrainConfig, kernels: _Kernels, data, callback, rng):
+    def __init__(self, config: TrainConfig, kernels: _Kernels, data, callback, rng, gc_was_on: bool = False):
         self.config, self.k, self.full, self.callback = config, kernels, data, callback
+        self.gc_was_on = gc_was_on  # the callback runs with the garbage collector as the caller had it
         self.subsets = tuple(self._subset(X, y, config.eval_points, rng) for X, y in (data[:2], data[2:]))
         self.rows, self.snapshots = [], []
         self.wanted = set(config.snapshot_epochs if config.snapshot_epochs is not None
@@ -580,10 +655,18 @@ class _Recorder:
                 if self.stale >= cfg.patience:
                     self.stop_reason = (f"plateau: the training loss improved by less than {cfg.tol:g} "
                                         f"for {cfg.patience} epochs (stopped at epoch {epoch})")
-        if self.callback is not None and self.callback(epoch, self.history(self.stop_reason or "")) is True \
-                and self.stop_reason is None:
+        if self.callback is not None and self._call_back(epoch) is True and self.stop_reason is None:
             self.stop_reason = f"stopped at epoch {epoch}: the callback asked to stop"
         return self.stop_reason is not None
+
+    def _call_back(self, epoch: int):
+        if self.gc_was_on:
+            gc.enable()
+        try:
+            return self.callback(epoch, self.history(self.stop_reason or ""))
+        finally:
+            if self.gc_was_on:
+                gc.disable()
 
     def history(self, stop_reason: str) -> History:
         cols = list(zip(*self.rows))
@@ -646,8 +729,8 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
     y, yte = np.asarray(dataset.y_train, dtype=np.intp), np.asarray(dataset.y_test, dtype=np.intp)
     if config.optimizer == "lbfgs":
         import scipy.optimize  # noqa: F401  (loads scipy's own OpenBLAS now, so that it is limited too)
-    with np.errstate(all="ignore"), single_blas_thread():
-        rec = _Recorder(config, k, (Xt, y, Xte, yte), callback, eval_rng)
+    with np.errstate(all="ignore"), single_blas_thread(), _cyclic_gc_paused() as gc_was_on:
+        rec = _Recorder(config, k, (Xt, y, Xte, yte), callback, eval_rng, gc_was_on)
         if not rec.record(0):
             if config.optimizer == "lbfgs":
                 _run_lbfgs(k, Xt, y, config, rec)
@@ -704,10 +787,7 @@ def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder)
     # shuffled copies are kept sample-major (rows gather fast); batches are passed on as transposed views
     X, Y = np.ascontiguousarray(Xt.T), np.ascontiguousarray(_one_hot_columns(y, k.sizes[-1], k.dtype).T)
     Xs, Ys = np.empty_like(X), np.empty_like(Y)
-    plans = []
-    for s in range(0, n, batch):
-        Xb, Yb, m = Xs[s: s + batch].T, Ys[s: s + batch].T, min(batch, n - s)
-        plans.append(k.forward_ops(Xb, m, exact=False) + k.backward_ops(Xb, Yb, m, 1.0 / m))
+    plans = _minibatch_plans(k, Xs, Ys, batch)
     tail = n % batch  # the last, smaller batch needs its targets scaled by 1/tail instead of 1/batch
     rate = {"lr": config.learning_rate}
     step = _optimizer_step(config, k, rate)
@@ -728,6 +808,44 @@ def _run_minibatch(k: _Kernels, Xt, y, config: TrainConfig, rng, rec: _Recorder)
             return
 
 
+def _minibatch_plans(k: _Kernels, Xs, Ys, batch: int) -> list:
+    """The calls of every minibatch (forward, backward) of the shuffled buffers ``Xs``, ``Ys`` (samples as rows).
+
+    Full-size batches differ only in the calls that read the batch itself, so the first one is built in
+    full and the others copy it with their own batch put in: the other calls are shared (a few distinct
+    call objects per batch instead of dozens, built in a fraction of the time and kept in the CPU's
+    caches). That is done only when every array of the first batch's calls that lies in ``Xs`` or ``Ys``
+    is the batch itself (kernels that slice it, as step kernels do, get every batch built in full).
+    """
+    n = len(Xs)
+    plans, template = [], None
+    for s in range(0, n, batch):
+        Xb, Yb, m = Xs[s: s + batch].T, Ys[s: s + batch].T, min(batch, n - s)
+        if template is not None and m == batch:
+            X0, Y0, ops, reading = template
+            plan = list(ops)
+            for i in reading:
+                op = ops[i]
+                plan[i] = partial(op.func, *(Xb if a is X0 else Yb if a is Y0 else a for a in op.args), **op.keywords)
+            plans.append(plan)
+            continue
+        ops = k.forward_ops(Xb, m, exact=False) + k.backward_ops(Xb, Yb, m, 1.0 / m)
+        if template is None and m == batch and all(_reads_batch_only_directly(op, Xb, Yb, Xs, Ys) for op in ops):
+            template = (Xb, Yb, ops, [i for i, op in enumerate(ops) if any(a is Xb or a is Yb for a in op.args)])
+        plans.append(ops)
+    return plans
+
+
+def _reads_batch_only_directly(op, Xb, Yb, Xs, Ys) -> bool:
+    """True when ``op`` (a partial) reaches the shuffled buffers only through the batch views ``Xb``/``Yb`` as
+    positional arguments, so that putting another batch's views in their place gives that batch's call."""
+    def inside(a):
+        return isinstance(a, np.ndarray) and (np.may_share_memory(a, Xs) or np.may_share_memory(a, Ys))
+
+    return isinstance(op, partial) and not any(inside(v) for v in op.keywords.values()) and \
+        all(a is Xb or a is Yb or not inside(a) for a in op.args)
+
+
 def epoch_lr(config: TrainConfig, epoch: int) -> float:
     """The learning rate during ``epoch`` (1-based): constant, or cosine-annealed from ``lr`` towards 0."""
     if config.schedule == "cosine":
@@ -744,64 +862,77 @@ def _optimizer_step(config: TrainConfig, k: _Kernels, rate: dict) -> Callable[[]
     tmp = np.empty_like(theta)
     l2mask = (k.wmask * l2).astype(k.dtype)
 
+    # this runs once per minibatch: outputs by position, numpy's functions as local names
+    multiply, add, subtract, divide, sqrt = np.multiply, np.add, np.subtract, np.divide, np.sqrt
+
     def add_l2():
         if l2:
-            np.multiply(theta, l2mask, out=tmp)
-            np.add(g, tmp, out=g)
+            multiply(theta, l2mask, tmp)
+            add(g, tmp, g)
 
     if config.optimizer == "sgd":
         def step():
             add_l2()
-            np.multiply(g, rate["lr"], out=tmp)
-            np.subtract(theta, tmp, out=theta)
+            multiply(g, rate["lr"], tmp)
+            subtract(theta, tmp, theta)
         step.state = (theta,)
         return step
     if config.optimizer == "momentum":
         vel = np.zeros_like(theta)
-        mu = float(config.momentum)
+        mu, nesterov = float(config.momentum), config.nesterov
 
         def step():
             add_l2()
-            np.multiply(vel, mu, out=vel)
-            np.multiply(g, rate["lr"], out=tmp)
-            np.subtract(vel, tmp, out=vel)  # v = mu v - lr g
-            if config.nesterov:
-                np.multiply(vel, mu, out=g)
-                np.subtract(g, tmp, out=g)  # mu v - lr g
-                np.add(theta, g, out=theta)
+            multiply(vel, mu, vel)
+            multiply(g, rate["lr"], tmp)
+            subtract(vel, tmp, vel)  # v = mu v - lr g
+            if nesterov:
+                multiply(vel, mu, g)
+                subtract(g, tmp, g)  # mu v - lr g
+                add(theta, g, theta)
             else:
-                np.add(theta, vel, out=theta)
+                add(theta, vel, theta)
         step.state = (theta, vel)
         return step
-    # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) stored as the rows of one array and
-    # updated together from the rows (g, g²) of ``k.grad2``: the same update in fewer calls
-    gg, moments = k.grad2, np.zeros_like(k.grad2)
+    # Adam, with the moments m1 / (1 - beta1) and m2 / (1 - beta2) as two rows, updated together from the
+    # rows (g, g²) of ``k.grad2`` by one small matrix product: [m1; m2] = C @ [m1; m2; g; g²]. The product
+    # cannot write over its input, so the moments take turns between the rows just above and just below
+    # (g, g²) in ``k.work``: [mB, vB, g, g²], [mA, vA]; each step reads four neighbouring rows and writes
+    # the other pair (one call instead of a multiply and an add). The first row is kept multiplied by the
+    # step's size (learning rate and bias corrections), which C's first row applies for free, so that
+    # row / (sqrt(m2) + eps) is already the step.
+    work, square = k.work, k.grad2[1]
     b1, b2 = float(config.beta1), float(config.beta2)
-    decay = np.array([[b1], [b2]], dtype=k.dtype)
-    tiny = np.empty(moments.shape, dtype=bool)
+    # (coefficients, the four rows read, the two rows written, where the old m1 and g sit in C's first row)
+    turns = ((np.array([[b1, 0, 1, 0], [0, b2, 0, 1]], dtype=k.dtype), work[0:4], work[4:6], 0, 2),  # even: B -> A
+             (np.array([[1, 0, b1, 0], [0, 1, 0, b2]], dtype=k.dtype), work[2:6], work[0:2], 2, 0))  # odd: A -> B
+    tiny = np.empty((2, work.shape[1]), dtype=bool)
     # scalars stay Python floats: a numpy float64 scalar would make numpy compute a float32 array's
     # update in float64 and cast it back (NEP 50), about 5x slower per call
     root = math.sqrt(1 - b2)
     eps = float(config.epsilon) / root
-    count = [0]
+    scale = (1 - b1) / root
+    t, size = 0, 1.0
 
     def step():
+        nonlocal t, size
+        t += 1
         add_l2()
-        count[0] += 1
-        t = count[0]
-        np.multiply(g, g, out=gg[1])
-        np.multiply(moments, decay, out=moments)
-        np.add(moments, gg, out=moments)
+        multiply(g, g, square)
+        coefficients, before, moments, old, new = turns[t & 1]
+        previous, size = size, rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * scale
+        first = coefficients[0]
+        first[old] = b1 * size / previous  # the old row was multiplied by the previous step's size
+        first[new] = size
+        _DOT(coefficients, before, moments)
         if t % FLUSH_EVERY == 0:  # dead units' moments decay towards subnormal floats, which are slow
             np.less(np.abs(moments), FLUSH_BELOW, out=tiny)
             np.copyto(moments, 0, where=tiny)
-        lr_t = rate["lr"] * math.sqrt(1 - b2 ** t) / (1 - b1 ** t) * (1 - b1) / root
-        np.sqrt(moments[1], out=tmp)
-        np.add(tmp, eps, out=tmp)
-        np.divide(moments[0], tmp, out=tmp)
-        np.multiply(tmp, lr_t, out=tmp)
-        np.subtract(theta, tmp, out=theta)
-    step.state = (theta, moments)
+        sqrt(moments[1], tmp)
+        add(tmp, eps, tmp)
+        divide(moments[0], tmp, tmp)
+        subtract(theta, tmp, theta)
+    step.state = (theta, work)  # (the rows of work besides the current moments are rewritten before use)
     return step
 
 

@@ -124,7 +124,7 @@
 
   function explorerHint(final) {
     $("explorer-hint").textContent = final ? "the finished network: drag to turn, scrub the layer, stage and epoch sliders"
-      : "training: the explorer follows the latest epoch (about once a second)";
+      : "training: the explorer follows the latest epoch (several times a second)";
   }
 
   window.addEventListener("message", (event) => {
@@ -138,7 +138,7 @@
     live.frameReady = false;
     state.explorerEpochs = [];
     explorerHint(false);
-    live.timer = setInterval(() => { if (state.training && state.epochs.length) refreshExplorer(false); }, 1000);
+    live.timer = setInterval(() => { if (state.training && state.epochs.length) refreshExplorer(false); }, 250);
   }
 
   function loadExplorer() { clearInterval(live.timer); refreshExplorer(true); }

@@ -354,18 +354,9 @@ def plot_step_curve(stats, *, network_accuracy=None, n_classes=None, ax=None):
     moved.tick_params(labelsize=7, colors="#5b3f8c")
     ax.set_zorder(moved.get_zorder() + 1)
     ax.patch.set_visible(False)  # the bars show through, behind the lines
-    ax.plot(depth, [s.probe_accuracy for s in stats], "o-", color="#1f4e9c", lw=2.2, ms=7,
-            label="linear probe accuracy (test)")
-    ax.plot(depth, [s.centroid_accuracy for s in stats], "s--", color="#2e8b57", lw=1.5, ms=5,
-            label="nearest class centre accuracy (test)")
-    if network_accuracy is not None:
-        ax.axhline(network_accuracy, color="#111111", ls=":", lw=1.2, label=f"network test accuracy {network_accuracy:.1%}")
-    if n_classes:
-        ax.axhline(1 / n_classes, color="#777777", ls="-.", lw=0.9, label=f"chance ({1 / n_classes:.0%})")
-    for d, s in zip(depth, stats):
-        ax.annotate(f"{s.probe_accuracy:.0%}", (d, s.probe_accuracy), textcoords="offset points", xytext=(0, 9),
-                    ha="center", va="bottom", fontsize=8, color="#1f4e9c", zorder=5,
-                    bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
+    from cubenet.viz.unscramble_curve import plot_accuracy_lines
+
+    plot_accuracy_lines(ax, depth, stats, network_accuracy=network_accuracy, n_classes=n_classes)
     ax.set_xticks(depth, [s.name.replace("output", "output\n(logits)") for s in stats], fontsize=8)
     ax.set_ylim(0, 1.14)
     ax.set_xlabel("after each step (the state is always the data's own space)")

@@ -9,12 +9,9 @@ from cubenet.validate import check_fraction
 from cubenet.viz.style import EDGE, new_ax, sub
 
 
-def plot_unscramble_curve(stats, *, network_accuracy=None, n_classes=None, ax=None):
-    """Probe and nearest-centroid accuracy per depth, dead-ReLU fraction as bars; returns ax."""
-    ax = new_ax(ax)
-    depth = np.array([s.depth for s in stats])
-    dead = [s.dead_fraction if s.dead_fraction is not None else 0.0 for s in stats]
-    ax.bar(depth, dead, width=0.35, color="#d9a5a5", edgecolor="#8a3b3b", label="dead ReLU units (fraction)")
+def plot_accuracy_lines(ax, depth, stats, *, network_accuracy=None, n_classes=None):
+    """The lines every unscrambling curve draws: probe and nearest-centroid accuracy per depth, labelled with
+    the probe's value, the network's own test accuracy and chance; returns ax."""
     ax.plot(depth, [s.probe_accuracy for s in stats], "o-", color="#1f4e9c", lw=2.2, ms=7,
             label="linear probe accuracy (test)")
     ax.plot(depth, [s.centroid_accuracy for s in stats], "s--", color="#2e8b57", lw=1.5, ms=5,
@@ -27,6 +24,16 @@ def plot_unscramble_curve(stats, *, network_accuracy=None, n_classes=None, ax=No
         ax.annotate(f"{s.probe_accuracy:.0%}", (d, s.probe_accuracy), textcoords="offset points", xytext=(0, 9),
                     ha="center", va="bottom", fontsize=8, color="#1f4e9c", zorder=5,
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
+    return ax
+
+
+def plot_unscramble_curve(stats, *, network_accuracy=None, n_classes=None, ax=None):
+    """Probe and nearest-centroid accuracy per depth, dead-ReLU fraction as bars; returns ax."""
+    ax = new_ax(ax)
+    depth = np.array([s.depth for s in stats])
+    dead = [s.dead_fraction if s.dead_fraction is not None else 0.0 for s in stats]
+    ax.bar(depth, dead, width=0.35, color="#d9a5a5", edgecolor="#8a3b3b", label="dead ReLU units (fraction)")
+    plot_accuracy_lines(ax, depth, stats, network_accuracy=network_accuracy, n_classes=n_classes)
     ax.set_xticks(depth, [f"{s.name}\n({s.width} wide)" for s in stats], fontsize=8)
     ax.set_ylim(0, 1.14)
     ax.set_xlabel("depth (representation after each layer)")

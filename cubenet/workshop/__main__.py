@@ -1,7 +1,7 @@
-"""``python -m cubenet.workshop PUZZLE FILE --result OUT``: check one answer (the checker's child process)."""
+"""``python -m cubenet.workshop --requests FD --replies FD``: run one answer for the checker (its child process)."""
 
 import sys
 
-from cubenet.workshop.checker import main
+from cubenet.workshop.child import main
 
 sys.exit(main())

@@ -195,24 +195,56 @@ class Workspace:
 
 
 def init_workspace(folder, puzzles) -> Workspace:
-    """Create a clean workspace: the learner's README, each puzzle's statement, picture and stub as answer.py."""
+    """Create a clean workspace: the learner's README, each puzzle's statement, picture and stub as answer.py.
+
+    It is built in a hidden folder beside ``folder`` and renamed onto it at the end, so a failure (a full
+    disk, Ctrl-C) leaves no half workspace behind: either the whole workspace is there or nothing is."""
+    import errno
+    import os
+    import tempfile
+
     root = Path(folder)
+    if root.is_file() or (root.exists() and not root.is_dir()):
+        raise CubenetError(f"{str(root)!r} is a file, not a folder; choose a new or empty folder for the workspace")
     if (root / PROGRESS).exists():
         raise CubenetError(f"{str(root)!r} is already a puzzle workspace; carry on there, or use "
                            f"'cubenet puzzles reset N' to start one puzzle afresh")
     if root.exists() and any(root.iterdir()):
         raise CubenetError(f"folder {str(root)!r} is not empty; choose a new or empty folder for the workspace")
-    check_writable_dir(root)
-    ws = Workspace(root)
-    for p in puzzles:
-        target = ws.folder(p)
-        write_text(target / "statement.md", p.statement)
-        write_text(ws.answer(p), p.stub_text)
-        if p.image:
-            write_bytes(target / p.image, (p.folder / p.image).read_bytes())
-    write_text(root / "README.md", (puzzles_dir() / "LEARNER.md").read_text(encoding="utf-8"))
-    save_progress(ws, new_progress(puzzles))
-    return ws
+    parent = check_writable_dir(root.resolve().parent)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.init-", dir=parent))
+    try:
+        build = Workspace(tmp)
+        for p in puzzles:
+            target = build.folder(p)
+            write_text(target / "statement.md", p.statement)
+            write_text(build.answer(p), p.stub_text)
+            if p.image:
+                write_bytes(target / p.image, (p.folder / p.image).read_bytes())
+        write_text(tmp / "README.md", (puzzles_dir() / "LEARNER.md").read_text(encoding="utf-8"))
+        save_progress(build, new_progress(puzzles))
+        os.chmod(tmp, 0o777 & ~_umask())
+        if root.exists():
+            root.rmdir()  # empty (checked above); rename cannot replace it on every system
+        os.rename(tmp, root)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise CubenetError(f"the disk is full, so the workspace {str(root)!r} was not made (nothing was left "
+                               f"behind); free some space and run 'cubenet puzzles init' again") from None
+        if isinstance(exc, OSError):
+            raise CubenetError(f"cannot make the workspace {str(root)!r}: {exc.strerror or exc} (nothing was left "
+                               f"behind); choose another folder") from None
+        raise
+    return Workspace(root)
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def puzzle_here(ws: Workspace, puzzles, start=None):
@@ -268,7 +300,36 @@ def load_progress(ws: Workspace) -> dict:
         raise CubenetError(f"cannot read {ws.progress_file} ({exc}); fix or delete it") from None
     if not isinstance(progress, dict) or progress.get("format") != FORMAT:
         raise CubenetError(f"{ws.progress_file} is not a cubenet puzzle progress file")
-    return {**progress, "puzzles": _by_slug(progress.get("puzzles", {}))}
+    entries = progress.get("puzzles", {})
+    if not isinstance(entries, dict):
+        raise CubenetError(f"{ws.progress_file}: 'puzzles' must be an object of puzzle entries; fix or delete it")
+    for key, value in entries.items():
+        problem = _entry_problem(value)
+        if problem:
+            raise CubenetError(f"{ws.progress_file}: the entry of {key!r} {problem}; fix it, or delete the file to "
+                               f"start the progress afresh")
+    return {**progress, "puzzles": _by_slug(entries)}
+
+
+_ENTRY_TYPES = {"status": (str,), "checks": (int,), "hints_shown": (int,), "passed_at": (str, type(None)),
+                "best_score": (int, type(None)), "peeked": (bool,), "last_checked": (str, type(None))}
+
+
+def _entry_problem(value) -> str | None:
+    """Why a progress entry cannot be used (a hand-edited or damaged file), or None."""
+    if not isinstance(value, dict):
+        return "is not an object"
+    for key, types_ in _ENTRY_TYPES.items():
+        if key in value:
+            v = value[key]
+            if not isinstance(v, types_) or (isinstance(v, bool) and bool not in types_):
+                names = " or ".join("null" if t is type(None) else t.__name__ for t in types_)
+                return f"has {key} = {json.dumps(v)[:40]}, which should be {names}"
+            if isinstance(v, int) and not isinstance(v, bool) and v < 0:
+                return f"has {key} = {v}, which should not be negative"
+    if value.get("status", "new") not in ("new", "tried", "passed"):
+        return f"has status {json.dumps(value.get('status'))[:40]}, which should be new, tried or passed"
+    return None
 
 
 def _by_slug(entries: dict) -> dict:

@@ -13,7 +13,7 @@ Sizes: ``8`` is exactly the UCI optdigits format — the glyph is normalised to 
 
 The moves of image ``i`` are regenerated from ``meta["moves_seed"]`` by :func:`sample_moves`;
 :func:`real_digit_accuracy` measures a model on the 1,797 real optdigits images bundled with
-scikit-learn (an optional extra, imported only there); ``python -m cubenet.data.digits.study``
+scikit-learn (an optional extra, imported only there); ``python -m cubenet.digits_study``
 compares synthetic and real digits.
 """
 
@@ -26,8 +26,8 @@ import numpy as np
 from cubenet.data.dataset import DEFAULT_COLORS, Dataset, make_meta
 from cubenet.data.digits import moves as _moves
 from cubenet.data.digits.moves import draw_moves, strength
-from cubenet.data.digits.real import load_real_digits, real_digit_accuracy
 from cubenet.data.digits.raster import FRAMES, Frame, render
+from cubenet.data.digits.real import load_real_digits, real_digit_accuracy
 from cubenet.data.digits.styles import CLASS_NAMES, N_POINTS, STYLES, WEIGHTS, Skeletons, skeletons
 from cubenet.errors import CubenetError
 

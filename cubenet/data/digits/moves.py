@@ -31,6 +31,7 @@ NOISE = 0.04  #: largest pixel noise sd (16 and 28 only)
 CLASS_JITTER = np.ones(10)
 CLASS_WARP = np.ones(10)
 CLASS_SHEAR = np.zeros(10)
+CLASS_WIDTH = np.ones(10)  #: width cap per digit, relative to the ink-width cap
 CLASS_INK = np.ones(10)  #: mean amount of ink per digit, relative to :data:`INK_FRACTION` of the box
 
 
@@ -41,7 +42,7 @@ def strength(twists: int) -> float:
 
 def draw_moves(labels: np.ndarray, twists: int, size: int, *, rng) -> dict:
     """Random parameters of every move for a block of images (arrays with one row per image)."""
-    from cubenet.data.digits.raster import FRAMES
+    from cubenet.data.digits.frames import FRAMES
 
     n, s = len(labels), strength(twists)
     sk = skeletons()
@@ -52,7 +53,7 @@ def draw_moves(labels: np.ndarray, twists: int, size: int, *, rng) -> dict:
         "shear": rng.normal(0, SHEAR * s, n) + CLASS_SHEAR[labels] * min(s, 1.0),
         "warp": rng.normal(0, WARP * s, (n, WARP_NODES**2, 2)) * CLASS_WARP[labels, None, None],
         "aspect": np.exp(rng.normal(0, ASPECT * s, n)),
-        "width": np.exp(rng.normal(0, WIDTH * s, n)),
+        "width": np.exp(rng.normal(0, WIDTH * s, n)) * CLASS_WIDTH[labels] ** min(s, 1.0),
         "shift": rng.normal(0, SHIFT * s, (n, 2)),
         "ink": np.exp(np.clip(rng.normal(0, INK_SD * s, n), -0.5, 0.5)) * CLASS_INK[labels] ** min(s, 1.0),
         "pen": rng.normal(0, PEN * s, (n, PEN_NODES)),

@@ -9,33 +9,18 @@ in 4×4 blocks (8×8, integers 0..16) or pools and blurs them into greyscale (16
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from cubenet.data.digits import moves as M
+from cubenet.data.digits.frames import FRAMES, Frame  # noqa: F401  (re-exported)
 from cubenet.data.digits.styles import skeletons
 
 INK_FRACTION = 312 / 1024  #: ink pixels per squared glyph height (optdigits)
 CAP = 0.5  #: stroke ends may reach past the box by half the stroke width: flat, clipped ends as in optdigits
 SKELETON_WIDTH = 18 / 32  #: skeleton width per glyph height before the width move (optdigits: 16-20 of 32)
-INK_WIDTH = 22 / 32  #: cap on the ink's width (stroke included) per glyph height; None: SKELETON_WIDTH caps the skeleton
+FIELD_DTYPE = np.float32  #: precision of the nearness field
 
 
-@dataclass(frozen=True)
-class Frame:
-    """How one output size is rendered: work grid, glyph box height and pooling factor."""
-
-    size: int
-    work: int  # side of the binary work grid
-    box: float  # glyph (ink) height on the work grid
-
-    @property
-    def pool(self) -> int:
-        return self.work // self.size
-
-
-FRAMES = {8: Frame(8, 32, 32.0), 16: Frame(16, 64, 62.0), 28: Frame(28, 84, 60.0)}
 
 
 def _stroke_length(P: np.ndarray, joined: np.ndarray) -> np.ndarray:
@@ -61,11 +46,7 @@ def place(P: np.ndarray, moves: dict, frame: Frame) -> tuple[np.ndarray, np.ndar
         r = np.minimum(r, box / 5)
         scale_y = (box - 2 * CAP * r) / extent[:, 1]
         length = _stroke_length(P, joined) * scale_y
-    if INK_WIDTH is None:
-        cap = SKELETON_WIDTH * box * moves["width"]
-    else:
-        cap = np.maximum(INK_WIDTH * box * moves["width"] - 2 * r, 1.0)
-    width = np.minimum(extent[:, 0] * scale_y, cap)
+    width = np.minimum(extent[:, 0] * scale_y, SKELETON_WIDTH * box * moves["width"])
     scale_x = width / extent[:, 0]
     c = frame.work / 2 + moves["shift"] * frame.work
     px = c[:, :1] + (P[..., 0] - mid[:, :1]) * scale_x[:, None]
@@ -83,18 +64,19 @@ def ink_bitmap(points: np.ndarray, r: np.ndarray, ink: np.ndarray, edge: np.ndar
     widens the stroke around it. ``edge`` (pixels) makes the rim ragged: at the rim, distance
     ``r``, a shift of one pixel changes the log by ``r / σ²``.
     """
-    points = points.astype(np.float32)
-    sigma2 = (np.clip(0.6 * r, 1.0, 3.0) ** 2).astype(np.float32)[:, None, None]
-    grid = np.arange(work, dtype=np.float32) + 0.5
+    f = FIELD_DTYPE
+    points = points.astype(f)
+    sigma2 = (np.clip(0.6 * r, 1.0, 3.0) ** 2).astype(f)[:, None, None]
+    grid = np.arange(work, dtype=f) + 0.5
     gy = np.exp(-((grid[None, :, None] - points[:, None, :, 1]) ** 2) / (2 * sigma2))  # (n, rows, points)
     gx = np.exp(-((points[:, :, None, 0] - grid[None, None, :]) ** 2) / (2 * sigma2))  # (n, points, cols)
     if pressure is not None:
-        gx *= pressure.astype(np.float32)[:, :, None]
+        gx *= pressure.astype(f)[:, :, None]
     # products of at most 32 rows: contiguous (BLAS proper) and small enough that OpenBLAS stays on one
     # thread — a second thread made 28×28 rendering 20× slower on a busy 2-core machine
     field = np.concatenate([gy[:, i: i + 32] @ gx for i in range(0, work, 32)], axis=1).reshape(len(points), -1)
-    score = np.log(field + np.float32(1e-30))
-    score -= edge.astype(np.float32) * (r[:, None] / sigma2[:, :, 0]).astype(np.float32)
+    score = np.log(field + f(1e-30))
+    score -= edge.astype(f) * (r[:, None] / sigma2[:, :, 0]).astype(f)
     k = np.clip(np.round(ink).astype(int), 1, work * work)
     threshold = np.sort(score, axis=1)[np.arange(len(points)), work * work - k]
     return (score >= threshold[:, None]).reshape(-1, work, work)

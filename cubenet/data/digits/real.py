@@ -1,7 +1,7 @@
 """The 1,797 real handwritten UCI optdigits images (bundled with scikit-learn): a test set only.
 
 scikit-learn is an optional extra, imported only here. Nothing in the generator is fitted to these
-images or their labels; :mod:`cubenet.data.digits.study` compares summary statistics and measures
+images or their labels; :mod:`cubenet.digits_study` compares summary statistics and measures
 classifiers trained on synthetic digits.
 """
 

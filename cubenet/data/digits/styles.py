@@ -29,6 +29,8 @@ STYLES: dict[int, dict[str, str]] = {
         "long flag": "0.1,0.4 0.6,0 | 0.6,0 0.55,1",
         "flag and foot": "0.3,0.2 0.55,0 | 0.55,0 0.55,1 | 0.2,1 0.9,1",
         "heavy bar": "0.42,0 0.42,1 | 0.58,0 0.58,1 | 0.42,0 0.58,0",
+        "hollow bar": "0.5,0 0.65,0.1 0.62,0.9 0.5,1 0.38,0.9 0.35,0.1 0.5,0",
+        "bowed": "0.6,0 0.45,0.3 0.42,0.7 0.55,1",
         "low flag and spur": "0.05,0.5 0.6,0 | 0.6,0 0.55,1 | 0.55,1 0.3,0.9",
         "short flag": "0.35,0.12 0.55,0 | 0.55,0 0.55,1",
     },
@@ -83,6 +85,7 @@ STYLES: dict[int, dict[str, str]] = {
     },
     9: {
         "straight stem": "0.85,0.25 0.5,0 0.15,0.22 0.45,0.5 0.85,0.25 | 0.85,0.25 0.7,1",
+        "high loop": "0.8,0.18 0.5,0 0.15,0.12 0.25,0.35 0.8,0.2 | 0.8,0.18 0.7,1",
         "curved stem": "0.85,0.25 0.5,0 0.15,0.22 0.45,0.5 0.85,0.25 | 0.85,0.25 0.8,0.7 0.45,1",
         "open loop": "0.85,0.15 0.5,0 0.15,0.2 0.3,0.45 0.75,0.4 | 0.85,0.1 0.8,1",
         "hooked": "0.85,0.25 0.5,0 0.15,0.22 0.45,0.5 0.85,0.25 | 0.85,0.25 0.82,0.75 0.6,1 0.3,0.95 0.15,0.8",
@@ -95,8 +98,24 @@ STYLES: dict[int, dict[str, str]] = {
     },
 }
 
-#: How often each style is drawn, relative to the others of its digit (missing: 1).
-WEIGHTS: dict[int, dict[str, float]] = {}
+#: How often each style is drawn, relative to the others of its digit (missing: 1). Fitted to the ten real
+#: per-class mean images (``python -m cubenet.digits_study --weights``: non-negative least squares, every
+#: style kept at 5-10%), then 1s, 8s and 9s adjusted by hand (docs/digits.md tells what each change bought).
+WEIGHTS: dict[int, dict[str, float]] = {
+    0: {"oval": 0.091, "narrow": 0.526, "overlap": 0.383},
+    1: {"plain": 0.2, "slanted": 0.059, "flag": 0.059, "long flag": 0.25, "flag and foot": 0.059, "heavy bar": 0.059,
+        "hollow bar": 0.059, "low flag and spur": 0.151, "short flag": 0.059, "bowed": 0.1},
+    2: {"classic": 0.368, "long base": 0.077, "looped": 0.077, "narrow": 0.401, "upright": 0.077},
+    3: {"round": 0.091, "flat top": 0.359, "smooth": 0.55},
+    4: {"open": 0.32, "closed": 0.077, "square": 0.077, "long stem": 0.449, "y-like": 0.077},
+    5: {"classic": 0.091, "round belly": 0.909},
+    6: {"classic": 0.091, "straight": 0.432, "small loop": 0.478},
+    7: {"plain": 0.063, "crossed": 0.485, "curved": 0.12, "serif": 0.15, "crossed curved": 0.063,
+        "crossed upright": 0.063, "crossed serif": 0.063, "long cross": 0.134},
+    8: {"one stroke": 0.077, "two loops": 0.242, "slanted": 0.077, "narrow": 0.25, "big bottom": 0.077},
+    9: {"straight stem": 0.093, "high loop": 0.15, "curved stem": 0.067, "open loop": 0.067, "hooked": 0.274,
+        "small loop": 0.067, "tail": 0.067, "long tail": 0.067, "pointed loop": 0.067, "round tail": 0.231},
+}
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,13 @@ with the ``expect_*`` helpers (exact types, shapes and dtypes, never broadcastin
 
 from __future__ import annotations
 
-import linecache
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from cubenet.validate import is_integer
-from cubenet.workshop.guard import ForbiddenShortcut, Guard
+from cubenet.workshop.guard import ForbiddenShortcut, Peeked
 
 
 class Fail(Exception):
@@ -64,39 +62,7 @@ class Context:
         return self.feedback
 
 
-def learner_line(exc: BaseException, filename: str) -> tuple[int, str, str] | None:
-    """The deepest traceback frame inside the learner's file: (line number, function, source line)."""
-    found = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename == filename:
-            found = (frame.lineno, frame.name, (frame.line or linecache.getline(filename, frame.lineno)).strip())
-    return found
-
-
-#: address space a checked answer may use (the checker's own imports and data need about 0.4 GB)
-MEMORY_LIMIT = 2 * 2**30
-
-
-def describe_exception(exc: BaseException, filename: str, doing: str) -> str:
-    """One friendly paragraph: what was being done, the error, and the learner's line that raised it."""
-    name = Path(filename).name
-    if isinstance(exc, NotImplementedError):
-        head = f"{doing} is not written yet (it raises NotImplementedError{': ' + str(exc) if str(exc) else ''})."
-    elif isinstance(exc, SystemExit):
-        head = f"{doing} called exit(); an answer must return its result instead."
-    elif isinstance(exc, MemoryError):
-        head = (f"{doing} ran out of memory (MemoryError: the checker allows each answer "
-                f"{MEMORY_LIMIT // 2**30} GB): is an array far bigger than it needs to be?")
-    elif isinstance(exc, RecursionError):
-        head = f"{doing} recursed too deeply (RecursionError): does the recursion reach its base case?"
-    else:
-        head = f"{doing} raised {type(exc).__name__}: {exc}"
-    where = learner_line(exc, filename)
-    if where is None:
-        return head
-    lineno, func, line = where
-    place = f"line {lineno} of {name}" + (f" (in {func})" if func != "<module>" else "")
-    return f"{head}\n  at {place}: {line}"
+from cubenet.workshop.child import MEMORY_LIMIT, describe_exception, learner_line  # noqa: E402,F401 - re-exported
 
 
 def show(value, limit: int = 60) -> str:
@@ -122,33 +88,67 @@ def got(value, *, with_type: bool = True) -> str:
 
 
 class Learner:
-    """The learner's loaded module; every call into it runs behind the puzzle's guard."""
+    """The learner's answer, reached through a session with the process that runs it (or, in the test suite,
+    the same code in-process). Only plain data crosses: what the check sends and what the answer returns.
 
-    def __init__(self, module, filename: str, guard: Guard):
-        self.module = module
+    ``session.request(dict) -> dict`` answers one request of :mod:`cubenet.workshop.child`.
+    """
+
+    def __init__(self, session, filename: str):
+        self.session = session
         self.filename = filename
-        self.guard = guard
+
+    def _reply(self, request: dict) -> dict:
+        reply = self.session.request(request)
+        kind = reply.get("kind")
+        if kind == "forbidden":
+            raise ForbiddenShortcut(reply.get("message", ""))
+        if kind == "peeked":
+            raise Peeked(reply.get("message", ""))
+        if kind == "error":
+            raise LearnerError(reply.get("message", ""))
+        if kind == "too-big":
+            raise Fail(f"what your code returned is too big to check ({reply.get('message', '')}).", kind="shape")
+        if kind not in ("ok", "not-callable"):
+            raise LearnerError(f"the answer's process gave an unexpected reply ({str(kind)[:40]})")
+        return reply
 
     def value(self, name: str):
         """A module-level name the learner defined (presence is checked before the check runs)."""
-        return getattr(self.module, name)
+        return self._reply({"op": "value", "name": name})["value"]
 
     def call(self, name: str, *args, shown: str | None = None, **kwargs):
-        """Call the learner's function ``name``; ``shown`` is how the call reads in messages."""
-        func = getattr(self.module, name)
+        """Call the learner's function ``name``; ``shown`` is how the call reads in messages.
+
+        What the function does to its arguments in place is copied back into them, so a check can still see
+        an answer that changes its inputs."""
         shown_args = [*(show(a) for a in args), *(f"{k}={show(v)}" for k, v in kwargs.items())]
         doing = shown or f"{name}({', '.join(shown_args)})"
-        if not callable(func):
-            raise Fail(f"{name} should be a function, but it is {got(func)}.", kind="shape")
-        try:
-            with self.guard:
-                return func(*args, **kwargs)
-        except ForbiddenShortcut:
-            raise
-        except BaseException as exc:  # noqa: BLE001 - every learner error becomes a friendly message
-            if isinstance(exc, KeyboardInterrupt):
-                raise
-            raise LearnerError(describe_exception(exc, self.filename, doing)) from None
+        reply = self._reply({"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs),
+                             "doing": doing})
+        if reply["kind"] == "not-callable":
+            raise Fail(f"{name} should be a function, but it is {got(reply['value'])}.", kind="shape")
+        after = reply.get("args_after")
+        if after is not None:
+            copy_back(list(args), after)
+        return reply["value"]
+
+
+def copy_back(before, after) -> None:
+    """Make ``before`` (the check's arguments) hold what the answer left in its copies (``after``)."""
+    if isinstance(before, np.ndarray) and isinstance(after, np.ndarray):
+        if before.shape == after.shape and before.dtype == after.dtype and before.flags.writeable \
+                and not np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"):
+            before[...] = after
+    elif isinstance(before, list) and isinstance(after, list):
+        if len(before) == len(after):
+            for b, a in zip(before, after):
+                copy_back(b, a)
+        else:
+            before[:] = after
+    elif isinstance(before, tuple) and isinstance(after, tuple) and len(before) == len(after):
+        for b, a in zip(before, after):
+            copy_back(b, a)
 
 
 # ---------------------------------------------------------------- strict value tests

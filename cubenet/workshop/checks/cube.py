@@ -8,9 +8,10 @@ import string
 import numpy as np
 
 from cubenet.data.cube import permutation, random_scramble, turn_matrix
-from cubenet.data.moves import as_moves, format_scramble
+from cubenet.data.moves import format_scramble
 from cubenet.workshop.checks import puzzle_check
 from cubenet.workshop.checks.base import Fail, Passed, count, expect_array, expect_finite, expect_int, expect_str
+from cubenet.workshop.guard import one_turn_only
 
 FACE_TURNS = tuple(f + s for f in "UDLRFB" for s in ("", "'", "2"))
 SOLVED = "".join(f * 9 for f in "URFDLB")
@@ -61,13 +62,6 @@ def flip(token: str) -> str:
     return token[0] + {"": "'", "'": "", "2": "2"}[token[1:]]
 
 
-def _one_turn_only(args, kwargs):
-    moves = args[0] if args else kwargs.get("moves", ())
-    if len(as_moves(moves)) > 1:
-        return "call it with one turn at a time; composing the turns is the puzzle"
-    return None
-
-
 # ---------------------------------------------------------------- apply a scramble
 
 @puzzle_check(
@@ -75,7 +69,7 @@ def _one_turn_only(args, kwargs):
     expects={"apply_scramble": "a function apply_scramble(state: str, scramble: str) -> str"},
     forbid_calls={
         "cubenet.data.cube.facelets": "it computes the whole answer; apply the turns one at a time",
-        "cubenet.data.cube.permutation": _one_turn_only,
+        "cubenet.data.cube.permutation": one_turn_only,
     },
 )
 def check_apply_scramble(learner, ctx):

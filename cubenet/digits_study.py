@@ -1,4 +1,4 @@
-"""How close are the synthetic digits to real handwriting?  ``python -m cubenet.data.digits.study``
+"""How close are the synthetic digits to real handwriting?  ``python -m cubenet.digits_study``
 
 Compares cubenet's 8×8 digits with the 1,797 real UCI optdigits images bundled with scikit-learn,
 class by class, by summary statistics only (per-class mean images, ink, width in blocks, slant,
@@ -8,9 +8,9 @@ MLPClassifier((128, 64)) and 5-nearest-neighbours for comparison. The real image
 nothing is trained on them. Needs scikit-learn (``pip install -e ".[bench]"``); without it, the
 script says so in one line and exits.
 
-    python -m cubenet.data.digits.study                 # statistics + all classifiers, seeds 0-4
-    python -m cubenet.data.digits.study --quick         # statistics + cubenet's network at seeds 0-1
-    python -m cubenet.data.digits.study --weights       # style weights fitted to the per-class mean images
+    python -m cubenet.digits_study                 # statistics + all classifiers, seeds 0-4
+    python -m cubenet.digits_study --quick         # statistics + cubenet's network at seeds 0-1
+    python -m cubenet.digits_study --weights       # style weights fitted to the per-class mean images
 """
 
 from __future__ import annotations
@@ -150,17 +150,43 @@ def _report_runs(name: str, runs: list[dict]) -> None:
           ", ".join(f"{i // 10}→{i % 10} {confusion.flat[i]}" for i in worst))
 
 
+def _apply(setting: str) -> None:
+    """``MODULE.NAME=VALUE``: set a constant of cubenet.data.digits.moves or .raster (VALUE a Python literal)."""
+    import ast
+    import importlib
+
+    target, _, value = setting.partition("=")
+    module, _, name = target.partition(".")
+    if module not in ("moves", "raster") or not name or not value:
+        raise SystemExit(f"--set takes moves.NAME=VALUE or raster.NAME=VALUE, got {setting!r}")
+    mod = importlib.import_module(f"cubenet.data.digits.{module}")
+    if not hasattr(mod, name):
+        raise SystemExit(f"cubenet.data.digits.{module} has no constant {name}")
+    parsed = ast.literal_eval(value)
+    setattr(mod, name, np.asarray(parsed, dtype=float) if isinstance(parsed, list) else parsed)
+
+
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cubenet.data.digits.study", description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="cubenet's network at seeds 0-1 only, no scikit-learn models")
-    parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
+    parser = argparse.ArgumentParser(prog="python -m cubenet.digits_study", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="cubenet's network only (no scikit-learn models), seeds 0-1")
+    parser.add_argument("--seeds", type=int, default=None, help="seeds 0..N-1 (default 5; 2 with --quick)")
     parser.add_argument("--weights", action="store_true", help="print style weights fitted to the real mean images")
+    parser.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
+                        help="change a generator constant first, e.g. moves.PEN=0 or raster.INK_WIDTH=None (ablations)")
+    parser.add_argument("--uniform-styles", action="store_true", help="draw every style of a digit equally often")
     args = parser.parse_args(argv)
     try:
         import sklearn  # noqa: F401
     except ImportError:
         print("skipped: the study needs scikit-learn (it holds the real digits): pip install -e \".[bench]\"")
         return 0
+    for setting in args.set:
+        _apply(setting)
+    if args.uniform_styles:
+        from cubenet.data.digits import styles
+
+        styles.WEIGHTS.clear()
+        styles.skeletons.cache_clear()
     X, y = load_real_digits()
     real = statistics(X, y)
     if args.weights:
@@ -169,7 +195,7 @@ def main(argv=None) -> int:
     ds = make_digits(6000, test_fraction=0.1, rng=0)
     print("synthetic minus real, per class (6,000 synthetic images at seed 0):")
     print(_table(compare(statistics(ds.X, ds.y), real)))
-    seeds = range(2 if args.quick else args.seeds)
+    seeds = range(args.seeds or (2 if args.quick else 5))
     runs, seconds = zip(*(cubenet_accuracy(s) for s in seeds))
     print(f"\ngeneration: {N_TRAIN:,} images in {np.median(seconds):.2f} s (median over seeds)")
     _report_runs(f"cubenet (128,64), {EPOCHS} epochs", list(runs))
