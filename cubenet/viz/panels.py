@@ -36,7 +36,8 @@ def axis_labels(view: proj.Projection, *, input_names=None) -> tuple[str, ...]:
     return tuple(f"unit {j + 1}" for j in range(view.k))
 
 
-def input_names(ds):
+def feature_names(ds) -> tuple[str, ...]:
+    """Axis names of the input: the cube's (x → R, y → U, z → F), else x₁, x₂, …"""
     if ds.meta.get("kind") == "cube":
         return ("x (→ R)", "y (→ U)", "z (→ F)")
     return tuple(f"x{sub(j + 1)}" for j in range(ds.n_features))
@@ -45,13 +46,14 @@ def input_names(ds):
 def panel_names(ds, panel: Panel, n_layers: int):
     """Axis names for a panel drawn in its own coordinates: input features, or class scores for the output."""
     if panel.part == "input":
-        return input_names(ds)
+        return feature_names(ds)
     if panel.depth == n_layers:
         return tuple((f"logit {c}" if panel.part == "pre" else f"P({c})") for c in ds.class_names)
     return None
 
 
 def panel_axes(fig, spec, view: proj.Projection):
+    """The Axes of a panel at ``spec``: 3-D when the view draws three coordinates."""
     return fig.add_subplot(spec, projection="3d" if view.k == 3 else None)
 
 

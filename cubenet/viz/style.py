@@ -10,8 +10,6 @@ from __future__ import annotations
 import numpy as np
 
 AXES_GREY = "#bdbdbd"  # mid-grey so white stickers and white points stay visible
-
-
 EDGE = "#222222"  # the dark edge of every drawn point
 SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
