@@ -93,7 +93,9 @@
   // The explorer (the same page as a run's explorer.html) in a sandboxed frame: loaded once, then fed the
   // latest epoch while training (posted into the frame, which keeps its camera and sliders), and at the end
   // the finished network with every view's display fidelity.
-  const live = { busy: false, timer: null, frameReady: false };
+  // one request at a time: the final one waits for a live one in flight, so a late live epoch never
+  // lands on top of the finished network
+  const live = { pending: null, timer: null, frameReady: false, ended: false };
 
   async function explorerRequest(form) {
     const response = await fetch("/api/explorer?session=" + session + "&as=" + form);
@@ -102,9 +104,13 @@
     return payload;
   }
 
-  async function refreshExplorer(final) {
-    if (live.busy && !final) return;
-    live.busy = true;
+  function refreshExplorer(final) {
+    if (!final && (live.pending || live.ended)) return live.pending;
+    live.pending = showExplorer(final).finally(() => { live.pending = null; });
+    return live.pending;
+  }
+
+  async function showExplorer(final) {
     try {
       if (!live.frameReady) {
         const payload = await explorerRequest("html");
@@ -119,7 +125,7 @@
       if (payload.final) { state.explorer = true; explorerHint(true); }
     } catch (err) {
       if (final) $("explorer-hint").textContent = "the explorer could not be built: " + err.message;
-    } finally { live.busy = false; }
+    }
   }
 
   function explorerHint(final) {
@@ -136,12 +142,18 @@
   function startLiveExplorer() {
     clearInterval(live.timer);
     live.frameReady = false;
+    live.ended = false;
     state.explorerEpochs = [];
     explorerHint(false);
     live.timer = setInterval(() => { if (state.training && state.epochs.length) refreshExplorer(false); }, 250);
   }
 
-  function loadExplorer() { clearInterval(live.timer); refreshExplorer(true); }
+  async function loadExplorer() {
+    clearInterval(live.timer);
+    live.ended = true;
+    await live.pending;
+    refreshExplorer(true);
+  }
 
   async function train() {
     const training = { optimizer: $("optimizer").value, epochs: Number($("epochs").value) };
