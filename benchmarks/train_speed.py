@@ -6,7 +6,9 @@
 The settings are those of ``cubenet bench --full`` (Glorot initialisation, Adam lr 1e-3, a constant
 rate, batch 64, l2 = 1e-4 / 64, the same standardised data). ``--compare`` also loads
 ``cubenet/nn/train.py`` as it was at each git revision and runs it side by side with the working
-tree, in turns, so that load from other processes hits every variant alike. ``--sklearn`` adds
+tree, in turns, so that load from other processes hits every variant alike. (Since the trainer was split
+into rooms, a revision's ``train.py`` imports its kernels and optimisers from the working tree: such a
+revision differs from the working tree only in what ``train.py`` itself holds, the loop.) ``--sklearn`` adds
 scikit-learn's MLPClassifier at equal settings (one BLAS thread) to the turns. CPU time
 (``time.process_time``) is less sensitive to a busy machine than wall time. Not a test: timings are noisy.
 """

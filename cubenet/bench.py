@@ -209,7 +209,7 @@ def _fit_sklearn(task: Task, ds, solver: str, seed: int):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
-    from cubenet.nn.train import single_blas_thread
+    from cubenet.threads import single_blas_thread
 
     if solver == "lbfgs":
         clf = MLPClassifier(task.hidden, solver="lbfgs", alpha=ALPHA, max_iter=task.lbfgs_iterations,

@@ -1,6 +1,6 @@
 """One optimiser step against the textbook formula, on a 3-element parameter vector.
 
-The trainer's update closures (``cubenet.nn.train._optimizer_step``) work in place on the kernels'
+The trainer's update closures (``cubenet.nn.optim.optimizer_step``) work in place on the kernels'
 flat ``theta`` and ``grad``; here the kernels are three numbers, so every term of the formula is visible.
 A dropped bias correction, a Nesterov step taken with the old velocity or L2 on the biases fails here,
 not only through a golden number in the README.
@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from cubenet.nn.train import TrainConfig, _optimizer_step
+from cubenet.nn.config import TrainConfig
+from cubenet.nn.optim import optimizer_step
 
 THETA = np.array([0.5, -1.0, 2.0])
 GRADS = [np.array([0.3, -0.2, 0.05]), np.array([-0.1, 0.4, 0.25]), np.array([0.2, 0.1, -0.3])]
@@ -19,7 +20,7 @@ GRADS = [np.array([0.3, -0.2, 0.05]), np.array([-0.1, 0.4, 0.25]), np.array([0.2
 
 def kernels(theta=THETA, weights=(1.0, 1.0, 1.0)):
     """What a step needs of the trainer's kernels: theta, the gradient (row 0 of grad2, rows 2-3 of the
-    six-row work block where Adam keeps its moments, as ``_Kernels`` lays them out), the L2 mask."""
+    six-row work block where Adam keeps its moments, as ``Kernels`` lays them out), the L2 mask."""
     work = np.zeros((6, 3))
     grad2 = work[2:4]
     return SimpleNamespace(theta=np.array(theta, dtype=float), work=work, grad2=grad2, grad=grad2[0],
@@ -29,7 +30,7 @@ def kernels(theta=THETA, weights=(1.0, 1.0, 1.0)):
 def run(config, grads, lr, **kw):
     """theta after each step of ``config.optimizer`` with these gradients."""
     k = kernels(**kw)
-    step = _optimizer_step(config, k, {"lr": lr})
+    step = optimizer_step(config, k, {"lr": lr})
     out = []
     for g in grads:
         k.grad[:] = g

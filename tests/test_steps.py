@@ -94,8 +94,8 @@ def test_step_states_needs_a_step_model():
 
 @pytest.mark.parametrize("l2,motion", [(0.0, 0.0), (0.05, 0.0), (0.05, 0.3)])
 def test_training_kernels_equal_the_reference_gradient(l2, motion):
+    from cubenet.nn import kernels as kn
     from cubenet.nn import step_train
-    from cubenet.nn import train as tr
 
     params = _params()
     rng = np.random.default_rng(4)
@@ -103,8 +103,8 @@ def test_training_kernels_equal_the_reference_gradient(l2, motion):
     loss, grads = st.loss_and_grad(params, X, y, l2, motion)
     k = step_train.StepKernels(3, 3, 5, 4, "float64", motion)
     k.set_params(params)
-    Xt = tr._columns(X, np.float64)
-    for op in k.forward_ops(Xt, 9) + k.backward_ops(Xt, tr._one_hot_columns(y, 4, np.float64) / 9, 9, 1 / 9):
+    Xt = kn.columns(X, np.float64)
+    for op in k.forward_ops(Xt, 9) + k.backward_ops(Xt, kn.one_hot_columns(y, 4, np.float64) / 9, 9, 1 / 9):
         op()
     np.testing.assert_allclose(k.grad + l2 * k.wmask * k.theta, nw.pack(grads), rtol=1e-10, atol=1e-12)
     train_loss, _ = k.evaluate(Xt, y)

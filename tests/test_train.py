@@ -3,9 +3,11 @@
 import numpy as np
 import pytest
 
+from cubenet import threads
 from cubenet.data.cube import make_color_cube
 from cubenet.data.dataset import Dataset
 from cubenet.errors import CubenetError
+from cubenet.nn import kernels as kn
 from cubenet.nn import network as nw
 from cubenet.nn import train as tr
 from cubenet.nn.train import TrainConfig, train
@@ -30,10 +32,10 @@ def test_kernel_gradient_equals_reference(act, l2):
     X = rng.normal(size=(9, 3))
     y = rng.integers(0, 4, size=9)
     loss, grads = nw.loss_and_grad(params, X, y, (act, act), l2)
-    k = tr._Kernels(sizes, (act, act), "float64")
+    k = kn.Kernels(sizes, (act, act), "float64")
     k.set_params(params)
-    Xt = tr._columns(X, np.float64)
-    for op in k.forward_ops(Xt, 9) + k.backward_ops(Xt, tr._one_hot_columns(y, 4, np.float64) / 9, 9, 1 / 9):
+    Xt = kn.columns(X, np.float64)
+    for op in k.forward_ops(Xt, 9) + k.backward_ops(Xt, kn.one_hot_columns(y, 4, np.float64) / 9, 9, 1 / 9):
         op()
     g = k.grad + l2 * k.wmask * k.theta
     np.testing.assert_allclose(g, nw.pack(grads), rtol=1e-10, atol=1e-12)
@@ -150,9 +152,9 @@ def test_eval_subsets_and_exact_final_row():
 
 
 def test_blas_threads_restored():
-    controls = tr._openblas_controls()
+    controls = threads.openblas_controls()
     before = [get() for get, _ in controls]
-    with tr.single_blas_thread():
+    with threads.single_blas_thread():
         assert all(get() == 1 for get, _ in controls)
     assert [get() for get, _ in controls] == before
 

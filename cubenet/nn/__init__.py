@@ -8,7 +8,8 @@ Train with ``from cubenet.nn.train import train`` (the function is not re-export
 from cubenet.nn.network import (
     ACTIVATIONS, LayerTrace, Model, forward, init_params, loss_and_grad, predict, predict_proba, standardize,
 )
-from cubenet.nn.train import OPTIMIZERS, History, TrainConfig
+from cubenet.nn.config import OPTIMIZERS, TrainConfig
+from cubenet.nn.history import History
 from cubenet.nn.model_io import load_model, save_model
 from cubenet.nn.steps import StepModel, StepSpec, is_step_model, step_states
 

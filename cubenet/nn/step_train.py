@@ -1,14 +1,14 @@
 """Fast training kernels for step networks, plugged into :func:`cubenet.nn.train.train`.
 
-:class:`StepKernels` has the interface of ``cubenet.nn.train._Kernels`` (flat ``theta``/``grad``,
+:class:`StepKernels` has the interface of :class:`cubenet.nn.kernels.Kernels` (flat ``theta``/``grad``,
 ``forward_ops``/``backward_ops`` replayed every epoch, ``evaluate``, ``buffers``), so every optimiser
 of ``train`` (Adam, SGD, momentum, L-BFGS), the schedules, the recorder and the snapshots work
 unchanged. The flat vector holds the pairs of :class:`~cubenet.nn.steps.StepModel` in order, each
 as its augmented matrix ``[M; v]`` — the same layout as a dense network of sizes
-``(d, k, d, k, …, d, n_classes)`` — so ``_Kernels`` provides the parameter views and the weight mask.
+``(d, k, d, k, …, d, n_classes)`` — so ``Kernels`` provides the parameter views and the weight mask.
 Samples are columns; every state and every step's inner activation carries a row of ones, so one
 product gives ``h·W + b`` and one product gives ``dW`` and ``db`` together. Calls are made with
-``cubenet.nn.train._op`` (positional outputs, contiguous products sent to ``np.dot``), as the dense kernels' are.
+:func:`cubenet.nn.ops.op` (positional outputs, contiguous products sent to ``np.dot``), as the dense kernels' are.
 
 The loss adds ``motion/2 · mean Σ_steps ‖Δ‖²`` (``TrainConfig.motion``, :data:`DEFAULT_MOTION` when
 unset), a penalty on how far each step moves the points, as for regularised neural ODEs (Finlay et
@@ -25,9 +25,10 @@ from functools import partial
 import numpy as np
 
 from cubenet.errors import CubenetError
+from cubenet.nn.kernels import LOGIT_CLIP, Kernels, columns
 from cubenet.nn.network import check_fits
+from cubenet.nn.ops import op
 from cubenet.nn.steps import StepModel, StepSpec, init_steps, is_step_model, make_step_model, pair_sizes
-from cubenet.nn.train import LOGIT_CLIP, _columns, _Kernels, _op
 
 #: the motion penalty used when ``TrainConfig.motion`` is None
 DEFAULT_MOTION = 0.1
@@ -42,15 +43,15 @@ def wants_steps(model_or_spec) -> bool:
     return isinstance(model_or_spec, StepSpec) or is_step_model(model_or_spec)
 
 
-class StepKernels(_Kernels):
-    """Preallocated buffers and the fused forward/backward pass of one step network (private and mutable, like _Kernels)."""
+class StepKernels(Kernels):
+    """Preallocated buffers and the fused forward/backward pass of one step network (mutable and internal to training, like Kernels)."""
 
     def __init__(self, n_steps: int, dim: int, inner: int, n_classes: int, dtype, motion: float = 0.0):
         super().__init__(pair_sizes(n_steps, dim, inner, n_classes), ("relu", "identity") * n_steps, dtype)
         self.n_steps, self.dim, self.inner, self.motion = n_steps, dim, inner, float(motion)
 
     def buffers(self, m: int):
-        """Work buffers for batches of ``m`` samples, as a 7-tuple laid out like ``_Kernels.buffers``.
+        """Work buffers for batches of ``m`` samples, as a 7-tuple laid out like ``Kernels.buffers``.
 
         H: the states after each step with a ones row, (d + 1, m) each; U: each step's inner activation
         with a ones row (k + 1, m); Z: ``[logits (n_out, m)]``; D: backward scratch (dh, du, tmp);
@@ -73,39 +74,39 @@ class StepKernels(_Kernels):
 
     def forward_ops(self, Xt, m: int, *, exact: bool = True) -> list:
         """The calls of a forward pass of ``Xt`` (d + 1, m); afterwards ``buffers(m)[2][-1]`` holds the logits
-        (shifted by each sample's maximum with ``exact``, else clipped to ±LOGIT_CLIP, as in ``_Kernels``)."""
+        (shifted by each sample's maximum with ``exact``, else clipped to ±LOGIT_CLIP, as in ``Kernels``)."""
         H, U, Z, D, M, S, C = self.buffers(m)
         ops, h, moves = [], Xt, D[4]
         for i in range(self.n_steps):
             u, new = U[i][:-1], H[i][:-1]
-            ops += [_op(np.matmul, self.W[2 * i].T, h, out=u), _op(np.maximum, u, C[0], out=u),
-                    _op(np.greater, u, C[0], out=M[i]), _op(np.matmul, self.W[2 * i + 1].T, U[i], out=moves[i]),
-                    _op(np.add, moves[i], h[:-1], out=new)]
+            ops += [op(np.matmul, self.W[2 * i].T, h, out=u), op(np.maximum, u, C[0], out=u),
+                    op(np.greater, u, C[0], out=M[i]), op(np.matmul, self.W[2 * i + 1].T, U[i], out=moves[i]),
+                    op(np.add, moves[i], h[:-1], out=new)]
             h = H[i]
         z = Z[-1]
         # always exact: a step network's logits do pass ±LOGIT_CLIP, and a clipped logit's gradient points the wrong way
-        return ops + [_op(np.matmul, self.W[-1].T, h, out=z),
-                      partial(np.maximum.reduce, z, axis=0, keepdims=True, out=S), _op(np.subtract, z, S, out=z),
-                      _op(np.maximum, z, -80.0, out=z)]
+        return ops + [op(np.matmul, self.W[-1].T, h, out=z),
+                      partial(np.maximum.reduce, z, axis=0, keepdims=True, out=S), op(np.subtract, z, S, out=z),
+                      op(np.maximum, z, -80.0, out=z)]
 
     def backward_ops(self, Xt, Yt, m: int, scale: float = 1.0) -> list:
         """After the forward ops, put the gradient of ``scale · Σ cross-entropy`` into ``grad`` (``Yt`` pre-scaled)."""
         H, U, Z, (dh, du, tmp, g, moves), M, S, _ = self.buffers(m)
         delta, n, pull = Z[-1], self.n_steps, self.motion * scale
         ones = np.full((1, self.sizes[-1]), 1.0 / scale, dtype=self.dtype)
-        ops = [_op(np.exp, delta, out=delta), _op(np.matmul, ones, delta, out=S),
-               _op(np.divide, delta, S, out=delta), _op(np.subtract, delta, Yt, out=delta),
-               _op(np.matmul, H[-1] if n else Xt, delta.T, out=self.G[-1]),
-               _op(np.matmul, self.W[-1][:-1], delta, out=dh)]
+        ops = [op(np.exp, delta, out=delta), op(np.matmul, ones, delta, out=S),
+               op(np.divide, delta, S, out=delta), op(np.subtract, delta, Yt, out=delta),
+               op(np.matmul, H[-1] if n else Xt, delta.T, out=self.G[-1]),
+               op(np.matmul, self.W[-1][:-1], delta, out=dh)]
         for i in range(n - 1, -1, -1):
             h_in, move = (H[i - 1] if i > 0 else Xt), (g if pull else dh)
             if pull:  # the move Δ gets the state's gradient plus the penalty's, motion · Δ
-                ops += [_op(np.multiply, moves[i], pull, out=g), _op(np.add, g, dh, out=g)]
-            ops += [_op(np.matmul, U[i], move.T, out=self.G[2 * i + 1]),  # dV and dc
-                    _op(np.matmul, self.W[2 * i + 1][:-1], move, out=du), _op(np.multiply, du, M[i], out=du),
-                    _op(np.matmul, h_in, du.T, out=self.G[2 * i])]  # dW and db
+                ops += [op(np.multiply, moves[i], pull, out=g), op(np.add, g, dh, out=g)]
+            ops += [op(np.matmul, U[i], move.T, out=self.G[2 * i + 1]),  # dV and dc
+                    op(np.matmul, self.W[2 * i + 1][:-1], move, out=du), op(np.multiply, du, M[i], out=du),
+                    op(np.matmul, h_in, du.T, out=self.G[2 * i])]  # dW and db
             if i > 0:
-                ops += [_op(np.matmul, self.W[2 * i][:-1], du, out=tmp), _op(np.add, dh, tmp, out=dh)]
+                ops += [op(np.matmul, self.W[2 * i][:-1], du, out=tmp), op(np.add, dh, tmp, out=dh)]
         return ops
 
 
@@ -150,7 +151,7 @@ def prepare(model_or_spec, dataset, config, rng):
         model = make_step_model(params, input_mean=mean, input_scale=scale, class_names=dataset.class_names)
     if model.input_mean is not None:
         Xtr, Xte = (Xtr - model.input_mean) / model.input_scale, (Xte - model.input_mean) / model.input_scale
-    return model, _columns(Xtr, dtype), _columns(Xte, dtype)
+    return model, columns(Xtr, dtype), columns(Xte, dtype)
 
 
 def kernels(model: StepModel, config) -> StepKernels:

@@ -127,8 +127,8 @@ def layer_numbers(model, dataset, history, seeds: Seeds) -> dict:
     test points for the final numbers, :data:`EPOCH_PROBE_POINTS` for the table) and one BLAS thread,
     so they are the same on every run and every machine setting.
     """
-    from cubenet.nn.train import single_blas_thread
     from cubenet.run.metrics import layer_stats, probe_by_epoch
+    from cubenet.threads import single_blas_thread
 
     final_rng, epochs_rng = seeds.rng("probes").spawn(2)
     with single_blas_thread(), np.errstate(all="ignore"):

@@ -36,7 +36,7 @@ def run_cell(settings: dict) -> dict:
     With ``settings["run_dir"]`` (``cubenet sweep --keep-runs``) the cell also writes its full run folder there.
     """
     from cubenet import __version__
-    from cubenet.nn.train import single_blas_thread
+    from cubenet.threads import single_blas_thread
 
     cell = cell_from_settings(settings)
     row = {"key": cell.key, "data": cell.data, "data_params": dict(cell.data_params), "n_samples": cell.n_samples,

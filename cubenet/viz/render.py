@@ -61,9 +61,9 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
         the per-layer numbers, as "numbers", when they had to be measured)
     recompute : measure the per-layer numbers again and rewrite metrics.json with them
     """
-    from cubenet.nn.train import single_blas_thread
     from cubenet.run.folder import load_run
     from cubenet.run.replace import record_files
+    from cubenet.threads import single_blas_thread
 
     check_options(what, fmt, max_points)
     run = load_run(run_dir)

@@ -17,7 +17,8 @@ CHECK_MODULES = ("cube", "hand", "implement", "golf")
 
 #: what "by hand" puzzles may not use: the answer must be chosen, not fitted
 NO_FITTING = {
-    "cubenet.nn.train": "choose the numbers by hand; training them is another puzzle",
+    **dict.fromkeys(("cubenet.nn.train", "cubenet.nn.optim", "cubenet.nn.kernels", "cubenet.nn.step_train"),
+                    "choose the numbers by hand; training them is another puzzle"),
     "scipy.optimize": "choose the numbers by hand instead of letting an optimiser find them",
     "sklearn": "choose the numbers by hand instead of fitting a model",
     "torch": "this workshop uses numpy only",
