@@ -8,7 +8,7 @@ from cubenet.cli import learn, render
 @pytest.mark.parametrize("enum, table", [
     (learn.Optimizer, ("cubenet.nn.train", "OPTIMIZERS")),
     (learn.Schedule, ("cubenet.nn.train", "SCHEDULES")),
-    (learn.Activation, ("cubenet.nn.network", "ACTIVATIONS")),
+    (learn.Activation, ("cubenet.activations", "ACTIVATIONS")),
     (learn.Init, ("cubenet.nn.network", "INIT_SCHEMES")),
 ])
 def test_learn_choices_are_the_library_names(enum, table):

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from cubenet.activations import ACTIVATIONS
 from cubenet.cli.common import check_seed, command, console, parse_int_list
 
 #: the zero-configuration first run: a 3-twist cube that a (16, 16, 16) ReLU net learns to ~98% in ~1-2 s
@@ -30,11 +31,8 @@ class Optimizer(str, Enum):
     lbfgs = "lbfgs"
 
 
-class Activation(str, Enum):
-    relu = "relu"
-    tanh = "tanh"
-    leaky_relu = "leaky_relu"
-    identity = "identity"
+#: ``--activation``'s choices: the names of the activation table (which imports no numpy)
+Activation = Enum("Activation", {name: name for name in ACTIVATIONS}, type=str)
 
 
 class Init(str, Enum):

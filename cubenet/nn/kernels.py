@@ -18,7 +18,8 @@ from functools import partial
 
 import numpy as np
 
-from cubenet.nn.network import LEAKY_SLOPE, pack, unpack
+from cubenet.activations import TABLE, Slots
+from cubenet.nn.network import pack, unpack
 from cubenet.nn.ops import COPYTO, op
 
 #: rows per chunk for full-batch passes (evaluation, L-BFGS): keeps buffers small and cache-friendly
@@ -65,8 +66,8 @@ class Kernels:
 
         H: hidden outputs with a ones row (fan_out + 1, m); Ha: their activation block (fan_out, m);
         Z: scratch per layer, the last one the output logits (n_out, m); D: backward deltas (fan_in, m);
-        M: masks of the hidden layers (ReLU: 0/1 as unsigned integers of the float's width, see
-        :meth:`forward_ops`; leaky ReLU: bool); S: per-sample softmax sums (1, m); C: constant arrays
+        M: masks of the hidden layers (as :attr:`cubenet.activations.Activation.mask` says: ReLU's are 0/1
+        unsigned integers of the float's width, others bool); S: per-sample softmax sums (1, m); C: constant arrays
         (zeros per hidden layer, integer ones per hidden layer, then -clip and +clip for the logits),
         because numpy's maximum/minimum against an array of the same shape run several times faster
         than against a scalar.
@@ -78,11 +79,17 @@ class Kernels:
             consts = [np.zeros((s, m), dtype=dt) for s in hidden] + [np.ones((s, m), dtype=self.bits) for s in hidden]
             n_out = self.sizes[-1]
             consts += [np.full((n_out, m), -LOGIT_CLIP, dtype=dt), np.full((n_out, m), LOGIT_CLIP, dtype=dt)]
-            masks = [np.empty((s, m), dtype=self.bits if act == "relu" else bool) for s, act in zip(hidden, self.acts)]
+            masks = [np.empty((s, m), dtype=self.bits if TABLE[act].mask == "bits" else bool)
+                     for s, act in zip(hidden, self.acts)]
             buf = (H, [h[:-1] for h in H], [np.empty((s, m), dtype=dt) for s in self.sizes[1:]],
                    [np.empty((s, m), dtype=dt) for s in hidden], masks, np.empty((1, m), dtype=dt), consts)
             self._buffers[m] = buf
         return buf
+
+    def _slots(self, m: int, i: int) -> Slots:
+        """Hidden layer ``i``'s buffers for its activation's fused calls (see :class:`cubenet.activations.Slots`)."""
+        H, Ha, Z, _, M, _, C = self.buffers(m)
+        return Slots(a=Ha[i], mask=M[i], scratch=Z[i], zeros=C[i], ones=C[len(H) + i], bits=self.bits)
 
     def _transposed(self, i: int, m: int):
         """A (m, fan_out) buffer for layer ``i``'s deltas as rows (see :meth:`backward_ops`)."""
@@ -113,16 +120,8 @@ class Kernels:
         for i in range(self.n_layers - 1):
             a = Ha[i]
             ops.append(op(np.matmul, self.W[i].T, h, out=a))
-            act = self.acts[i]
-            if act == "relu":  # the mask is min(bits of relu(a), 1): 1 where a > 0, else 0 (relu gives +0.0)
-                ops.append(op(np.maximum, a, C[i], out=a))
-                if masks:
-                    ops.append(op(np.fmin, a.view(self.bits), C[len(H) + i], out=M[i]))  # = minimum on integers
-            elif act == "tanh":
-                ops.append(op(np.tanh, a, out=a))
-            elif act == "leaky_relu":
-                ops += [op(np.greater, a, 0, out=M[i])] if masks else []
-                ops += [op(np.multiply, a, LEAKY_SLOPE, out=Z[i]), op(np.maximum, a, Z[i], out=a)]
+            fused = TABLE[self.acts[i]].forward_ops
+            ops += fused(self._slots(m, i), masks) if fused else []
             h = H[i]
         z = Z[-1]
         ops.append(op(np.matmul, self.W[-1].T, h, out=z))
@@ -159,18 +158,8 @@ class Kernels:
                 break
             prev = D[i - 1]
             ops.append(op(np.matmul, self.W[i][:-1], delta, out=prev))
-            act = self.acts[i - 1]
-            if act == "relu":  # integer multiply by the 0/1 mask: keeps a float's bits or makes them +0.0
-                bits = prev.view(self.bits)
-                ops.append(op(np.multiply, bits, M[i - 1], out=bits))
-            elif act == "tanh":
-                d = Z[i - 1]  # scratch: 1 - tanh²
-                ops += [op(np.multiply, Ha[i - 1], Ha[i - 1], out=d), op(np.subtract, 1, d, out=d),
-                        op(np.multiply, prev, d, out=prev)]
-            elif act == "leaky_relu":
-                d = Z[i - 1]  # scratch: 1 where z > 0, LEAKY_SLOPE elsewhere
-                ops += [op(np.multiply, M[i - 1], 1 - LEAKY_SLOPE, out=d), op(np.add, d, LEAKY_SLOPE, out=d),
-                        op(np.multiply, prev, d, out=prev)]
+            fused = TABLE[self.acts[i - 1]].backward_ops
+            ops += fused(prev, self._slots(m, i - 1)) if fused else []
             delta = prev
         return ops
 

@@ -14,14 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from cubenet.activations import ACTIVATIONS, LEAKY_SLOPE, activation, softmax  # noqa: F401  (re-exported)
 from cubenet.errors import CubenetError
 
-#: hidden-layer activations (the output layer is always softmax)
-ACTIVATIONS = ("relu", "tanh", "leaky_relu", "identity")
 #: weight initialisations (see :func:`init_params`)
 INIT_SCHEMES = ("he", "glorot")
-#: slope of leaky ReLU for negative inputs
-LEAKY_SLOPE = 0.01
 
 
 @dataclass(frozen=True)
@@ -123,40 +120,20 @@ def init_params(sizes, *, rng=None, dtype=np.float32, activations="relu", scheme
             W = rng.uniform(-bound, bound, (fan_in, fan_out)).astype(dtype)
             params.append((W, rng.uniform(-bound, bound, fan_out).astype(dtype)))
             continue
-        std = np.sqrt(2.0 / fan_in) if act in ("relu", "leaky_relu") else np.sqrt(2.0 / (fan_in + fan_out))
+        std = np.sqrt(2.0 / fan_in) if activation(act, output=True).relu_like else np.sqrt(2.0 / (fan_in + fan_out))
         W = (rng.standard_normal((fan_in, fan_out)) * std).astype(dtype)
         params.append((W, np.zeros(fan_out, dtype=dtype)))
     return params
 
 
 def activate(name: str, z: np.ndarray) -> np.ndarray:
-    """Apply a hidden activation elementwise."""
-    if name == "relu":
-        return np.maximum(z, 0)
-    if name == "tanh":
-        return np.tanh(z)
-    if name == "leaky_relu":
-        return np.where(z > 0, z, LEAKY_SLOPE * z)
-    if name == "identity":
-        return z
-    raise CubenetError(f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
+    """Apply a hidden activation elementwise (see :data:`cubenet.activations.TABLE`)."""
+    return activation(name).f(z)
 
 
 def activation_grad(name: str, z: np.ndarray, h: np.ndarray) -> np.ndarray:
     """Derivative of the activation at ``z`` (``h`` = activation(z) is given to avoid recomputing)."""
-    if name == "relu":
-        return (z > 0).astype(z.dtype)
-    if name == "tanh":
-        return 1 - h * h
-    if name == "leaky_relu":
-        return np.where(z > 0, 1, LEAKY_SLOPE).astype(z.dtype)
-    return np.ones_like(z)
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    """Row-wise softmax, shifted by the row maximum so it never overflows."""
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    return activation(name).df(z, h)
 
 
 def check_fits(model: Model, dataset, *, what: str = "the model",

@@ -12,11 +12,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from cubenet.activations import TABLE
 from cubenet.errors import CubenetError
 from cubenet.run.probe import Probe, check_xy, fit_probe, probe_accuracy  # noqa: F401  (re-exported)
-
-#: activations whose units can die (be zero / negative on every input)
-_CAN_DIE = ("relu", "leaky_relu")
 
 
 @dataclass(frozen=True)
@@ -183,7 +181,7 @@ def layer_stats(model, dataset, *, max_points: int | None = None, rng=None) -> l
             depth=depth, name=name, width=Htr.shape[1],
             probe_accuracy=probe_accuracy(Htr, y_train, Hte, y_test, n_classes=dataset.n_classes),
             centroid_accuracy=centroid_accuracy(Htr, y_train, Hte, y_test),
-            dead_fraction=dead_fraction(pres[depth - 1]) if act in _CAN_DIE else None,
+            dead_fraction=dead_fraction(pres[depth - 1]) if act and TABLE[act].relu_like else None,
             **_geometry(model, depth, reps_train),
         ))
     return out

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from cubenet.activations import TABLE
+
 #: a network whose training accuracy is within this of always answering the largest class is "at chance"
 CHANCE_MARGIN = 0.02
 #: points used to look for dead layers
@@ -15,12 +17,12 @@ PROBE_POINTS = 2000
 
 
 def dead_layers(model, X) -> list[int]:
-    """1-based indices of ReLU hidden layers whose every unit outputs 0 for every one of the points ``X``."""
+    """1-based indices of ReLU-like (non-negative) hidden layers whose every unit outputs 0 for every one of the points ``X``."""
     from cubenet.nn.network import forward
 
     trace = forward(model, X[:PROBE_POINTS])
     return [i + 1 for i, (act, layer) in enumerate(zip(model.activations, trace))
-            if act == "relu" and not np.any(layer.post)]
+            if TABLE[act].nonnegative and not np.any(layer.post)]
 
 
 def training_warnings(model, dataset, history) -> list[str]:

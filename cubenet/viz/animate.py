@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from cubenet.activations import activation
 from cubenet.errors import CubenetError
 from cubenet.run.experiment import pick_snapshots  # animate.pick_snapshots is public too
 from cubenet.run.metrics import check_max_points, check_pair
@@ -54,9 +55,7 @@ class Frame:
 
 
 def _activate(name: str, z: np.ndarray) -> np.ndarray:
-    from cubenet.nn.network import activate, softmax
-
-    return softmax(z) if name == "softmax" else activate(name, z)
+    return activation(name, output=True).f(z)
 
 
 def polar_factor(W) -> np.ndarray:
@@ -163,11 +162,7 @@ def stage_caption(model, layer: int, stage: str) -> str:
     if stage == "bias":
         return f"step 2 of 3: shift by the bias, + t·b{sub(i)}"
     act = model.activations[i - 1] if i < model.n_layers else "softmax"
-    return {"relu": "step 3 of 3: ReLU folds negatives to 0 — (1−t)·z + t·relu(z)",
-            "leaky_relu": "step 3 of 3: leaky ReLU squeezes negatives — (1−t)·z + t·leaky_relu(z)",
-            "tanh": "step 3 of 3: tanh squashes into (−1, 1) — (1−t)·z + t·tanh(z)",
-            "identity": "step 3 of 3: no activation (identity)",
-            "softmax": "step 3 of 3: softmax turns scores into probabilities — (1−t)·z + t·softmax(z)"}[act]
+    return f"step 3 of 3: {activation(act, output=True).caption}"
 
 
 def _limits(P: np.ndarray, margin: float = 0.06) -> list[tuple[float, float]]:

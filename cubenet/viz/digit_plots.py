@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cubenet.activations import TABLE
 from cubenet.run.metrics import check_max_points, check_pair
 from cubenet.validate import check_int
 from cubenet.viz import projection as proj
@@ -151,7 +152,7 @@ def input_filters(model, x) -> list[np.ndarray]:
 
 def _layer_cmap(act: str, values) -> tuple[str, float, float]:
     top = float(np.nanmax(np.abs(values))) or 1.0
-    return (UNITS, 0.0, top) if act == "relu" else ("RdBu_r", -top, top)
+    return (UNITS, 0.0, top) if TABLE[act].nonnegative else ("RdBu_r", -top, top)
 
 
 def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int = 3):
