@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -88,69 +89,112 @@ class TrainConfig:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 
 
-def check_config(config: TrainConfig) -> TrainConfig:
-    """Validate every setting; raise CubenetError naming the parameter and echoing the value."""
-    def fail(msg):
-        raise CubenetError(msg)
+def _is_number(value) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
 
+
+def _number(*, optional: bool) -> Callable:
+    return lambda v, c: (optional and v is None) or _is_number(v)
+
+
+def _is_epoch_list(epochs) -> bool:
+    return not isinstance(epochs, (str, bytes)) and hasattr(epochs, "__iter__") and all(
+        isinstance(e, (int, np.integer)) and not isinstance(e, bool) and e >= 0 for e in epochs)
+
+
+def _integer_in(lo: int, hi: int) -> Callable:
+    return lambda v, c: not isinstance(v, bool) and isinstance(v, (int, np.integer)) and lo <= v <= hi
+
+
+def _between(lo: float, hi: float) -> Callable:
+    return lambda v, c: bool(np.isfinite(v) and lo <= v <= hi)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check of :func:`check_config`: setting ``field`` is right when ``ok(value, config)``; if not, the error
+    says ``message``, formatted with ``name`` (the field), ``value`` and ``config``."""
+
+    field: str
+    ok: Callable
+    message: str
+
+
+#: the settings that are numbers, those of them that may be None, and the ones that are True or False
+NUMBERS = ("lr", "l2", "motion", "momentum", "beta1", "beta2", "epsilon", "tol", "max_weight", "target_accuracy")
+OPTIONAL = ("lr", "motion", "target_accuracy")
+FLAGS = ("nesterov", "standardize")
+#: integer settings and their ranges
+INTEGERS = {"epochs": (1, 1_000_000), "batch_size": (1, 100_000_000), "n_snapshots": (2, 10_000),
+            "eval_points": (1, 100_000_000)}
+
+#: settings that mean nothing for the chosen optimizer are refused, not silently dropped
+COMBINATION_RULES = (
+    Rule("nesterov", lambda v, c: not v or c.optimizer == "momentum",
+         "nesterov applies only to optimizer 'momentum', not {config.optimizer!r}; "
+         "drop --nesterov, or use --optimizer momentum --nesterov"),
+    Rule("lr", lambda v, c: c.optimizer != "lbfgs" or v is None,
+         "L-BFGS takes no learning rate (its line search chooses each step); drop --lr, "
+         "or pick --optimizer adam, sgd or momentum"),
+)
+#: every check of a TrainConfig, in order: types first, then ranges (a rule meets only values of the right type)
+RULES = (
+    *(Rule(name, _number(optional=name in OPTIONAL), "{name} must be a number, got {value!r}") for name in NUMBERS),
+    *(Rule(name, lambda v, c: isinstance(v, (bool, np.bool_)), "{name} must be True or False, got {value!r}")
+      for name in FLAGS),
+    Rule("snapshot_epochs", lambda v, c: v is None or _is_epoch_list(v),
+         "snapshot_epochs must be a list of epoch numbers (integers >= 0), got {value!r}"),
+    Rule("optimizer", lambda v, c: v in OPTIMIZERS, f"unknown optimizer {{value!r}}; choose from {', '.join(OPTIMIZERS)}"),
+    *(Rule(name, _integer_in(lo, hi), f"{{name}} must be an integer between {lo} and {hi:,}, got {{value!r}}")
+      for name, (lo, hi) in INTEGERS.items()),
+    *COMBINATION_RULES,
+    Rule("lr", lambda v, c: v is None or bool(np.isfinite(v) and 0 < v <= MAX_LR),
+         f"learning rate must be > 0 and <= {MAX_LR:g}, got {{value}}; typical values are 0.001-0.01 for adam, "
+         "0.01-0.5 for sgd"),
+    Rule("schedule", lambda v, c: v in SCHEDULES,
+         f"unknown learning-rate schedule {{value!r}}; choose from {', '.join(SCHEDULES)}"),
+    Rule("l2", _between(0, MAX_L2), f"l2 must be a number between 0 and {MAX_L2:g}, got {{value}}; typical values "
+         "are 1e-4 to 1e-2"),
+    Rule("motion", lambda v, c: v is None or _between(0, MAX_L2)(v, c),
+         f"motion must be a number between 0 and {MAX_L2:g} (or None for the step default), got {{value}}"),
+    Rule("momentum", lambda v, c: 0 <= v < 1, "momentum must be in [0, 1), got {value}"),
+    Rule("beta1", lambda v, c: 0 <= v < 1, "beta1 must be in [0, 1) (Adam's decay of its mean gradient, e.g. 0.9), "
+         "got {value}"),
+    Rule("beta2", lambda v, c: 0 <= v < 1, "beta2 must be in [0, 1) (Adam's decay of its mean squared gradient, "
+         "e.g. 0.999), got {value}"),
+    Rule("epsilon", lambda v, c: v > 0, "epsilon must be > 0 (Adam's guard against dividing by 0, e.g. 1e-8), "
+         "got {value}"),
+    Rule("target_accuracy", lambda v, c: v is None or 0 < v <= 1,
+         "target accuracy must be in (0, 1], e.g. 0.97, got {value}"),
+    Rule("patience", lambda v, c: v is None or (isinstance(v, (int, np.integer)) and v >= 1),
+         "patience must be a positive number of epochs, got {value!r}"),
+    Rule("init", lambda v, c: v in INIT_SCHEMES, f"unknown initialisation {{value!r}}; choose from {', '.join(INIT_SCHEMES)}"),
+    Rule("dtype", lambda v, c: v in ("float32", "float64"), "dtype must be 'float32' or 'float64', got {value!r}"),
+    Rule("tol", lambda v, c: bool(np.isfinite(v) and v >= 0), "tol must be a finite number >= 0, got {value}"),
+    Rule("max_weight", lambda v, c: v > 0,
+         "max_weight must be > 0 (weights larger than it count as divergence), got {value}"),
+)
+
+
+def check_config(config: TrainConfig) -> TrainConfig:
+    """Validate every setting (:data:`RULES`, in order); raise CubenetError naming the parameter and echoing the value."""
     if not isinstance(config, TrainConfig):
-        fail(f"config must be a TrainConfig, e.g. TrainConfig(epochs=60, lr=0.01), got {type(config).__name__}")
-    for name in ("lr", "l2", "motion", "momentum", "beta1", "beta2", "epsilon", "tol", "max_weight", "target_accuracy"):
-        value = getattr(config, name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating))):
-            fail(f"{name} must be a number, got {value!r}")
-    for name in ("nesterov", "standardize"):
-        if not isinstance(getattr(config, name), (bool, np.bool_)):
-            fail(f"{name} must be True or False, got {getattr(config, name)!r}")
-    if config.snapshot_epochs is not None:
-        epochs = config.snapshot_epochs
-        if isinstance(epochs, (str, bytes)) or not hasattr(epochs, "__iter__") or not all(
-                isinstance(e, (int, np.integer)) and not isinstance(e, bool) and e >= 0 for e in epochs):
-            fail(f"snapshot_epochs must be a list of epoch numbers (integers >= 0), got {epochs!r}")
-    if config.optimizer not in OPTIMIZERS:
-        fail(f"unknown optimizer {config.optimizer!r}; choose from {', '.join(OPTIMIZERS)}")
-    for name, lo, hi in (("epochs", 1, 1_000_000), ("batch_size", 1, 100_000_000), ("n_snapshots", 2, 10_000),
-                         ("eval_points", 1, 100_000_000)):
-        value = getattr(config, name)
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not lo <= value <= hi:
-            fail(f"{name} must be an integer between {lo} and {hi:,}, got {value!r}")
-    check_combination(config)
-    lr = config.lr
-    if lr is not None and not (np.isfinite(lr) and 0 < lr <= MAX_LR):
-        fail(f"learning rate must be > 0 and <= {MAX_LR:g}, got {lr}; typical values are 0.001-0.01 for adam, 0.01-0.5 for sgd")
-    if config.schedule not in SCHEDULES:
-        fail(f"unknown learning-rate schedule {config.schedule!r}; choose from {', '.join(SCHEDULES)}")
-    if not (np.isfinite(config.l2) and 0 <= config.l2 <= MAX_L2):
-        fail(f"l2 must be a number between 0 and {MAX_L2:g}, got {config.l2}; typical values are 1e-4 to 1e-2")
-    if config.motion is not None and not (np.isfinite(config.motion) and 0 <= config.motion <= MAX_L2):
-        fail(f"motion must be a number between 0 and {MAX_L2:g} (or None for the step default), got {config.motion}")
-    if not 0 <= config.momentum < 1:
-        fail(f"momentum must be in [0, 1), got {config.momentum}")
-    if not (0 <= config.beta1 < 1 and 0 <= config.beta2 < 1 and config.epsilon > 0):
-        fail(f"Adam needs 0 <= beta1, beta2 < 1 and epsilon > 0, got {config.beta1}, {config.beta2}, {config.epsilon}")
-    if config.target_accuracy is not None and not 0 < config.target_accuracy <= 1:
-        fail(f"target accuracy must be in (0, 1], e.g. 0.97, got {config.target_accuracy}")
-    if config.patience is not None and (not isinstance(config.patience, (int, np.integer)) or config.patience < 1):
-        fail(f"patience must be a positive number of epochs, got {config.patience!r}")
-    if config.init not in INIT_SCHEMES:
-        fail(f"unknown initialisation {config.init!r}; choose from {', '.join(INIT_SCHEMES)}")
-    if config.dtype not in ("float32", "float64"):
-        fail(f"dtype must be 'float32' or 'float64', got {config.dtype!r}")
-    if not (np.isfinite(config.tol) and config.tol >= 0):
-        fail(f"tol must be a finite number >= 0, got {config.tol}")
-    if not config.max_weight > 0:
-        fail(f"max_weight must be > 0 (weights larger than it count as divergence), got {config.max_weight}")
+        raise CubenetError(f"config must be a TrainConfig, e.g. TrainConfig(epochs=60, lr=0.01), "
+                           f"got {type(config).__name__}")
+    _apply(RULES, config)
     return config
 
 
 def check_combination(config: TrainConfig) -> None:
     """Settings that mean nothing for the chosen optimizer are refused, not silently dropped."""
-    if config.nesterov and config.optimizer != "momentum":
-        raise CubenetError(f"nesterov applies only to optimizer 'momentum', not {config.optimizer!r}; "
-                           "drop --nesterov, or use --optimizer momentum --nesterov")
-    if config.optimizer == "lbfgs" and config.lr is not None:
-        raise CubenetError("L-BFGS takes no learning rate (its line search chooses each step); drop --lr, "
-                           "or pick --optimizer adam, sgd or momentum")
+    _apply(COMBINATION_RULES, config)
+
+
+def _apply(rules, config: TrainConfig) -> None:
+    for rule in rules:
+        value = getattr(config, rule.field)
+        if not rule.ok(value, config):
+            raise CubenetError(rule.message.format(name=rule.field, value=value, config=config))
 
 
 def epoch_lr(config: TrainConfig, epoch: int) -> float:
