@@ -110,3 +110,35 @@ def test_only_scramble_itself_reads_the_registry():
             "print('cubenet.data.registry' in sys.modules, 'numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "False False"
+
+
+def test_the_playground_offers_the_options_the_registry_marks_for_it():
+    """The page's option boxes are made from the registry (``Option.playground``): a new option shows up there."""
+    from cubenet.play.page import datasets
+
+    pages = {d["name"]: d for d in datasets()}
+    assert list(pages) == list(GENERATORS)
+    for spec in GENERATORS.values():
+        offered = [o for o in spec.options if o.playground]
+        assert set(pages[spec.name]["options"]) == {o.parameter for o in offered}
+        assert all(pages[spec.name]["options"][o.parameter] == spec.default(o) for o in offered)
+    assert pages["spirals"]["options"] == {"twists": 0, "arms": 2, "noise": 0.0}  # the twists first
+    assert pages["digits"]["options"] == {"twists": 2, "size": 8}
+
+
+def test_the_sweep_reaches_every_registry_option():
+    """Its own flags (--twists, --noise) are registry options of one kind each; every option goes through --set."""
+    import inspect
+
+    from cubenet.cli.sweep import DATA_FLAGS, _grid, sweep
+    from cubenet.data.registry import options_by_name
+
+    names = options_by_name()
+    for flag in DATA_FLAGS:
+        assert flag in inspect.signature(sweep).parameters and len({o.type for _, o in names[flag]}) == 1
+    for name, [(spec, option), *_] in names.items():
+        value = {int: "2", float: "0.1", str: "R"}[option.type]
+        grid = _grid(spec.name, {}, [f"{name}={value}"], None, "4", "1", "0", {})
+        assert grid.data_params[0][0] == name
+    grid = _grid("spirals", {"twists": "0:2", "noise": "0,0.1"}, [], None, "4", "1", "0", {})
+    assert dict(grid.data_params) == {"twists": (0, 1, 2), "noise": (0.0, 0.1)}

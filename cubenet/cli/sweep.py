@@ -9,7 +9,8 @@ import typer
 
 from cubenet.cli.common import command, console
 
-#: data options with their own flag; any other generator option goes through --set NAME=VALUES
+#: data options with their own flag (registry options most generators take; their kinds are the registry's);
+#: any other generator option goes through --set NAME=VALUES
 DATA_FLAGS = ("twists", "noise")
 #: training options that take lists, with the kind of their values
 TRAIN_FLAGS = {"optimizer": str, "epochs": int, "lr": float, "batch_size": int, "l2": float, "activation": str}
@@ -96,7 +97,7 @@ def sweep(
 
 
 def _grid(data, data_flags: dict, sets: list[str], n, hidden, depth, seeds, train_flags: dict, steps=None):
-    from cubenet.data.registry import get_generator
+    from cubenet.data.registry import get_generator, options_by_name
     from cubenet.errors import CubenetError
     from cubenet.sweep.grid import Grid, check_axes, parse_values
     from cubenet.validate import check_count
@@ -105,7 +106,7 @@ def _grid(data, data_flags: dict, sets: list[str], n, hidden, depth, seeds, trai
     data_params = []
     for name, text in data_flags.items():
         if text is not None:
-            data_params.append((name, parse_values(text, f"--{name}", kind=int if name == "twists" else float)))
+            data_params.append((name, parse_values(text, f"--{name}", kind=options_by_name()[name][0][1].type)))
     for item in sets:
         name, sep, text = item.partition("=")
         if not sep or not name.strip():

@@ -25,6 +25,8 @@ class Option:
     help : what it does, in one line, without the default (:meth:`GeneratorSpec.default` reads that)
     keyword : the generator's parameter it sets, when that is not ``name``
     aliases : other names accepted for it (an old spelling kept working)
+    playground : the playground page (``cubenet play``) offers it as a box; False for an option the page
+        sets another way (the cube's moves are buttons) or leaves at its default
     """
 
     name: str
@@ -32,6 +34,7 @@ class Option:
     help: str
     keyword: str = ""
     aliases: tuple[str, ...] = ()
+    playground: bool = True
 
     @property
     def parameter(self) -> str:
@@ -95,9 +98,10 @@ def _planar_specs() -> list[GeneratorSpec]:
     """The 2-D datasets (cubenet.data.planar): each a separable arrangement plus recorded moves."""
     common = (
         Option("twists", int, "random extra moves after the set's own (harder)"),
-        Option("moves", str, "an explicit 2-D scramble replacing the set's own moves and the twists, e.g. \"swirl(3.0)\""),
+        Option("moves", str, "an explicit 2-D scramble replacing the set's own moves and the twists, e.g. \"swirl(3.0)\"",
+               playground=False),
         Option("noise", float, "Gaussian jitter added after the moves"),
-        Option("label_noise", float, "fraction of labels flipped at random"),
+        Option("label_noise", float, "fraction of labels flipped at random", playground=False),
     )
     return [
         GeneratorSpec(name, f"cubenet.data.planar:make_{name}", summary, (*extra, *common), classes=classes,
@@ -124,9 +128,10 @@ GENERATORS: dict[str, GeneratorSpec] = {
             "color-cube", "cubenet.data.cube:make_color_cube",
             "3×3×3 Rubik's cube surface points, 6 sticker-colour classes, scrambled by face turns",
             (Option("twists", int, "random face turns"),
-             Option("moves", str, "an explicit scramble instead of random twists, e.g. \"R U F'\""),
+             Option("moves", str, "an explicit scramble instead of random twists, e.g. \"R U F'\"", playground=False),
              Option("noise", float, "Gaussian jitter added after the moves"),
-             Option("gap", float, "bare border around each sticker, a fraction of a cubie (a real cube has about 0.1)")),
+             Option("gap", float, "bare border around each sticker, a fraction of a cubie (a real cube has about 0.1)",
+                    playground=False)),
             classes=6, default_n=10_000,  # the same cube 'cubenet learn' makes without data
         ),
         *_planar_specs(),

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 from importlib import resources
 
 from cubenet.data.registry import GENERATORS
 
-#: generator options the page offers, with the values it starts from (the rest keep their defaults)
-PAGE_OPTIONS = ("twists", "arms", "classes", "cells", "noise", "size")
+#: the option the page shows first: the scramble's size, the page's main knob
+FIRST_OPTION = "twists"
 #: points the page's datasets have (the cube's default run has 10,000)
 PAGE_POINTS = {"color-cube": 10_000, "digits": 6000}
+
+
+def page_options(spec) -> dict:
+    """The options of a registered generator that the page offers (``Option.playground``), by the generator's
+    keyword, with the values it starts from (the generator's defaults): the twists first, the rest in the
+    registry's order."""
+    offered = sorted((o for o in spec.options if o.playground), key=lambda o: o.parameter != FIRST_OPTION)
+    return {o.parameter: spec.default(o) for o in offered}
 
 
 def datasets(launch=None) -> list[dict]:
     """Each registered dataset with the options the page shows and their defaults."""
     out = []
     for name, spec in GENERATORS.items():
-        params = inspect.signature(spec.load()).parameters
-        options = {p: (params[p].default if params[p].default is not inspect.Parameter.empty else None)
-                   for p in PAGE_OPTIONS if p in params}
+        options = page_options(spec)
         out.append({"name": name, "summary": spec.summary.split(":")[0][:60], "options": options,
                     "n": PAGE_POINTS.get(name, spec.default_n)})
     if launch is not None:
