@@ -133,6 +133,10 @@ def test_patching_numpy_or_the_checker_in_the_answer_changes_nothing(tmp_path):
     "import importlib\napply_scramble = importlib.import_module('cubenet.workshop.checks.cube').state_after\n",
     "from cubenet.workshop.checker import CheckResult\nCheckResult.to_json = lambda self: '{{}}'\n"
     "def apply_scramble(state, scramble):\n    return state\n",
+    "from cubenet.workshop.verdict import CheckResult\nCheckResult.to_json = lambda self: '{{}}'\n"
+    "def apply_scramble(state, scramble):\n    return state\n",
+    "from cubenet.workshop import processes\nprocesses.kill_leftovers = lambda *a, **k: None\n"
+    "def apply_scramble(state, scramble):\n    return state\n",
     "import runpy\napply_scramble = runpy.run_path({solution!r})['apply_scramble']\n",
     "ns = {{}}\nexec(open({solution!r}).read(), ns)\napply_scramble = ns['apply_scramble']\n",
     "import os\nos.open({check!r}, os.O_RDONLY)\n",
