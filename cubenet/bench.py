@@ -245,21 +245,8 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
     """
     import tempfile
 
-    if isinstance(repeats, bool) or not isinstance(repeats, int) or not 1 <= repeats <= 100:
-        raise CubenetError(f"repeats must be an integer between 1 and 100, got {repeats!r}")
-    for s in solvers:
-        if s not in ("adam", "lbfgs"):
-            raise CubenetError(f"unknown solver {s!r}; choose adam or lbfgs")
-    if sklearn is None:
-        sklearn = has_sklearn()
-    elif sklearn and not has_sklearn():
-        raise CubenetError("scikit-learn is not installed; install it with: pip install scikit-learn (or, in a "
-                           "checkout: pip install -e \".[bench]\")")
-    chosen = tasks(quick)
-    if task_names:
-        chosen = [t for t in chosen if any(s.lower() in t.name.lower() for s in task_names)]
-        if not chosen:
-            raise CubenetError(f"no task matches {', '.join(task_names)}; tasks: {', '.join(t.name for t in tasks(quick))}")
+    sklearn = _check_bench_settings(repeats, solvers, sklearn)
+    chosen = _chosen_tasks(quick, task_names)
     fits = {"cubenet": _fit_cubenet, **({"scikit-learn": _fit_sklearn} if sklearn else {})}
     results = []
     scratch = tempfile.TemporaryDirectory(prefix="cubenet-bench-")
@@ -276,17 +263,47 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
                     if processes and solver == "adam":
                         wall[library].append(process_seconds(task, raw, library, seed, scratch.name))
             for library, measured in runs.items():
-                real = None
-                if task.name == "digits" and has_sklearn():  # the real images come with scikit-learn
-                    from cubenet.data.digits import real_digit_accuracy
-
-                    real = float(np.median([real_digit_accuracy(lambda X, p=r[3], s=scale: p(s(X)))["accuracy"]
-                                            for r in measured]))
-                result = Result(task.name, solver, library, float(np.median([r[0] for r in measured])),
-                                float(np.median([r[1] for r in measured])), repeats, measured[0][2], real,
-                                float(np.median(wall[library])) if wall[library] else None)
+                result = _result(task, solver, library, measured, wall[library], scale, repeats)
                 results.append(result)
                 if callback is not None:
                     callback(result)
     scratch.cleanup()
     return results
+
+
+def _check_bench_settings(repeats, solvers, sklearn: bool | None) -> bool:
+    """Refuse a bad repeat count or solver; return whether to compare with scikit-learn."""
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or not 1 <= repeats <= 100:
+        raise CubenetError(f"repeats must be an integer between 1 and 100, got {repeats!r}")
+    for s in solvers:
+        if s not in ("adam", "lbfgs"):
+            raise CubenetError(f"unknown solver {s!r}; choose adam or lbfgs")
+    if sklearn is None:
+        return has_sklearn()
+    if sklearn and not has_sklearn():
+        raise CubenetError("scikit-learn is not installed; install it with: pip install scikit-learn (or, in a "
+                           "checkout: pip install -e \".[bench]\")")
+    return sklearn
+
+
+def _chosen_tasks(quick: bool, task_names) -> list:
+    """The reference tasks, only those whose name contains one of ``task_names`` when given."""
+    chosen = tasks(quick)
+    if task_names:
+        chosen = [t for t in chosen if any(s.lower() in t.name.lower() for s in task_names)]
+        if not chosen:
+            raise CubenetError(f"no task matches {', '.join(task_names)}; tasks: {', '.join(t.name for t in tasks(quick))}")
+    return chosen
+
+
+def _result(task, solver: str, library: str, measured: list, wall: list, scale, repeats: int) -> Result:
+    """The medians of one library's repeats (and, for the digits, its score on the real images)."""
+    real = None
+    if task.name == "digits" and has_sklearn():  # the real images come with scikit-learn
+        from cubenet.data.digits import real_digit_accuracy
+
+        real = float(np.median([real_digit_accuracy(lambda X, p=r[3], s=scale: p(s(X)))["accuracy"]
+                                for r in measured]))
+    return Result(task.name, solver, library, float(np.median([r[0] for r in measured])),
+                  float(np.median([r[1] for r in measured])), repeats, measured[0][2], real,
+                  float(np.median(wall)) if wall else None)

@@ -37,8 +37,6 @@ def bench(
     if "numpy" not in sys.modules:  # BLAS threads only help big products; set before numpy loads
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(var, "1")
-    from rich.table import Table
-
     from cubenet.bench import has_sklearn, run_bench
 
     if solver not in ("adam", "lbfgs", "all"):
@@ -59,15 +57,29 @@ def bench(
     with out.status("benchmarking…"):
         run_bench(quick=not full, repeats=repeats, solvers=solvers, sklearn=use_sklearn, task_names=task, seed=seed,
                   callback=progress, processes=processes)
-        default = None
-        if processes and not task:
-            import tempfile
+        default = _default_learn_seconds(repeats) if processes and not task else None
+    from rich.console import Console
 
-            from cubenet.bench import default_learn_seconds
+    table = _table(rows, full=full, repeats=repeats, use_sklearn=use_sklearn, processes=processes)
+    # never squeeze a column away: the table is laid out 160 wide, and a narrow terminal wraps its lines instead
+    Console(width=max(160, out.width), highlight=False, soft_wrap=True).print(table)
+    _notes(out, rows, default, repeats, use_sklearn)
 
-            with tempfile.TemporaryDirectory(prefix="cubenet-bench-") as folder:
-                default = default_learn_seconds(repeats, folder)
+
+def _default_learn_seconds(repeats: int) -> float:
+    """The default 'cubenet learn' as a whole process, median of ``repeats`` (in a scratch folder)."""
+    import tempfile
+
+    from cubenet.bench import default_learn_seconds
+
+    with tempfile.TemporaryDirectory(prefix="cubenet-bench-") as folder:
+        return default_learn_seconds(repeats, folder)
+
+
+def _table(rows: dict, *, full: bool, repeats: int, use_sklearn: bool, processes: bool):
+    """The results as a rich Table: one row per (task, solver), the libraries side by side."""
     from rich import box
+    from rich.table import Table
 
     table = Table(title=f"cubenet bench{' --full' if full else ''} (median of {repeats}, one BLAS thread)",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
@@ -81,25 +93,30 @@ def bench(
         for col in ("cubenet process s", *(("sklearn process s", "speed-up ") if use_sklearn else ())):
             table.add_column(col, justify="right", min_width=len(col))
     for (name, solv), libs in rows.items():
-        ours = libs["cubenet"]
-        theirs = libs.get("scikit-learn")
-        epochs = str(ours.epochs) if theirs is None or theirs.epochs == ours.epochs else f"{ours.epochs}/{theirs.epochs}"
-        cells = [name, solv, epochs, f"{ours.seconds:.2f}", f"{100 * ours.accuracy:.2f}"]
-        if theirs is not None:
-            cells += [f"{theirs.seconds:.2f}", f"{100 * theirs.accuracy:.2f}", f"{theirs.seconds / ours.seconds:.1f}×",
-                      f"{round(100 * (ours.accuracy - theirs.accuracy), 2) + 0.0:+.2f}"]
-        if processes:
-            if ours.process_seconds is None:
-                cells += ["–"] + (["–", "–"] if use_sklearn else [])
-            else:
-                cells.append(f"{ours.process_seconds:.2f}")
-                if theirs is not None:
-                    cells += [f"{theirs.process_seconds:.2f}", f"{theirs.process_seconds / ours.process_seconds:.1f}×"]
-        table.add_row(*cells)
-    from rich.console import Console
+        table.add_row(*_cells(name, solv, libs, use_sklearn=use_sklearn, processes=processes))
+    return table
 
-    # never squeeze a column away: the table is laid out 160 wide, and a narrow terminal wraps its lines instead
-    Console(width=max(160, out.width), highlight=False, soft_wrap=True).print(table)
+
+def _cells(name: str, solv: str, libs: dict, *, use_sklearn: bool, processes: bool) -> list[str]:
+    ours = libs["cubenet"]
+    theirs = libs.get("scikit-learn")
+    epochs = str(ours.epochs) if theirs is None or theirs.epochs == ours.epochs else f"{ours.epochs}/{theirs.epochs}"
+    cells = [name, solv, epochs, f"{ours.seconds:.2f}", f"{100 * ours.accuracy:.2f}"]
+    if theirs is not None:
+        cells += [f"{theirs.seconds:.2f}", f"{100 * theirs.accuracy:.2f}", f"{theirs.seconds / ours.seconds:.1f}×",
+                  f"{round(100 * (ours.accuracy - theirs.accuracy), 2) + 0.0:+.2f}"]
+    if processes:
+        if ours.process_seconds is None:
+            cells += ["–"] + (["–", "–"] if use_sklearn else [])
+        else:
+            cells.append(f"{ours.process_seconds:.2f}")
+            if theirs is not None:
+                cells += [f"{theirs.process_seconds:.2f}", f"{theirs.process_seconds / ours.process_seconds:.1f}×"]
+    return cells
+
+
+def _notes(out, rows: dict, default: float | None, repeats: int, use_sklearn: bool) -> None:
+    """The lines under the table: the default run's time, the real digits read, what the columns mean."""
     if default is not None:
         out.print(f"the default 'cubenet learn' (train, per-layer numbers, figures, report), whole process: "
                   f"{default:.2f} s (median of {repeats})")

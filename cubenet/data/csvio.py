@@ -29,8 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from cubenet.data.dataset import Dataset, make_meta, train_test_split
-from cubenet.data.io import MAX_CLASSES
+from cubenet.data.dataset import MAX_CLASSES, Dataset, make_meta, train_test_split
 from cubenet.errors import CubenetError
 
 SPLIT_COLUMN = "split"

@@ -10,6 +10,8 @@ import numpy as np
 from cubenet.data.moves import Move, as_moves, format_scramble, invert
 from cubenet.errors import CubenetError
 
+#: one cap on the number of classes for every input (npz, CSV, in-memory datasets)
+MAX_CLASSES = 50
 #: colours for datasets that bring none (colour-blind friendly, distinct on a light grey background)
 DEFAULT_COLORS = (
     "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#f0e442", "#000000",

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from cubenet.data.dataset import Dataset
+from cubenet.data.csvio import read_csv
+from cubenet.data.dataset import MAX_CLASSES, Dataset
 from cubenet.errors import CubenetError
 
-#: one cap on the number of classes for every input (npz, CSV, in-memory datasets)
-MAX_CLASSES = 50
 ARRAYS = ("X_train", "y_train", "X_test", "y_test", "class_names", "class_colors", "meta")
 
 
@@ -48,8 +47,6 @@ def load(path: str | os.PathLike, **csv_options) -> Dataset:
 
     path = check_regular_file(path, "dataset file")
     if path.suffix.lower() == ".csv":
-        from cubenet.data.csvio import read_csv
-
         return read_csv(path, **csv_options)
     if csv_options:
         raise CubenetError(f"{', '.join(csv_options)} only apply to CSV files, not {str(path)!r}")

@@ -5,12 +5,20 @@ Train with ``from cubenet.nn.train import train`` (the function is not re-export
 ``cubenet.nn.train`` keeps naming the module).
 """
 
-from cubenet.nn.network import (
-    ACTIVATIONS, LayerTrace, Model, forward, init_params, loss_and_grad, predict, predict_proba, standardize,
-)
 from cubenet.nn.config import OPTIMIZERS, TrainConfig
 from cubenet.nn.history import History
 from cubenet.nn.model_io import load_model, save_model
+from cubenet.nn.network import (
+    ACTIVATIONS,
+    LayerTrace,
+    Model,
+    forward,
+    init_params,
+    loss_and_grad,
+    predict,
+    predict_proba,
+    standardize,
+)
 from cubenet.nn.steps import StepModel, StepSpec, is_step_model, step_states
 
 __all__ = [

@@ -12,7 +12,7 @@ Inside a step the motion is exactly linear in t: ``h + t·Δ`` with ``Δ = relu(
 from the state before the step (t = 0) to the state after it (t = 1), so a picture or a page can
 interpolate two consecutive :func:`step_states` linearly.
 
-A :class:`StepModel` is a :class:`~cubenet.nn.network.Model` whose ``params`` list the pairs
+A :class:`StepModel` is a :class:`~cubenet.nn.model.Model` whose ``params`` list the pairs
 ``[(W_1, b_1), (V_1, c_1), …, (W_N, b_N), (V_N, c_N), (W_head, b_head)]``; its ``sizes`` are the
 widths of the states ``(d, d, …, d, n_classes)``, so ``check_fits``, ``forward``, ``predict`` and
 the per-layer numbers treat each step as one layer. The fast training kernels live in
@@ -26,8 +26,9 @@ from typing import ClassVar
 
 import numpy as np
 
+from cubenet.activations import softmax
 from cubenet.errors import CubenetError
-from cubenet.nn.network import LayerTrace, Model, one_hot, pack, softmax, standardize, unpack
+from cubenet.nn.model import LayerTrace, Model, one_hot, pack, standardize, unpack
 from cubenet.validate import check_count
 
 #: the standard deviation of V at initialisation, times 1/sqrt(k): an untrained step barely moves space

@@ -36,8 +36,17 @@ import numpy as np
 from cubenet.errors import CubenetError
 from cubenet.nn import step_train
 from cubenet.nn.config import (  # noqa: F401  (re-exported: the public names of cubenet.nn.train)
-    DEFAULT_EPOCHS, DEFAULT_LR, MAX_L2, MAX_LR, OPTIMIZERS, SCHEDULES, TrainConfig, check_combination, check_config,
-    epoch_lr, snapshot_schedule,
+    DEFAULT_EPOCHS,
+    DEFAULT_LR,
+    MAX_L2,
+    MAX_LR,
+    OPTIMIZERS,
+    SCHEDULES,
+    TrainConfig,
+    check_combination,
+    check_config,
+    epoch_lr,
+    snapshot_schedule,
 )
 from cubenet.nn.history import History, Recorder
 from cubenet.nn.kernels import CHUNK, LOGIT_CLIP, Kernels, columns, one_hot_columns  # noqa: F401  (re-exported)

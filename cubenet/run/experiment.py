@@ -7,7 +7,8 @@
 
 The per-layer numbers (``metrics.json``'s ``"layers"`` and ``"layer_epochs"``) are computed here, at
 learn time, from the run's own ``probes`` stream; ``cubenet render`` and ``cubenet report`` only read
-them. With one seed, ``model.npz``, ``metrics.json`` and ``history.csv`` come out byte for byte the same
+them (:mod:`cubenet.run.numbers`; the seed's streams are :mod:`cubenet.run.seeds`, and both modules' names
+are importable from here too). With one seed, ``model.npz``, ``metrics.json`` and ``history.csv`` come out byte for byte the same
 (the wall-clock times live in ``run.json``, which records when and how long, not what).
 """
 
@@ -18,66 +19,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
-
 from cubenet.errors import CubenetError
-
-#: the independent random streams of a run, each derived from the one seed
-STREAMS = ("data", "init", "batches", "evaluation", "probes", "drawing")
-#: training points (and test points) a final per-layer probe uses at most (a stratified subset)
-PROBE_POINTS = 4000
-#: points per probe in the layer × epoch table, and how many snapshots it covers
-EPOCH_PROBE_POINTS = 1000
-HEATMAP_SNAPSHOTS = 8
-
-
-@dataclass(frozen=True)
-class Seeds:
-    """One seed split once into the named, independent streams of :data:`STREAMS`.
-
-    ``data`` is ``numpy.random.default_rng(data_seed)`` — exactly what ``cubenet scramble --seed`` uses,
-    so a run's default dataset equals the file that command writes. Every other stream is a child of
-    ``SeedSequence(seed)`` (``spawn_key`` = its position in :data:`STREAMS`), independent of the data
-    stream and of each other. ``data_seed`` defaults to ``seed``; changing only it changes only the data.
-    """
-
-    seed: int = 0
-    data_seed: int | None = None
-
-    def __post_init__(self):
-        from cubenet.validate import check_int
-
-        check_int("seed", self.seed, minimum=0)
-        if self.data_seed is not None:
-            check_int("data_seed", self.data_seed, minimum=0)
-
-    def sequence(self, name: str) -> np.random.SeedSequence:
-        if name not in STREAMS:
-            raise CubenetError(f"unknown random stream {name!r}; the streams are {', '.join(STREAMS)}")
-        if name == "data":
-            return np.random.SeedSequence(self.seed if self.data_seed is None else self.data_seed)
-        return np.random.SeedSequence(self.seed, spawn_key=(STREAMS.index(name),))
-
-    def rng(self, name: str) -> np.random.Generator:
-        """A fresh generator for stream ``name`` (the same numbers every time it is asked for)."""
-        return np.random.default_rng(self.sequence(name))
-
-    def training(self) -> dict:
-        """The trainer's streams, as :func:`cubenet.nn.train.train` takes them."""
-        return {name: self.rng(name) for name in ("init", "batches", "evaluation")}
-
-    def record(self) -> dict:
-        """The JSON record in ``run.json``: the seed and, per stream, its SeedSequence entropy and spawn key."""
-        streams = {}
-        for name in STREAMS:
-            seq = self.sequence(name)
-            streams[name] = {"entropy": int(seq.entropy), "spawn_key": [int(k) for k in seq.spawn_key]}
-        return {"seed": self.seed, "data_seed": self.seed if self.data_seed is None else self.data_seed,
-                "streams": streams}
-
-    def drawing_seed(self) -> int:
-        """An integer seed for the figures' subsampling and draw order."""
-        return int(self.rng("drawing").integers(2 ** 31))
+from cubenet.nn.train import TrainConfig, check_config, train
+from cubenet.run.folder import save_run
+from cubenet.run.numbers import (  # noqa: F401  (re-exported)
+    EPOCH_PROBE_POINTS,
+    HEATMAP_SNAPSHOTS,
+    PROBE_POINTS,
+    final_metrics,
+    layer_numbers,
+    measure,
+    pick_snapshots,
+)
+from cubenet.run.seeds import STREAMS, Seeds  # noqa: F401  (re-exported)
 
 
 @dataclass
@@ -91,63 +45,6 @@ class Experiment:
     seeds: Seeds
     run_dir: Path | None = None
     warnings: list = field(default_factory=list)
-
-
-def final_metrics(model, dataset, history) -> dict:
-    """Final accuracies, per-class test accuracy and the test confusion matrix (rows: true, columns: predicted)."""
-    from cubenet.nn.network import predict
-
-    pred_test = predict(model, dataset.X_test)
-    train_acc = float(np.mean(predict(model, dataset.X_train) == dataset.y_train))
-    k = dataset.n_classes
-    confusion = np.zeros((k, k), dtype=int)
-    np.add.at(confusion, (dataset.y_test, pred_test), 1)
-    per_class = {name: (float(confusion[i, i] / confusion[i].sum()) if confusion[i].sum() else None)
-                 for i, name in enumerate(dataset.class_names)}
-    return {
-        "train_accuracy": train_acc, "test_accuracy": float(np.mean(pred_test == dataset.y_test)),
-        "per_class_accuracy": per_class, "confusion_matrix": confusion.tolist(),
-        "class_names": list(dataset.class_names), "stop_reason": history.stop_reason,
-        "epochs_run": int(history.epochs[-1]),
-    }
-
-
-def pick_snapshots(n: int, max_n: int) -> list[int]:
-    """Indices of at most ``max_n`` of ``n`` snapshots, evenly spread, always the first and the last."""
-    if n <= max_n:
-        return list(range(n))
-    return sorted(set(np.round(np.linspace(0, n - 1, max_n)).astype(int).tolist()))
-
-
-def layer_numbers(model, dataset, history, seeds: Seeds) -> dict:
-    """``"layers"`` (per representation: probe and centroid accuracy, dead units, singular values) and
-    ``"layer_epochs"`` (probe accuracy per layer and snapshot), as stored in metrics.json.
-
-    Probes use stratified subsets drawn from the ``probes`` stream (at most :data:`PROBE_POINTS` train and
-    test points for the final numbers, :data:`EPOCH_PROBE_POINTS` for the table) and one BLAS thread,
-    so they are the same on every run and every machine setting.
-    """
-    from cubenet.run.metrics import layer_stats, probe_by_epoch
-    from cubenet.threads import single_blas_thread
-
-    final_rng, epochs_rng = seeds.rng("probes").spawn(2)
-    with single_blas_thread(), np.errstate(all="ignore"):
-        stats = layer_stats(model, dataset, max_points=PROBE_POINTS, rng=final_rng)
-        snaps = [history.snapshots[i] for i in pick_snapshots(len(history.snapshots), HEATMAP_SNAPSHOTS)]
-        by_epoch = probe_by_epoch(model, snaps, dataset, max_points=EPOCH_PROBE_POINTS, rng=epochs_rng) \
-            if snaps else None
-    return {"layers": [s.as_dict() for s in stats], "layer_epochs": by_epoch,
-            "probe": {"definition": "cubenet.run.probe", "points": min(PROBE_POINTS, len(dataset.y_train))}}
-
-
-def measure(model, dataset, history, seeds: Seeds) -> dict:
-    """Every number of a run (the content of metrics.json), computed once."""
-    metrics = final_metrics(model, dataset, history)
-    metrics.update(layer_numbers(model, dataset, history, seeds))
-    from cubenet.run.verdict import training_warnings
-
-    metrics["warnings"] = training_warnings(model, dataset, history)
-    return metrics
 
 
 def run_experiment(dataset, start, config=None, *, seed: int = 0, data_seed: int | None = None,
@@ -168,8 +65,6 @@ def run_experiment(dataset, start, config=None, *, seed: int = 0, data_seed: int
 
     A diverged run raises CubenetError and writes nothing.
     """
-    from cubenet.nn.train import TrainConfig, check_config, train
-
     if isinstance(config, dict):
         config = TrainConfig(**config)
     config = check_config(config if config is not None else TrainConfig())
@@ -180,8 +75,6 @@ def run_experiment(dataset, start, config=None, *, seed: int = 0, data_seed: int
     metrics = measure(model, dataset, history, seeds)
     result = Experiment(dataset, model, history, metrics, seeds, warnings=list(metrics["warnings"]))
     if run_dir is not None:
-        from cubenet.run.folder import save_run
-
         result.run_dir = save_run(run_dir, dataset, model, history, command=command or "", seed=seeds,
                                   config=model.config, source=source, metrics=metrics)
     return result

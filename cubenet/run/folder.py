@@ -21,10 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from cubenet.errors import CubenetError
+from cubenet.nn.history import History
 from cubenet.nn.model_io import load_model, save_model
-from cubenet.nn.network import Model, predict
-from cubenet.nn.train import History
+from cubenet.nn.network import Model
+from cubenet.run.numbers import measure
 from cubenet.run.replace import check_replaceable, record_files, recover, replace_dir, temp_dir
+from cubenet.run.seeds import Seeds
 
 FILES = ("data.npz", "model.npz", "snapshots.npz", "history.csv", "metrics.json", "run.json")
 HISTORY_COLUMNS = ("epoch", "loss", "train_accuracy", "test_accuracy")
@@ -45,9 +47,7 @@ class Run:
 
 
 def compute_metrics(model: Model, dataset, history: History, seed=0) -> dict:
-    """Every number of a run, as metrics.json holds it (see :func:`cubenet.run.experiment.measure`)."""
-    from cubenet.run.experiment import Seeds, measure
-
+    """Every number of a run, as metrics.json holds it (see :func:`cubenet.run.numbers.measure`)."""
     return measure(model, dataset, history, seed if isinstance(seed, Seeds) else Seeds(int(seed or 0)))
 
 
@@ -103,13 +103,11 @@ def save_run(run_dir: str | os.PathLike, dataset, model: Model, history: History
     run_dir : the folder to create
     dataset, model, history : what was trained on, the result, and how it went
     command : the exact command line that reproduces the run
-    seed : the seed used: an int or a :class:`cubenet.run.experiment.Seeds` (its streams are recorded)
+    seed : the seed used: an int or a :class:`cubenet.run.seeds.Seeds` (its streams are recorded)
     config : the training settings (JSON-serialisable)
     source : the data file the user gave (its path and sha256 are recorded); None when generated
-    metrics : the run's numbers from :func:`cubenet.run.experiment.measure`; measured here when None
+    metrics : the run's numbers from :func:`cubenet.run.numbers.measure`; measured here when None
     """
-    from cubenet.run.experiment import Seeds
-
     from cubenet.data.io import save as save_dataset
     from cubenet.files import check_writable_dir, save_npz, write_text
 
@@ -145,7 +143,7 @@ def _umask() -> int:
 
 
 def run_info(dataset, data_file: Path, *, command: str, seed, config: dict | None, source) -> dict:
-    """The provenance record ``run.json`` (``seed`` is a :class:`cubenet.run.experiment.Seeds`)."""
+    """The provenance record ``run.json`` (``seed`` is a :class:`cubenet.run.seeds.Seeds`)."""
     from datetime import datetime, timezone
 
     meta = dataset.meta
