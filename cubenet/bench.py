@@ -5,6 +5,11 @@ Glorot), solver, epochs (L-BFGS: iterations), batch size, learning rate and L2 p
 the same process with one BLAS thread. Only the fitting call is timed; the reported time is the median over ``repeats`` runs, taken in turns (cubenet, scikit-learn,
 cubenet, …) so that load from other processes hits both alike. The seed is the same every time, so
 accuracies repeat.
+Equal initialisation: scikit-learn starts from the very weights cubenet starts from (cubenet's first
+snapshot, handed to ``MLPClassifier`` by a warm start), so the two fits differ only in their
+arithmetic and minibatch order. Beside them, cubenet is also trained with its own defaults (its
+initialisation, learning rate and schedule; the task's architecture, epochs and batch size), and that
+test accuracy is reported too.
 scikit-learn is optional: without it only cubenet's columns are filled. With it, the digits task also
 scores both models on the 1,797 real UCI optdigits images bundled with scikit-learn (never trained on).
 """
@@ -50,6 +55,7 @@ class Result:
     epochs: int
     real_accuracy: float | None = None  #: digits task: accuracy on the real optdigits images
     process_seconds: float | None = None  #: the whole process as a user runs it (cubenet learn / a script)
+    default_accuracy: float | None = None  #: cubenet, Adam: test accuracy with cubenet's own defaults
 
 
 def _cube(n_per_part: int, twists: int):
@@ -188,6 +194,7 @@ def _standardiser(ds) -> Callable:
 
 
 def _fit_cubenet(task: Task, ds, solver: str, seed: int):
+    """(seconds, test accuracy, epochs run, predict, initial params)."""
     from cubenet.nn.network import predict
     from cubenet.nn.train import TrainConfig, train
 
@@ -202,14 +209,22 @@ def _fit_cubenet(task: Task, ds, solver: str, seed: int):
     model, history = train((ds.n_features, *task.hidden, ds.n_classes), ds, cfg, rng=seed)
     seconds = time.perf_counter() - start
     return seconds, float(np.mean(predict(model, ds.X_test) == ds.y_test)), int(history.epochs[-1]), \
-        lambda X: predict(model, X)
+        lambda X: predict(model, X), history.snapshots[0][1]
 
 
-def _fit_sklearn(task: Task, ds, solver: str, seed: int):
-    from sklearn.exceptions import ConvergenceWarning
+def _default_accuracy(task: Task, ds, seed: int) -> float:
+    """Test accuracy of cubenet with its own defaults (only the architecture, epochs and batch size given)."""
+    from cubenet.nn.network import predict
+    from cubenet.nn.train import TrainConfig, train
+
+    model, _ = train((ds.n_features, *task.hidden, ds.n_classes), ds,
+                     TrainConfig(epochs=task.epochs, batch_size=task.batch_size), rng=seed)
+    return float(np.mean(predict(model, ds.X_test) == ds.y_test))
+
+
+def _sklearn_model(task: Task, solver: str, seed: int):
+    """An MLPClassifier at the task's settings."""
     from sklearn.neural_network import MLPClassifier
-
-    from cubenet.threads import single_blas_thread
 
     if solver == "lbfgs":
         clf = MLPClassifier(task.hidden, solver="lbfgs", alpha=ALPHA, max_iter=task.lbfgs_iterations,
@@ -218,11 +233,39 @@ def _fit_sklearn(task: Task, ds, solver: str, seed: int):
         clf = MLPClassifier(task.hidden, solver="adam", alpha=ALPHA, batch_size=task.batch_size,
                             learning_rate_init=LR, max_iter=task.epochs, shuffle=True, tol=0.0,
                             n_iter_no_change=task.epochs + 1, random_state=seed)
+    return clf
+
+
+def _sklearn_weights(start) -> tuple[list, list]:
+    """cubenet's [(W, b)] as scikit-learn's (coefs_, intercepts_). With two classes scikit-learn has one
+    logistic output: it gets the difference of cubenet's two logits, which gives the same predictions."""
+    coefs = [np.array(W, dtype=np.float64) for W, _ in start]
+    intercepts = [np.array(b, dtype=np.float64) for _, b in start]
+    if coefs[-1].shape[1] == 2:
+        coefs[-1] = coefs[-1][:, 1:] - coefs[-1][:, :1]
+        intercepts[-1] = intercepts[-1][1:] - intercepts[-1][:1]
+    return coefs, intercepts
+
+
+def _fit_sklearn(task: Task, ds, solver: str, seed: int, start=None):
+    """(seconds, test accuracy, iterations run, predict); from cubenet's initial weights ``start`` (a list of
+    (W, b)) if given: a one-iteration fit builds the layers (untimed), its weights are replaced by
+    ``start``, and the timed fit warm-starts from them with a fresh optimiser."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    from cubenet.threads import single_blas_thread
+
+    clf = _sklearn_model(task, solver, seed)
     with warnings.catch_warnings(), single_blas_thread():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        start = time.perf_counter()
+        if start is not None:
+            iterations = clf.max_iter
+            clf.set_params(max_iter=1).fit(ds.X_train, ds.y_train)
+            clf.coefs_, clf.intercepts_ = _sklearn_weights(start)
+            clf.set_params(max_iter=iterations, warm_start=True)
+        begin = time.perf_counter()
         clf.fit(ds.X_train, ds.y_train)
-        seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - begin
     return seconds, float(clf.score(ds.X_test, ds.y_test)), int(clf.n_iter_), clf.predict
 
 
@@ -247,7 +290,7 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
 
     sklearn = _check_bench_settings(repeats, solvers, sklearn)
     chosen = _chosen_tasks(quick, task_names)
-    fits = {"cubenet": _fit_cubenet, **({"scikit-learn": _fit_sklearn} if sklearn else {})}
+    fits = ("cubenet", "scikit-learn") if sklearn else ("cubenet",)
     results = []
     scratch = tempfile.TemporaryDirectory(prefix="cubenet-bench-")
     for task in chosen:
@@ -258,12 +301,17 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
             runs = {library: [] for library in fits}
             wall = {library: [] for library in fits}
             for _ in range(repeats):  # interleaved, so that a busy machine slows both alike
-                for library, fit in fits.items():
-                    runs[library].append(fit(task, ds, solver, seed))
-                    if processes and solver == "adam":
+                ours = _fit_cubenet(task, ds, solver, seed)
+                runs["cubenet"].append(ours)
+                if sklearn:  # from the very weights cubenet started from
+                    runs["scikit-learn"].append(_fit_sklearn(task, ds, solver, seed, start=ours[4]))
+                if processes and solver == "adam":
+                    for library in fits:
                         wall[library].append(process_seconds(task, raw, library, seed, scratch.name))
+            default = _default_accuracy(task, ds, seed) if solver == "adam" else None
             for library, measured in runs.items():
-                result = _result(task, solver, library, measured, wall[library], scale, repeats)
+                result = _result(task, solver, library, measured, wall[library], scale, repeats,
+                                 default if library == "cubenet" else None)
                 results.append(result)
                 if callback is not None:
                     callback(result)
@@ -296,7 +344,8 @@ def _chosen_tasks(quick: bool, task_names) -> list:
     return chosen
 
 
-def _result(task, solver: str, library: str, measured: list, wall: list, scale, repeats: int) -> Result:
+def _result(task, solver: str, library: str, measured: list, wall: list, scale, repeats: int,
+            default: float | None) -> Result:
     """The medians of one library's repeats (and, for the digits, its score on the real images)."""
     real = None
     if task.name == "digits" and has_sklearn():  # the real images come with scikit-learn
@@ -306,4 +355,4 @@ def _result(task, solver: str, library: str, measured: list, wall: list, scale, 
                                 for r in measured]))
     return Result(task.name, solver, library, float(np.median([r[0] for r in measured])),
                   float(np.median([r[1] for r in measured])), repeats, measured[0][2], real,
-                  float(np.median(wall)) if wall else None)
+                  float(np.median(wall)) if wall else None, default)

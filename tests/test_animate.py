@@ -75,6 +75,19 @@ def test_forward_movie_draws_narrow_layers_in_3d():
     assert not views[1].native  # 3 → 6: PCA of the 6-D embedding
 
 
+def test_every_animated_view_names_its_display_fidelity():
+    """Each layer's fixed view says how much of the layer's result a linear probe still reads from the drawn
+    coordinates; own coordinates that hold the whole result show all of it."""
+    ds = small_cube(400)
+    model = fake_trace_model((3, 3, 12, 6))
+    views = animate.layer_views(animate.forward_frames(model, ds.X_test[:50]))
+    fidelity = animate.result_fidelities(model, ds, views)
+    assert fidelity[0] == 1.0 and views[0].native  # 3 → 3, drawn in full
+    assert all(0 <= f <= 1 for f in fidelity) and not views[1].native
+    movie = animate.forward_movie(model, ds, max_points=60, frames_per_stage=2, hold=0, zoom=0, dpi=40)
+    assert movie.n_frames == 3 * 7
+
+
 @pytest.fixture(scope="module")
 def planar_run():
     return trained_spirals(400, epochs=20)
@@ -87,6 +100,7 @@ def test_training_movie(planar_run):
                                    dpi=40)
     assert movie.n_frames == n * 2 + (n - 1) * 3
     assert movie.captions[0].startswith("epoch 0 · test accuracy")
+    assert all(re.search(r"display fidelity of this view: \d+%", c) for c in movie.captions)
     assert movie.captions[-1].startswith(f"epoch {history.snapshots[-1][0]}")
     with pytest.raises(CubenetError, match="no parameter snapshots"):
         animate.training_movie(model, ds, ())

@@ -47,6 +47,37 @@ def test_quick_bench_side_by_side():
     assert all(r.seconds > 0 and 0 <= r.accuracy <= 1 and r.task == "spirals" for r in results)
 
 
+@sklearn_installed
+@pytest.mark.filterwarnings("ignore:Stochastic Optimizer")  # the one-epoch set-up fit does not converge
+@pytest.mark.parametrize("name", ["spirals", "digits"])  # two classes (one logistic output) and ten
+def test_scikit_learn_starts_from_cubenets_weights(name):
+    """Equal initialisation: handed cubenet's first snapshot, scikit-learn predicts what cubenet's start predicts."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from cubenet.nn.network import predict
+    from cubenet.nn.train import TrainConfig, train
+
+    task = next(t for t in bench.tasks(quick=True) if t.name == name)
+    ds = task.make(0)
+    model, history = train((ds.n_features, *task.hidden, ds.n_classes), ds,
+                           TrainConfig(epochs=1, init="glorot", standardize=False), rng=0)
+    start = history.snapshots[0][1]
+    clf = bench._sklearn_model(task, "adam", 0).set_params(max_iter=1)
+    clf.fit(ds.X_train, ds.y_train)
+    clf.coefs_, clf.intercepts_ = bench._sklearn_weights(start)
+    expected = predict(replace(model, params=list(start)), ds.X_test)
+    assert np.mean(clf.predict(ds.X_test) == expected) > 0.99  # float32 against float64 on ties only
+    assert not np.array_equal(bench._sklearn_weights(history.snapshots[1][1])[0][0], clf.coefs_[0])
+
+
+@sklearn_installed
+def test_cubenet_defaults_are_scored_beside_equal_settings():
+    adam, lbfgs = [r for r in bench.run_bench(quick=True, repeats=1, task_names=["spirals"]) if r.library == "cubenet"]
+    assert 0.5 <= adam.default_accuracy <= 1 and lbfgs.default_accuracy is None
+
+
 def test_cubenet_only():
     results = bench.run_bench(quick=True, repeats=2, solvers=("adam",), sklearn=False, task_names=["spirals"])
     assert len(results) == 1 and results[0].library == "cubenet" and results[0].repeats == 2

@@ -89,6 +89,7 @@ def _table(rows: dict, *, full: bool, repeats: int, use_sklearn: bool, processes
     if use_sklearn:
         for col in ("sklearn s", "acc %", "speed-up", "Δ acc"):
             table.add_column(col, justify="right", no_wrap=True, min_width=max(6, len(col)))
+    table.add_column("defaults acc %", justify="right", no_wrap=True)
     if processes:
         for col in ("cubenet process s", *(("sklearn process s", "speed-up ") if use_sklearn else ())):
             table.add_column(col, justify="right", min_width=len(col))
@@ -105,6 +106,7 @@ def _cells(name: str, solv: str, libs: dict, *, use_sklearn: bool, processes: bo
     if theirs is not None:
         cells += [f"{theirs.seconds:.2f}", f"{100 * theirs.accuracy:.2f}", f"{theirs.seconds / ours.seconds:.1f}×",
                   f"{round(100 * (ours.accuracy - theirs.accuracy), 2) + 0.0:+.2f}"]
+    cells.append("–" if ours.default_accuracy is None else f"{100 * ours.default_accuracy:.2f}")
     if processes:
         if ours.process_seconds is None:
             cells += ["–"] + (["–", "–"] if use_sklearn else [])
@@ -126,9 +128,12 @@ def _notes(out, rows: dict, default: float | None, repeats: int, use_sklearn: bo
         out.print(f"{name} · {solv}: trained on synthetic digits only, read {libs['cubenet'].real_accuracy:.2%} of the "
                   f"1,797 real optdigits images" + (f" (scikit-learn: {theirs.real_accuracy:.2%})" if theirs else ""))
     if use_sklearn:
-        out.print("epochs: run by cubenet/scikit-learn (L-BFGS: iterations, both stop at gradient tolerance 1e-4). "
+        out.print("Both start from the same weights (cubenet's initialisation, handed to scikit-learn). "
+                  "epochs: run by cubenet/scikit-learn (L-BFGS: iterations, both stop at gradient tolerance 1e-4). "
                   "speed-up = scikit-learn time / cubenet time; Δ acc = cubenet − scikit-learn test accuracy, "
                   "in percentage points.")
+    out.print("defaults acc %: cubenet's test accuracy with its own defaults (initialisation, learning rate, "
+              "schedule; the task's architecture, epochs and batch size; Adam rows).")
 
 
 def register(app: typer.Typer) -> None:

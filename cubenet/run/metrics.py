@@ -9,6 +9,8 @@ accuracy, the fraction of dead ReLU units and the singular values of the layer's
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import Callable
 
 import numpy as np
 
@@ -216,23 +218,32 @@ def probe_by_epoch(model, snapshots, dataset, *, max_points: int | None = 1000, 
     dict with ``epochs`` (list of int), ``layers`` (names) and ``probe_accuracy``
     (list over layers of lists over epochs) — the ``"layer_epochs"`` entry of metrics.json.
     """
+    tasks, table = epoch_probe_tasks(model, snapshots, dataset, max_points=max_points, rng=rng)
+    return table([task() for task in tasks])
+
+
+def epoch_probe_tasks(model, snapshots, dataset, *, max_points: int | None = 1000, rng=None) -> tuple[list, Callable]:
+    """:func:`probe_by_epoch` as independent pieces: ``(tasks, table)``, one task (a function of no
+    arguments) per snapshot, and ``table(results)`` that turns the tasks' results, in order, into the
+    heatmap's dict. The subsets are drawn here, once, so the pieces can run in any process."""
     check_pair(model, dataset, "probe_by_epoch")
     check_max_points(max_points)
     rng = np.random.default_rng(rng)
     tr = stratified_subset(dataset.y_train, max_points, rng=rng)
     te = stratified_subset(dataset.y_test, max_points, rng=rng)
     names = model_layer_names(model)
-    table = np.zeros((len(names), len(snapshots)))
-    for j, (_, params) in enumerate(snapshots):
+
+    def column(params, with_input: bool) -> list[float | None]:
         snap = replace(model, params=list(params))
         reps_train = representations(snap, dataset.X_train[tr])
         reps_test = representations(snap, dataset.X_test[te])
-        for i, (Htr, Hte) in enumerate(zip(reps_train, reps_test)):
-            if i == 0 and j > 0:
-                table[i, j] = table[i, 0]  # the input does not change during training
-                continue
-            table[i, j] = probe_accuracy(Htr, dataset.y_train[tr], Hte, dataset.y_test[te],
-                                         n_classes=dataset.n_classes, max_iter=30)
-    return {"epochs": [int(e) for e, _ in snapshots], "layers": names,
-            "probe_accuracy": [[float(v) for v in row] for row in table],
-            "points": {"train": int(len(tr)), "test": int(len(te))}}
+        return [probe_accuracy(Htr, dataset.y_train[tr], Hte, dataset.y_test[te], n_classes=dataset.n_classes,
+                               max_iter=30) if i > 0 or with_input else None  # the input does not change
+                for i, (Htr, Hte) in enumerate(zip(reps_train, reps_test))]
+
+    def table(columns: list) -> dict:
+        rows = [[float(col[i] if col[i] is not None else columns[0][0]) for col in columns] for i in range(len(names))]
+        return {"epochs": [int(e) for e, _ in snapshots], "layers": names, "probe_accuracy": rows,
+                "points": {"train": int(len(tr)), "test": int(len(te))}}
+
+    return [partial(column, params, j == 0) for j, (_, params) in enumerate(snapshots)], table

@@ -6,10 +6,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from cubenet.nn.network import predict
-from cubenet.run.metrics import layer_stats, probe_by_epoch
+from cubenet.run.metrics import epoch_probe_tasks, layer_stats
+from cubenet.run.processes import in_two
 from cubenet.run.seeds import Seeds
 from cubenet.run.verdict import training_warnings
 from cubenet.threads import single_blas_thread
@@ -55,11 +58,16 @@ def layer_numbers(model, dataset, history, seeds: Seeds) -> dict:
     so they are the same on every run and every machine setting.
     """
     final_rng, epochs_rng = seeds.rng("probes").spawn(2)
+    snaps = [history.snapshots[i] for i in pick_snapshots(len(history.snapshots), HEATMAP_SNAPSHOTS)]
+    columns, table = epoch_probe_tasks(model, snaps, dataset, max_points=EPOCH_PROBE_POINTS, rng=epochs_rng)
+    tasks = [partial(layer_stats, model, dataset, max_points=PROBE_POINTS, rng=final_rng)] + columns
+    # rough cost: points probed (the final numbers also take centroids and singular values)
+    final_points = 2 * min(PROBE_POINTS, len(dataset.y_train))
+    costs = [final_points] + [min(EPOCH_PROBE_POINTS, len(dataset.y_train))] * len(columns)
     with single_blas_thread(), np.errstate(all="ignore"):
-        stats = layer_stats(model, dataset, max_points=PROBE_POINTS, rng=final_rng)
-        snaps = [history.snapshots[i] for i in pick_snapshots(len(history.snapshots), HEATMAP_SNAPSHOTS)]
-        by_epoch = probe_by_epoch(model, snaps, dataset, max_points=EPOCH_PROBE_POINTS, rng=epochs_rng) \
-            if snaps else None
+        results = dict(in_two(tasks, costs))  # the pieces are shared with a forked child on two cores
+    stats = results[0]
+    by_epoch = table([results[j] for j in range(1, len(tasks))]) if snaps else None
     return {"layers": [s.as_dict() for s in stats], "layer_epochs": by_epoch,
             "probe": {"definition": "cubenet.run.probe", "points": min(PROBE_POINTS, len(dataset.y_train))}}
 

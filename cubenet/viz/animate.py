@@ -64,6 +64,19 @@ def polar_factor(W) -> np.ndarray:
     return U @ Vt
 
 
+def output_embedding(W, embed: str) -> np.ndarray:
+    """``E`` (fan_out, D) of :func:`layer_frames`: where the layer's output sits among the frames' D dimensions."""
+    W = np.asarray(W, dtype=float)
+    fan_in, fan_out = W.shape
+    if embed == "pad":
+        return np.eye(fan_out, max(fan_in, fan_out))
+    return np.eye(fan_out) if fan_in <= fan_out else polar_factor(W).T
+
+
+def _embedding_kind(W) -> str:
+    return "pad" if max(np.shape(W)) <= 3 else "polar"
+
+
 def layer_frames(h, W, b, activation: str, *, layer: int, frames_per_stage: int = 10,
                  embed: str = "pad") -> tuple[list[Frame], np.ndarray]:
     """The states of one layer ``act(h·W + b)``, each in ``D = max(fan_in, fan_out)`` dimensions.
@@ -95,12 +108,12 @@ def layer_frames(h, W, b, activation: str, *, layer: int, frames_per_stage: int 
     fan_in, fan_out = W.shape
     D = max(fan_in, fan_out)
     pad_in = np.eye(fan_in, D)
+    E = output_embedding(W, embed)
     if embed == "pad":
-        E, start, end = np.eye(fan_out, D), np.eye(D), np.pad(W, ((0, D - fan_in), (0, D - fan_out)))
+        start, end = np.eye(D), np.pad(W, ((0, D - fan_in), (0, D - fan_out)))
     elif fan_in <= fan_out:
-        E, start, end = np.eye(fan_out), polar_factor(W), W
+        start, end = polar_factor(W), W
     else:
-        E = polar_factor(W).T
         start, end = np.eye(fan_in), W @ E
     hp = h @ pad_in if embed == "pad" or fan_in > fan_out else h
     ts = np.linspace(0, 1, frames_per_stage + 1)[1:]
@@ -125,8 +138,7 @@ def forward_frames(model, X, *, frames_per_stage: int = 10) -> list[list[Frame]]
     out = []
     for i, (W, b) in enumerate(model.params, start=1):
         act = model.activations[i - 1] if i < model.n_layers else "softmax"
-        frames, _ = layer_frames(h, W, b, act, layer=i, frames_per_stage=frames_per_stage,
-                                 embed="pad" if max(W.shape) <= 3 else "polar")
+        frames, _ = layer_frames(h, W, b, act, layer=i, frames_per_stage=frames_per_stage, embed=_embedding_kind(W))
         out.append(frames)
         h = _activate(act, h @ np.asarray(W, float) + np.asarray(b, float))
     return out
@@ -216,8 +228,10 @@ def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 1
                ncols=legend_columns(ds.n_classes), fontsize=8)
     caption = fig.suptitle("\n", fontsize=10)
     counter = fig.text(0.985, 0.015, "", ha="right", va="bottom", fontsize=10, family="monospace", animated=True)
-    panels = [_scene_panel(fig, model, scene, colors, label=f"scene {k}")
-              for k, scene in enumerate(_forward_scenes(per_layer, layer_views(per_layer), order, hold, zoom))]
+    views = layer_views(per_layer)
+    fidelity = result_fidelities(model, ds, views)
+    panels = [_scene_panel(fig, model, scene, colors, label=f"scene {k}", fidelity=fidelity[scene[0] - 1])
+              for k, scene in enumerate(_forward_scenes(per_layer, views, order, hold, zoom))]
     blit = Blitter(fig, sum(len(p[4]) for p in panels))
     for panel in panels:
         _play_scene(blit, panel, panels, per_layer, model, caption, counter, jitter,
@@ -239,14 +253,36 @@ def _forward_scenes(per_layer, views, order, hold: int, zoom: int) -> list[tuple
     return scenes
 
 
-def _scene_panel(fig, model, scene: tuple, colors, *, label: str) -> tuple:
+def result_fidelities(model, ds, views) -> list[float]:
+    """Display fidelity of each layer's fixed view, for the layer's result ``act(h·W + b)``: a linear probe on
+    the coordinates the view draws ÷ a probe on the whole result (fitted on the figures' fidelity points,
+    scored on every test point)."""
+    from cubenet.nn.network import forward
+    from cubenet.run.metrics import display_fidelity, probe_accuracy
+    from cubenet.viz.panels import fidelity_points
+
+    tr = fidelity_points(ds)
+    y_tr, y_te = ds.y_train[tr], ds.y_test
+    out = []
+    for i, (a, b, view) in enumerate(zip(forward(model, ds.X_train[tr]), forward(model, ds.X_test), views), start=1):
+        H_tr, H_te = np.asarray(a.post, float), np.asarray(b.post, float)  # the output's post: class probabilities
+        if view.native and view.k >= H_tr.shape[1]:
+            out.append(1.0)
+            continue
+        E = output_embedding(model.params[i - 1][0], _embedding_kind(model.params[i - 1][0]))
+        full = probe_accuracy(H_tr, y_tr, H_te, y_te, n_classes=ds.n_classes)
+        out.append(display_fidelity(view(H_tr @ E), y_tr, view(H_te @ E), y_te, full, n_classes=ds.n_classes))
+    return out
+
+
+def _scene_panel(fig, model, scene: tuple, colors, *, label: str, fidelity: float) -> tuple:
     """The axes of one scene, titled and limited, with its animated scatter: (layer, ax, scatter, coords, steps)."""
     i, coords, extent, steps, view, note = scene
     ax = fig.add_subplot(projection="3d" if view.k == 3 else None, label=label)
     _set_limits(ax, np.concatenate(extent))
     style_axes(ax, labels=_view_labels(view))
-    ax.set_title(f"{layer_equation(model, i, 'post')}\n{_view_caption(view, i, note, model.params[i - 1][0].shape)}",
-                 fontsize=9)
+    ax.set_title(f"{layer_equation(model, i, 'post')}\n{_view_caption(view, i, note, model.params[i - 1][0].shape)}"
+                 f"\ndisplay fidelity of the result: {fidelity:.0%}", fontsize=9)
     return i, ax, scatter_setup(ax, colors, len(colors)), coords, steps
 
 
@@ -296,7 +332,10 @@ def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max
     keep = subsample(ds.y_test, max_points, rng=rng)
     y = ds.y_test[keep]
     depth = model.n_layers - 1  # the last hidden layer (0 = the input when there is none)
-    coords, epochs, view = snapshot_views(model, ds.X_test[keep], snapshots, depth, max_snapshots=max_snapshots)
+    coords, epochs, views = snapshot_views(model, ds.X_test[keep], snapshots, depth, max_snapshots=max_snapshots)
+    view = views[-1]
+    fidelity = snapshot_fidelities(model, ds, [snapshots[s] for s in pick_snapshots(len(snapshots), max_snapshots)],
+                                   depth, views)
     name = f"layer {depth}" if depth else "input"
     fig = Figure(figsize=(6.2, 6.0), dpi=dpi, layout="constrained")
     ax = fig.add_subplot(projection="3d" if view.k == 3 else None)
@@ -308,7 +347,7 @@ def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max
     fig.legend(handles=class_handles(ds.class_names, ds.class_colors), loc="outside lower center",
                ncols=legend_columns(ds.n_classes), fontsize=8)
     scatter = scatter_setup(ax, np.asarray(ds.class_colors)[y], len(y))
-    caption = fig.suptitle(" ", fontsize=11, animated=True)
+    caption = fig.suptitle(" \n ", fontsize=11, animated=True)  # two lines: the numbers, the fidelity
     schedule = _blend_schedule(len(coords), hold=hold, tween=tween)
     acc, probe = _accuracy_by_epoch(history), _probe_by_epoch(layer_epochs, name)
     jitter = np.random.default_rng(1).uniform(-1, 1, len(y))
@@ -319,17 +358,37 @@ def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max
         e = epochs[a if t < 0.5 else b]
         extra = ([f"test accuracy {acc[e]:.1%}"] if e in acc else []) + \
                 ([f"probe on {name}: {probe[e]:.1%}"] if e in probe else [])
-        caption.set_text(" · ".join([f"epoch {e}"] + extra))
+        caption.set_text(" · ".join([f"epoch {e}"] + extra) + f"\ndisplay fidelity of this view: {fidelity[e]:.0%}")
         blit.grab(caption.get_text(), scatter, caption)
     return blit.movie(fps, f"{data_title(ds)}: {name} while the network trains")
 
 
+def snapshot_fidelities(model, ds, snapshots, depth: int, views) -> dict:
+    """Display fidelity of each snapshot's view of representation ``depth``, by epoch: a linear probe on the
+    drawn coordinates ÷ a probe on the whole representation (the figures' fidelity points, every test point)."""
+    from cubenet.run.metrics import display_fidelity, probe_accuracy, representations
+    from cubenet.viz.panels import fidelity_points
+
+    tr = fidelity_points(ds)
+    y_tr, y_te = ds.y_train[tr], ds.y_test
+    out = {}
+    for (epoch, params), view in zip(snapshots, views):
+        snap = replace(model, params=list(params))
+        H_tr, H_te = representations(snap, ds.X_train[tr])[depth], representations(snap, ds.X_test)[depth]
+        if view.native:
+            out[int(epoch)] = 1.0
+            continue
+        full = probe_accuracy(H_tr, y_tr, H_te, y_te, n_classes=ds.n_classes)
+        out[int(epoch)] = display_fidelity(view(H_tr), y_tr, view(H_te), y_te, full, n_classes=ds.n_classes)
+    return out
+
+
 def snapshot_views(model, X, snapshots, depth: int, *, max_snapshots: int = 12):
     """The points ``X`` at ``depth`` at each picked snapshot, each view aligned to the previous one and rescaled
-    to unit spread: (coords per snapshot, their epochs, the last view)."""
+    to unit spread: (coords per snapshot, their epochs, the view of each)."""
     from cubenet.run.metrics import representations
 
-    coords, previous, epochs = [], None, []
+    coords, previous, epochs, views = [], None, [], []
     for s in pick_snapshots(len(snapshots), max_snapshots):
         epoch, params = snapshots[s]
         H = representations(replace(model, params=list(params)), X)[depth]
@@ -339,7 +398,8 @@ def snapshot_views(model, X, snapshots, depth: int, *, max_snapshots: int = 12):
         previous = P
         coords.append(P)
         epochs.append(int(epoch))
-    return coords, epochs, view
+        views.append(view)
+    return coords, epochs, views
 
 
 def _blend_schedule(n: int, *, hold: int, tween: int) -> list[tuple[int, int, float]]:

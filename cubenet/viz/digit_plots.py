@@ -12,6 +12,7 @@ from cubenet.activations import TABLE
 from cubenet.run.metrics import check_max_points, check_pair
 from cubenet.validate import check_int
 from cubenet.viz import projection as proj
+from cubenet.viz.panels import fidelity_points, view_fidelities
 from cubenet.viz.style import class_handles, draw_points, layer_equation, style_axes, subsample
 from cubenet.viz.unscramble_curve import plot_unscramble_curve
 
@@ -294,6 +295,7 @@ def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rn
     reps = representations(model, X)
     views = proj.chain(reps, k=2, max_native=2)
     stats = layer_stats(model, ds) if stats is None else stats
+    fidelity = _view_fidelities(model, ds, views, {s.depth: s.probe_accuracy for s in stats})
     names = layer_names(model.n_layers)
     units = ["pixels"] + ["units"] * (model.n_layers - 1) + ["logits"]
     fig = Figure(figsize=(3.3 * len(reps) + 1.2, 8.4), layout="constrained")
@@ -302,7 +304,8 @@ def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rn
         ax = fig.add_subplot(grid[0, d])
         draw_points(ax, view(H), y, ds.class_colors, size=7)
         style_axes(ax, labels=("aligned PC 1", "aligned PC 2") if not view.native else ("unit 1", "unit 2"))
-        ax.set_title(f"{names[d]} ({H.shape[1]} {units[d]})\nlinear probe: {s.probe_accuracy:.1%}", fontsize=9)
+        ax.set_title(f"{names[d]} ({H.shape[1]} {units[d]})\nlinear probe: {s.probe_accuracy:.1%} · "
+                     f"display fidelity {fidelity[d]:.0%}", fontsize=9)
         ax.set_xlabel(f"{ax.get_xlabel()}\n{view.caption()}", fontsize=7.5)
     legend = fig.add_subplot(grid[0, len(reps)])
     legend.axis("off")
@@ -310,5 +313,17 @@ def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rn
     accuracy = float(np.mean(predict(model, ds.X_test) == ds.y_test))
     plot_unscramble_curve(stats, network_accuracy=accuracy, n_classes=ds.n_classes, ax=fig.add_subplot(grid[1, :]))
     fig.suptitle(f"{ds.name}: how far apart the digit classes are after each layer "
-                 f"({len(y):,} test images drawn)", fontsize=11, fontweight="bold")
+                 f"({len(y):,} test images drawn)\n", fontsize=11, fontweight="bold")
+    fig.text(0.5, 0.962, "display fidelity: what a linear probe reads from the drawn 2-D points, "
+             "as a share of what it reads from the whole layer", ha="center", va="top", fontsize=8.5)
     return fig
+
+
+def _view_fidelities(model, ds, views, probe: dict) -> dict:
+    """Display fidelity of each panel's 2-D view (fitted on the figures' fidelity points, scored on every test image)."""
+    from cubenet.run.metrics import representations
+
+    tr = fidelity_points(ds)
+    drawn = {d: (v(Htr), v(Hte)) for d, (v, Htr, Hte) in
+             enumerate(zip(views, representations(model, ds.X_train[tr]), representations(model, ds.X_test)))}
+    return view_fidelities(ds, drawn, probe, tr)

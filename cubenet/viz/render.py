@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import time
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 from cubenet.errors import CubenetError
+from cubenet.run.processes import in_two
 from cubenet.viz import figures
 from cubenet.viz.figures import FORMATS, applies  # noqa: F401  (render.applies is public)
 
@@ -92,45 +94,20 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
     return written
 
 
-def _draw(run, numbers, names, *, fmt, max_points) -> list:
-    """Draw ``names`` in this process: [(name, seconds, paths)]."""
-    out = []
-    for name in names:
-        start = time.perf_counter()
-        paths = draw(figures.get(name), run, numbers, fmt=fmt, max_points=max_points)
-        out.append((name, time.perf_counter() - start, paths))
-    return out
-
-
-def _split(names: list[str]) -> tuple[list[str], list[str]]:
-    """Two shares of about equal drawing cost (greedy, most expensive first)."""
-    shares, load = ([], []), [0.0, 0.0]
-    for name in sorted(names, key=lambda n: -figures.get(n).cost):
-        i = 0 if load[0] <= load[1] else 1
-        shares[i].append(name)
-        load[i] += figures.get(name).cost
-    return shares
+def _draw_one(run, numbers, name: str, *, fmt, max_points) -> tuple:
+    """Draw one figure: (name, seconds, paths)."""
+    start = time.perf_counter()
+    paths = draw(figures.get(name), run, numbers, fmt=fmt, max_points=max_points)
+    return name, time.perf_counter() - start, paths
 
 
 def _draw_all(run, numbers, names, *, fmt, max_points):
     """Yield (name, seconds, paths) for every figure; on a machine with two or more cores the figures are
-    shared between this process and one forked child (each draws its own figures once; no figure is
-    drawn twice and the files are the same as when drawn in one process)."""
-    import multiprocessing
-    import os
-
-    two = (len(names) > 1 and (os.cpu_count() or 1) > 1 and os.environ.get("CUBENET_RENDER_PROCESSES") != "1"
-           and "fork" in multiprocessing.get_all_start_methods())
-    if not two:
-        yield from _draw(run, numbers, names, fmt=fmt, max_points=max_points)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    mine, theirs = _split(names)
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        future = pool.submit(_draw, run, numbers, theirs, fmt=fmt, max_points=max_points)
-        yield from _draw(run, numbers, mine, fmt=fmt, max_points=max_points)
-        yield from future.result()
+    shared between this process and one forked child (:func:`cubenet.run.processes.in_two`: each figure
+    is drawn once, and the files are the same as when drawn in one process)."""
+    tasks = [partial(_draw_one, run, numbers, name, fmt=fmt, max_points=max_points) for name in names]
+    for _, result in in_two(tasks, [figures.get(name).cost for name in names]):
+        yield result
 
 
 def run_seeds(run):

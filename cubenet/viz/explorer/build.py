@@ -10,10 +10,12 @@ probe on the full layer, both fitted on the same training subset and scored on t
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
 from cubenet.errors import CubenetError
+from cubenet.run.processes import in_two
 from cubenet.viz.explorer import encode
 from cubenet.viz.explorer import views as V
 from cubenet.viz.explorer.texts import texts
@@ -109,21 +111,22 @@ def _probes(H_fit, y_fit, H_show, y_show, n_classes: int):
     return probe, float(np.mean(probe.predict(H_show) == y_show))
 
 
-def _epoch_numbers(model, params, sets, n_classes: int, final=None, rows=None, fidelity: bool = True) -> dict:
+def _epoch_numbers(model, params, sets, n_classes: int, final=None, fidelity: bool = True) -> dict:
     """Probes, views and fidelities of one snapshot.
 
     sets : ((X_fit, y_fit), (X_show, y_show)); final : the last epoch's result, whose views this one is
-    aligned to; rows : the fit points used here, as rows of the final epoch's fit set (None: all of them)
+    aligned to, and whose input numbers it shares (the input is the same at every epoch)
     """
     snap = replace(model, params=list(params))
     (Xf, yf), (Xs, ys) = sets
-    if rows is not None:
-        Xf, yf = Xf[rows], yf[rows]
     posts_f, pres_f = _traces(snap, Xf)
     posts_s, pres_s = _traces(snap, Xs)
     probes, probe_acc = [], []
     for r, (Hf, Hs) in enumerate(zip(posts_f, posts_s)):
-        p, acc = _probes(Hf, yf, Hs, ys, n_classes)
+        if r == 0 and final is not None:
+            p, acc = final["probes"][0], final["probe"][0]["post"]
+        else:
+            p, acc = _probes(Hf, yf, Hs, ys, n_classes)
         entry = {"post": acc}
         if pres_f[r] is not None:
             # an injective W makes z = h·W + b an affine copy of h: the same linear read-outs, the same probe
@@ -135,12 +138,16 @@ def _epoch_numbers(model, params, sets, n_classes: int, final=None, rows=None, f
     for kind in V.KINDS:
         if final is None:
             vs = V.chain_views(kind, posts_f, yf, probes)
-        else:  # aligned to the final epoch's drawing of the same points
-            targets = [final["views"][kind][r](H if rows is None else H[rows]) for r, H in enumerate(final["posts_f"])]
-            vs = [V.align_to(V.make_view(kind, Hf, yf, p), Hf, T) for Hf, p, T in zip(posts_f, probes, targets)]
+        else:  # aligned to the final epoch's drawing of the same points; the input's drawing is the final one
+            targets = [final["views"][kind][r](H) for r, H in enumerate(final["posts_f"])]
+            vs = [final["views"][kind][0]] + [V.align_to(V.make_view(kind, Hf, yf, p), Hf, T) for Hf, p, T in
+                                              list(zip(posts_f, probes, targets))[1:]]
         views[kind] = vs
         fid[kind] = []
         for r, v in enumerate(vs):
+            if r == 0 and final is not None:
+                fid[kind].append(final["fidelity"][kind][0])
+                continue
             f = {}
             for part, Hf, Hs in (("post", posts_f[r], posts_s[r]), ("pre", pres_f[r], pres_s[r])):
                 if Hf is not None:
@@ -247,7 +254,8 @@ def mlp_data(model, ds, *, snapshots=(), metrics: dict | None = None, max_points
     chosen = pick_epochs(model, snapshots, metrics, max_epochs)
     k = ds.n_classes
     final = _epoch_numbers(model, chosen[-1][1], sets, k, fidelity=fidelity)
-    earlier = [_epoch_numbers(model, p, sets, k, final, fidelity=fidelity) for _, p in chosen[:-1]]
+    tasks = [partial(_epoch_numbers, model, p, sets, k, final, fidelity=fidelity) for _, p in chosen[:-1]]
+    earlier = [e for _, e in sorted(in_two(tasks), key=lambda pair: pair[0])]  # two processes on two cores
     epochs = earlier + [final]
     names = layer_names(model.n_layers)
     data["model"] = {"type": "mlp", "sizes": list(model.sizes), "activations": list(model.activations),
