@@ -16,14 +16,27 @@ scores both models on the 1,797 real UCI optdigits images bundled with scikit-le
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from cubenet.data.cube import make_color_cube
+from cubenet.data.dataset import DEFAULT_COLORS, Dataset, make_meta
+from cubenet.data.digits import make_digits, real_digit_accuracy
+from cubenet.data.io import save
+from cubenet.data.registry import make_dataset
 from cubenet.errors import CubenetError
+from cubenet.nn.network import predict
+from cubenet.nn.train import TrainConfig, train
+from cubenet.threads import single_blas_thread
 
 #: scikit-learn's default L2 strength; cubenet's ``l2`` equals ``alpha / batch_size`` (sklearn divides by the batch)
 ALPHA = 1e-4
@@ -60,24 +73,18 @@ class Result:
 
 def _cube(n_per_part: int, twists: int):
     def make(rng):
-        from cubenet.data.cube import make_color_cube
-
         return make_color_cube(2 * n_per_part, twists=twists, test_fraction=0.5, rng=rng)
     return make
 
 
 def _spirals(n_per_part: int):
     def make(rng):
-        from cubenet.data.registry import make_dataset
-
         return make_dataset("spirals", 2 * n_per_part, test_fraction=0.5, rng=rng)
     return make
 
 
 def _digits(n_train: int, n_test: int):
     def make(rng):
-        from cubenet.data.digits import make_digits
-
         n = n_train + n_test
         return make_digits(n, size=8, rng=rng, test_fraction=n_test / n)
     return make
@@ -85,9 +92,7 @@ def _digits(n_train: int, n_test: int):
 
 def _real_digits(rng):
     """The 1,797 real 8×8 UCI optdigits images (bundled with scikit-learn), split 50/50 by the seed."""
-    from sklearn.datasets import load_digits
-
-    from cubenet.data.dataset import DEFAULT_COLORS, Dataset, make_meta
+    from sklearn.datasets import load_digits  # (optional dependency: scikit-learn)
 
     X, y = load_digits(return_X_y=True)
     order = np.random.default_rng(rng).permutation(len(y))
@@ -115,7 +120,7 @@ def tasks(quick: bool = False) -> list[Task]:
 
 def has_sklearn() -> bool:
     try:
-        import sklearn.neural_network  # noqa: F401
+        import sklearn.neural_network  # noqa: F401  (is the optional scikit-learn installed?)
     except ImportError:
         return False
     return True
@@ -143,13 +148,6 @@ print(clf.score((Xte - mean) / scale, yte))
 def process_seconds(task: Task, raw, library: str, seed: int, folder) -> float:
     """Wall time of one whole process as a user runs it: ``cubenet learn DATA --no-render`` (train, measure
     every layer, write the run folder) or a plain scikit-learn script (load, standardise, fit, score)."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    from cubenet.data.io import save
-
     data = Path(folder) / f"{task.name}.npz"
     if not data.exists():
         save(raw, data)
@@ -173,10 +171,6 @@ def process_seconds(task: Task, raw, library: str, seed: int, folder) -> float:
 
 def default_learn_seconds(repeats: int, folder) -> float:
     """Median wall time of the newcomer's first command, ``cubenet learn`` (train, numbers, figures, report)."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
     times = []
     for i in range(repeats):
         start = time.perf_counter()
@@ -195,9 +189,6 @@ def _standardiser(ds) -> Callable:
 
 def _fit_cubenet(task: Task, ds, solver: str, seed: int):
     """(seconds, test accuracy, epochs run, predict, initial params)."""
-    from cubenet.nn.network import predict
-    from cubenet.nn.train import TrainConfig, train
-
     n = len(ds.y_train)
     if solver == "lbfgs":
         cfg = TrainConfig(optimizer="lbfgs", epochs=task.lbfgs_iterations, l2=ALPHA / n, standardize=False,
@@ -214,9 +205,6 @@ def _fit_cubenet(task: Task, ds, solver: str, seed: int):
 
 def _default_accuracy(task: Task, ds, seed: int) -> float:
     """Test accuracy of cubenet with its own defaults (only the architecture, epochs and batch size given)."""
-    from cubenet.nn.network import predict
-    from cubenet.nn.train import TrainConfig, train
-
     model, _ = train((ds.n_features, *task.hidden, ds.n_classes), ds,
                      TrainConfig(epochs=task.epochs, batch_size=task.batch_size), rng=seed)
     return float(np.mean(predict(model, ds.X_test) == ds.y_test))
@@ -224,7 +212,7 @@ def _default_accuracy(task: Task, ds, seed: int) -> float:
 
 def _sklearn_model(task: Task, solver: str, seed: int):
     """An MLPClassifier at the task's settings."""
-    from sklearn.neural_network import MLPClassifier
+    from sklearn.neural_network import MLPClassifier  # (optional dependency: scikit-learn)
 
     if solver == "lbfgs":
         clf = MLPClassifier(task.hidden, solver="lbfgs", alpha=ALPHA, max_iter=task.lbfgs_iterations,
@@ -251,9 +239,7 @@ def _fit_sklearn(task: Task, ds, solver: str, seed: int, start=None):
     """(seconds, test accuracy, iterations run, predict); from cubenet's initial weights ``start`` (a list of
     (W, b)) if given: a one-iteration fit builds the layers (untimed), its weights are replaced by
     ``start``, and the timed fit warm-starts from them with a fresh optimiser."""
-    from sklearn.exceptions import ConvergenceWarning
-
-    from cubenet.threads import single_blas_thread
+    from sklearn.exceptions import ConvergenceWarning  # (optional dependency: scikit-learn)
 
     clf = _sklearn_model(task, solver, seed)
     with warnings.catch_warnings(), single_blas_thread():
@@ -286,8 +272,6 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
     processes : also time whole processes (``cubenet learn … --no-render`` against a scikit-learn script),
         Adam only, interleaved with the same repeats
     """
-    import tempfile
-
     sklearn = _check_bench_settings(repeats, solvers, sklearn)
     chosen = _chosen_tasks(quick, task_names)
     fits = ("cubenet", "scikit-learn") if sklearn else ("cubenet",)
@@ -349,7 +333,6 @@ def _result(task, solver: str, library: str, measured: list, wall: list, scale, 
     """The medians of one library's repeats (and, for the digits, its score on the real images)."""
     real = None
     if task.name == "digits" and has_sklearn():  # the real images come with scikit-learn
-        from cubenet.data.digits import real_digit_accuracy
 
         real = float(np.median([real_digit_accuracy(lambda X, p=r[3], s=scale: p(s(X)))["accuracy"]
                                 for r in measured]))

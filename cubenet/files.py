@@ -6,8 +6,11 @@ import contextlib
 import errno
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
+
+import numpy as np
 
 from cubenet.errors import CubenetError
 
@@ -60,8 +63,6 @@ def atomic_path(path: str | os.PathLike):
 
 def check_replaceable_file(path: Path) -> None:
     """Refuse an output path that exists as a folder, FIFO, socket or device: only regular files are replaced."""
-    import stat
-
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -118,8 +119,6 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
 
 def save_npz(path: str | os.PathLike, arrays: dict) -> Path:
     """Save arrays to a compressed ``.npz`` atomically (no object arrays, so never a pickle)."""
-    import numpy as np
-
     with atomic_path(path) as tmp:
         with open(tmp, "wb") as fh:
             np.savez_compressed(fh, **arrays)
@@ -132,7 +131,7 @@ def save_figure(fig, path: str | os.PathLike, **kwargs) -> Path:
     The same figure gives the same bytes every time: no creation date or software version in the
     metadata, and SVG ids from a fixed salt.
     """
-    import matplotlib
+    import matplotlib  # (matplotlib only when a figure is saved: most writes are data)
 
     path = Path(path)
     fmt = path.suffix.lstrip(".").lower() or "png"

@@ -9,6 +9,7 @@ This module sits below ``data/``, ``nn/`` and ``viz/``: it imports nothing of cu
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Iterable, Sequence
 
@@ -101,8 +102,6 @@ def check_choice(name: str, value, choices: Iterable[str], *, what: str | None =
     label = what or name
     hint = ""
     if isinstance(value, str):
-        import difflib
-
         close = difflib.get_close_matches(value.lower(), [c.lower() for c in choices], n=1)
         if close:
             hint = f" (did you mean {choices[[c.lower() for c in choices].index(close[0])]!r}?)"

@@ -29,8 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
-from cubenet.data.dataset import MAX_CLASSES, Dataset, make_meta, train_test_split
+from cubenet.data.dataset import MAX_CLASSES, Dataset, default_colors, make_meta, train_test_split
+from cubenet.data.npz import check_regular_file
 from cubenet.errors import CubenetError
+from cubenet.files import atomic_path
 
 SPLIT_COLUMN = "split"
 #: rows converted to floats in one go
@@ -158,8 +160,6 @@ def read_csv(path: str | os.PathLike, *, label_column: str | None = None, test_f
         ``X_*`` of shape (n, n_features) float, ``y_*`` int in 0..n_classes-1, ``class_names``
         the sorted labels, ``meta["feature_names"]`` the feature columns' names.
     """
-    from cubenet.data.npz import check_regular_file
-
     path = check_regular_file(path, "CSV file")
     seed = rng if isinstance(rng, (int, np.integer)) else None
     done = {"line": 0}  # the last line of the last complete row, to name where a broken one starts
@@ -193,7 +193,6 @@ def read_csv(path: str | os.PathLike, *, label_column: str | None = None, test_f
     test = data.test[: data.n]
     if test.all() or not test.any():
         _fail(path, None, f"the {SPLIT_COLUMN!r} column must mark some rows 'train' and some 'test'")
-    from cubenet.data.dataset import default_colors
 
     meta["params"]["split"] = "from the file's split column"
     return Dataset(X[~test], y[~test], X[test], y[test], class_names, default_colors(len(class_names)), meta)
@@ -296,8 +295,6 @@ def write_csv(dataset: Dataset, path: str | os.PathLike, *, split: bool = True) 
     same values, classes and (with ``split=True``) the same train/test split. Only the order of
     the classes may change (read_csv sorts them) and colours are not stored.
     """
-    from cubenet.files import atomic_path
-
     names = dataset.meta.get("feature_names")
     if not (isinstance(names, list) and len(names) == dataset.n_features):
         names = [f"x{i + 1}" for i in range(dataset.n_features)]

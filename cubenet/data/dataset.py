@@ -7,6 +7,7 @@ from typing import Callable
 
 import numpy as np
 
+from cubenet import __version__
 from cubenet.data.moves import Move, as_moves, format_scramble, invert
 from cubenet.errors import CubenetError
 
@@ -66,7 +67,7 @@ def default_colors(n_classes: int) -> tuple[str, ...]:
     """Distinct class colours for ``n_classes`` classes (cycled with matplotlib's tab20 beyond 10)."""
     if n_classes <= len(DEFAULT_COLORS):
         return DEFAULT_COLORS[:n_classes]
-    from matplotlib import colormaps
+    from matplotlib import colormaps  # (matplotlib only past the ten built-in colours)
     from matplotlib.colors import to_hex
 
     cmap = colormaps["tab20"]
@@ -75,8 +76,6 @@ def default_colors(n_classes: int) -> tuple[str, ...]:
 
 def make_meta(generator: str, *, kind: str, seed=None, params=None, **extra) -> dict:
     """The metadata every generator records (JSON-serialisable)."""
-    from cubenet import __version__
-
     meta = {"generator": generator, "kind": kind, "params": dict(params or {}), "seed": None if seed is None else int(seed),
             "cubenet_version": __version__}
     meta.update(extra)

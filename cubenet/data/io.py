@@ -16,15 +16,15 @@ import numpy as np
 
 from cubenet.data.csvio import read_csv
 from cubenet.data.dataset import MAX_CLASSES, Dataset
+from cubenet.data.npz import check_regular_file, read_npz
 from cubenet.errors import CubenetError
+from cubenet.files import save_npz
 
 ARRAYS = ("X_train", "y_train", "X_test", "y_test", "class_names", "class_colors", "meta")
 
 
 def save(dataset: Dataset, path: str | os.PathLike) -> Path:
     """Write ``dataset`` to ``path`` (.npz) atomically."""
-    from cubenet.files import save_npz
-
     path = Path(path)
     if path.suffix != ".npz":
         raise CubenetError(f"dataset files end in .npz, got {str(path)!r}")
@@ -43,8 +43,6 @@ def load(path: str | os.PathLike, **csv_options) -> Dataset:
 
     Raises CubenetError naming the file and the problem (missing, corrupt, foreign, NaN, …).
     """
-    from cubenet.data.npz import check_regular_file
-
     path = check_regular_file(path, "dataset file")
     if path.suffix.lower() == ".csv":
         return read_csv(path, **csv_options)
@@ -60,8 +58,6 @@ FOREIGN = ((("W0", "config"), "a model file (model.npz), not a dataset; give the
 
 
 def _load_npz(path: Path) -> Dataset:
-    from cubenet.data.npz import read_npz
-
     where = str(path)
     try:
         with open(path, "rb") as fh:
@@ -162,7 +158,7 @@ def _is_color(value) -> bool:
         return False
     if _HEX.match(value):
         return True
-    from matplotlib.colors import is_color_like
+    from matplotlib.colors import is_color_like  # (matplotlib only for a colour given by name)
 
     return is_color_like(value)
 

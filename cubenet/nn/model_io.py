@@ -35,8 +35,12 @@ from pathlib import Path
 
 import numpy as np
 
+from cubenet.data.npz import read_npz
 from cubenet.errors import CubenetError
+from cubenet.files import save_npz
 from cubenet.nn.network import Model, check_activations, check_sizes
+from cubenet.nn.steps import MAX_STEPS, check_step_params, is_step_model, make_step_model
+from cubenet.validate import is_integer
 
 FORMAT = "cubenet-model-1"  #: a dense network (the 0.1.0 format, unchanged)
 STEPS_FORMAT = "cubenet-model-2"  #: a step network
@@ -45,8 +49,6 @@ FORMATS = (FORMAT, STEPS_FORMAT)
 
 def model_arrays(model: Model) -> dict:
     """The arrays written to ``model.npz`` (also used inside the run directory)."""
-    from cubenet.nn.steps import is_step_model
-
     arrays = {}
     if is_step_model(model):
         for i, (W, b, V, c) in enumerate(model.steps(), start=1):
@@ -69,8 +71,6 @@ def model_arrays(model: Model) -> dict:
 
 def save_model(model: Model, path: str | os.PathLike) -> Path:
     """Write ``model`` to ``path`` (.npz) atomically."""
-    from cubenet.files import save_npz
-
     path = Path(path)
     if path.suffix != ".npz":
         raise CubenetError(f"model files end in .npz, got {str(path)!r}")
@@ -79,7 +79,6 @@ def save_model(model: Model, path: str | os.PathLike) -> Path:
 
 def load_model(path: str | os.PathLike) -> Model:
     """Read a model file written by :func:`save_model`; arrays come back bit-identical. Never unpickles."""
-    from cubenet.data.npz import read_npz
     path = Path(path)
     where = str(path)
     if path.is_dir():
@@ -126,8 +125,6 @@ def model_from_arrays(arrays: dict, where: str = "model") -> Model:
         raise CubenetError(f"{where!r}: {len(names)} class names for {n_out} outputs")
     config = {k: v for k, v in config.items() if k not in ("format", "kind")}
     if kind == "steps":
-        from cubenet.nn.steps import make_step_model
-
         return make_step_model(params, input_mean=mean, input_scale=scale, class_names=names, config=config)
     sizes = check_sizes((n_in, *(W.shape[1] for W, _ in params)))
     activations = check_activations(config.get("activations", "relu"), len(sizes) - 2)
@@ -153,9 +150,6 @@ def _dense_params(arrays: dict, where: str) -> list:
 
 def _step_params(arrays: dict, config: dict, where: str) -> list:
     """The pairs of a step model file, ``[(W1, b1), (V1, c1), …, (head_W, head_b)]``, shapes checked."""
-    from cubenet.nn.steps import MAX_STEPS, check_step_params
-    from cubenet.validate import is_integer
-
     n = config.get("steps")
     if not is_integer(n) or not 1 <= n <= MAX_STEPS:
         raise CubenetError(f"{where!r}: config 'steps' must be the number of steps (1 to {MAX_STEPS}), got {n!r}")

@@ -119,8 +119,6 @@ class StepKernels(Kernels):
 
 def step_defaults(config):
     """``config`` with a step network's defaults filled in: the motion penalty and, for Adam, the learning rate."""
-    import dataclasses
-
     lr = DEFAULT_LR if config.lr is None and config.optimizer == "adam" else config.lr
     return dataclasses.replace(config, motion=motion_of(config), lr=lr)
 

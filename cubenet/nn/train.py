@@ -33,6 +33,8 @@ from typing import Callable
 
 import numpy as np
 
+from cubenet.data.dataset import Dataset
+from cubenet.data.io import validate
 from cubenet.errors import CubenetError
 from cubenet.nn import step_train
 from cubenet.nn.config import (  # noqa: F401  (re-exported: the public names of cubenet.nn.train)
@@ -97,9 +99,6 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
         ``model.config`` records sizes, activations and the training settings
     history : History (``history.diverged`` tells whether it blew up; ``stop_reason`` says what to change)
     """
-    from cubenet.data.dataset import Dataset
-    from cubenet.data.io import validate
-
     if isinstance(config, dict):
         config = TrainConfig(**config)
     config = check_config(config if config is not None else TrainConfig())
@@ -231,7 +230,7 @@ def _reads_batch_only_directly(op, Xb, Yb, Xs, Ys) -> bool:
 
 def _run_lbfgs(k: Kernels, Xt, y, config: TrainConfig, rec: Recorder) -> None:
     """Full-batch L-BFGS-B (scipy) on the flat parameter vector; one history row per iteration."""
-    from scipy.optimize import minimize
+    from scipy.optimize import minimize  # (scipy's optimiser only for L-BFGS, a path most runs never take)
 
     n, l2 = len(y), config.l2
     chunks = []

@@ -31,7 +31,7 @@ def rss_mb() -> float:
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    import resource
+    import resource  # (POSIX only)
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

@@ -13,11 +13,14 @@ Bad values get HTTP 400 with the CLI's one-line message; the server never dies o
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import re
+import signal
 import sys
 import threading
 import time
+import webbrowser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -25,8 +28,14 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 
 from cubenet.errors import CubenetError
+from cubenet.nn.train import snapshot_schedule
 from cubenet.play.guard import Guard, Refused, read_json_body
 from cubenet.play.sessions import Manager
+from cubenet.run.experiment import Seeds
+from cubenet.run.folder import save_run
+from cubenet.run.metrics import stratified_subset
+from cubenet.viz.explorer import explorer_data
+from cubenet.viz.explorer.page import page_html
 
 #: points of a dataset sent to the page (a stratified subset; the training uses every point)
 VIEW_POINTS = 2500
@@ -224,8 +233,6 @@ class Handler(BaseHTTPRequestHandler):
 
 def dataset_payload(dataset) -> dict:
     """What the page draws of a dataset: a stratified subset of the training points as base64 float32."""
-    from cubenet.run.metrics import stratified_subset
-
     idx = stratified_subset(dataset.y_train, VIEW_POINTS, rng=0)
     X = np.ascontiguousarray(dataset.X_train[idx], dtype=np.float32)
     return {"n_features": int(dataset.n_features), "n_classes": int(dataset.n_classes),
@@ -236,8 +243,6 @@ def dataset_payload(dataset) -> dict:
 
 
 def page_of(data: dict) -> str:
-    from cubenet.viz.explorer.page import page_html
-
     return page_html(data)
 
 
@@ -246,8 +251,6 @@ def explorer_final(job) -> tuple[dict, str]:
     with job.changed:
         cached = getattr(job, "explorer", None)
     if cached is None:
-        from cubenet.viz.explorer import explorer_data
-
         model, history = job.result
         data = explorer_data(model, job.dataset, snapshots=history.snapshots)
         cached = (data, page_of(data))
@@ -258,8 +261,6 @@ def explorer_final(job) -> tuple[dict, str]:
 
 def live_explorer_data(job) -> dict:
     """The explorer's data for the epoch a running job reached last (one epoch, no fidelity probes: quick)."""
-    from cubenet.viz.explorer import explorer_data
-
     epoch, model = job.snapshot
     return explorer_data(model, job.dataset, snapshots=[(epoch, model.params)], max_epochs=1, fidelity=False)
 
@@ -268,12 +269,6 @@ def save_job(job, target: Path) -> Path:
     """A finished training as a normal run folder (the code path of ``cubenet learn``): the same files,
     byte for byte, as the page's command writes (the live view kept every epoch's parameters; the folder
     keeps the snapshots ``cubenet learn`` keeps)."""
-    import dataclasses
-
-    from cubenet.nn.train import snapshot_schedule
-    from cubenet.run.experiment import Seeds
-    from cubenet.run.folder import save_run
-
     model, history = job.result
     config = job.train.config()
     wanted = set(snapshot_schedule(config.epochs, config.n_snapshots))
@@ -289,13 +284,9 @@ def save_job(job, target: Path) -> Path:
 def serve(manager: Manager, *, host: str, port: int, runs_root: Path, page: str, open_browser: bool,
           announce=print) -> int:
     """Serve until Ctrl-C (or SIGTERM); stop every training and close the port; return 0."""
-    import signal
-
     server = PlayServer((host, port), manager, runs_root, page)
     announce(server.url)
     if open_browser:
-        import webbrowser
-
         threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
 
     def terminate(signum, frame):

@@ -9,6 +9,7 @@ stops when asked (Stop, Reset, a new Train), when its time budget runs out, or w
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections import OrderedDict
@@ -17,7 +18,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cubenet.errors import CubenetError
+from cubenet.nn.network import Model, check_activations
+from cubenet.nn.steps import make_step_model
+from cubenet.nn.train import train
 from cubenet.play.guard import Refused
+from cubenet.play.specs import build_dataset, command, parse_data, parse_train
+from cubenet.run.experiment import Seeds, final_metrics
+from cubenet.run.metrics import probe_accuracy, representations
+from cubenet.run.verdict import training_warnings
 
 MAX_RUNNING = 2
 MAX_SESSIONS = 32
@@ -93,8 +101,6 @@ class Manager:
         return sum(1 for s in self.sessions.values() if s.job is not None and s.job.state == "running")
 
     def set_data(self, sid: str, body: dict):
-        from cubenet.play.specs import build_dataset, parse_data
-
         session = self.session(sid)
         spec = parse_data(body, launch=self.launch)
         dataset = build_dataset(spec, launch=self.launch)
@@ -103,8 +109,6 @@ class Manager:
         return spec, dataset
 
     def start(self, sid: str, body: dict) -> Job:
-        from cubenet.play.specs import command, parse_train
-
         session = self.session(sid)
         if session.dataset is None:
             self.set_data(sid, {"data": body.get("data", {}), "seed": body.get("seed", 0)})
@@ -139,8 +143,6 @@ class Manager:
 
 def _train(job: Job) -> None:
     """The training thread: cubenet's trainer, its callback turned into events; never raises."""
-    from cubenet.nn.train import train
-    from cubenet.run.experiment import Seeds, final_metrics
     last = {"params": -1.0, "probes": -1.0}
 
     def callback(epoch, history):
@@ -163,7 +165,6 @@ def _train(job: Job) -> None:
     try:
         config = job.train.config()
         probe = _LiveProbe(job.dataset, config, steps=bool(job.train.steps))
-        import dataclasses
 
         # every epoch keeps its parameters, so the views can follow training
         config = dataclasses.replace(config, snapshot_epochs=tuple(range(config.epochs + 1)))
@@ -176,7 +177,6 @@ def _train(job: Job) -> None:
             reason = f"stopped at epoch {int(history.epochs[-1])}: you pressed Stop"
         state = "failed" if history.diverged else "stopped" if job.stop.is_set() or reason.startswith("stopped") else "done"
         job.state = state
-        from cubenet.run.verdict import training_warnings
 
         warnings = [] if history.diverged else training_warnings(model, job.dataset, history)
         job.emit({"type": "done", "state": state, "reason": reason, "params": _params_json(model.params),
@@ -205,8 +205,6 @@ class _LiveProbe:
     """Per-layer linear-probe accuracies on a fixed subset, cheap enough to refresh during training."""
 
     def __init__(self, dataset, config, *, steps: bool = False):
-        from cubenet.nn.network import Model
-
         rng = np.random.default_rng(0)
         self.dataset = dataset
         self.tr = np.sort(rng.permutation(len(dataset.y_train))[:PROBE_POINTS])
@@ -221,14 +219,8 @@ class _LiveProbe:
 
     def model(self, params):
         """The network with ``params`` (a snapshot during training)."""
-        import dataclasses
-
-        from cubenet.nn.network import check_activations
-
         t = self.template
         if self.steps:
-            from cubenet.nn.steps import make_step_model
-
             return make_step_model(params, input_mean=t.input_mean, input_scale=t.input_scale,
                                    class_names=t.class_names)
         acts = check_activations(self.activation, len(params) - 1)
@@ -237,8 +229,6 @@ class _LiveProbe:
     def accuracies(self, params, *, model=None) -> list[float]:
         """Probe accuracy per representation: live (``params``), a least-squares probe on a subset; for a
         trained ``model``, the run's own logistic probe on every point (:mod:`cubenet.run.metrics`)."""
-        from cubenet.run.metrics import probe_accuracy, representations
-
         ds = self.dataset
         if model is not None:
             reps_tr, reps_te = representations(model, ds.X_train), representations(model, ds.X_test)

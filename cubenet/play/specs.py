@@ -8,9 +8,14 @@ so a bad value gets the CLI's one-line message.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
+from cubenet.data.registry import get_generator, make_dataset
 from cubenet.errors import CubenetError
+from cubenet.nn.steps import StepSpec
+from cubenet.nn.train import TrainConfig, check_config
+from cubenet.run.experiment import Seeds
 from cubenet.validate import check_count, check_int, check_int_list, check_type
 
 #: a dataset the page builds has at most this many points (the default cube has 10,000)
@@ -45,14 +50,10 @@ class TrainSpec:
     def start(self, dataset):
         """What the trainer starts from: the layer sizes, or a StepSpec."""
         if self.steps:
-            from cubenet.nn.steps import StepSpec
-
             return StepSpec(*self.steps)
         return (dataset.n_features, *self.hidden, dataset.n_classes)
 
     def config(self):
-        from cubenet.nn.train import TrainConfig, check_config
-
         return check_config(TrainConfig(**dict(self.training)))
 
 
@@ -66,8 +67,6 @@ def _scalar(name: str, value):
 
 def parse_data(body: dict, *, launch=None) -> DataSpec:
     """The dataset request ``{"data": {"name": …, "n": …, "params": {…}}, "seed": …}``, checked."""
-    from cubenet.data.registry import get_generator
-
     data = _object(body, "data")
     seed = check_int("seed", body.get("seed", 0), minimum=0, maximum=2**32 - 1)
     name = data.get("name", "color-cube")
@@ -86,11 +85,8 @@ def parse_data(body: dict, *, launch=None) -> DataSpec:
 
 def build_dataset(spec: DataSpec, *, launch=None):
     """The dataset a spec names (generated from its seed's data stream, or the launch file's)."""
-    from cubenet.data.registry import make_dataset
-
     if spec.name == LAUNCH_FILE:
         return launch
-    from cubenet.run.experiment import Seeds
 
     dataset = make_dataset(spec.name, spec.n_samples, rng=Seeds(spec.seed).rng("data"), **dict(spec.params))
     dataset.meta["seed"] = spec.seed  # exactly what 'cubenet scramble … --seed SEED' writes
@@ -131,8 +127,6 @@ def parse_train(body: dict, dataset) -> TrainSpec:
 
 def command(data: DataSpec, train: TrainSpec, *, launch_path=None) -> str:
     """The exact command(s) that reproduce what the page trained."""
-    import shlex
-
     learn = ["cubenet", "learn"]
     prefix = ""
     if data.name == LAUNCH_FILE:

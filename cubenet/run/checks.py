@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
+
 from cubenet.errors import CubenetError
 
 
@@ -112,8 +114,6 @@ def check_info(info: dict, where: str) -> None:
 
 def check_history(history, where: str) -> None:
     """``history.csv`` has at least one row and whole, increasing epoch numbers."""
-    import numpy as np
-
     epochs = np.asarray(history.epochs)
     if len(epochs) == 0:
         raise CubenetError(f"{where!r} has no rows; restore it, or train the run again")

@@ -13,17 +13,26 @@ import hashlib
 import io
 import json
 import os
+import platform
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
+import scipy
 
+from cubenet import __version__
+from cubenet.data.io import load as load_dataset
+from cubenet.data.io import save as save_dataset
+from cubenet.data.npz import read_npz
 from cubenet.errors import CubenetError
+from cubenet.files import check_writable_dir, save_npz, write_text
 from cubenet.nn.history import History
 from cubenet.nn.model_io import load_model, save_model
 from cubenet.nn.network import Model
+from cubenet.run.checks import check_data_file, check_history, check_info, check_metrics
 from cubenet.run.numbers import measure
 from cubenet.run.replace import check_replaceable, record_files, recover, replace_dir, temp_dir
 from cubenet.run.seeds import Seeds
@@ -60,12 +69,6 @@ def file_sha256(path: str | os.PathLike) -> str:
 
 
 def versions() -> dict:
-    import platform
-
-    import scipy
-
-    from cubenet import __version__
-
     return {"python": platform.python_version(), "numpy": np.__version__, "scipy": scipy.__version__,
             "cubenet": __version__}
 
@@ -108,9 +111,6 @@ def save_run(run_dir: str | os.PathLike, dataset, model: Model, history: History
     source : the data file the user gave (its path and sha256 are recorded); None when generated
     metrics : the run's numbers from :func:`cubenet.run.numbers.measure`; measured here when None
     """
-    from cubenet.data.io import save as save_dataset
-    from cubenet.files import check_writable_dir, save_npz, write_text
-
     run_dir = check_run_target(run_dir)
     check_writable_dir(run_dir.absolute().parent)
     tmp = temp_dir(run_dir.absolute(), "new")
@@ -144,8 +144,6 @@ def _umask() -> int:
 
 def run_info(dataset, data_file: Path, *, command: str, seed, config: dict | None, source) -> dict:
     """The provenance record ``run.json`` (``seed`` is a :class:`cubenet.run.seeds.Seeds`)."""
-    from datetime import datetime, timezone
-
     meta = dataset.meta
     return {
         "command": command, "seed": seed.seed, "seeds": seed.record(), "versions": versions(),
@@ -180,8 +178,6 @@ def snapshot_arrays(history: History) -> dict:
 
 def load_run(run_dir: str | os.PathLike) -> Run:
     """Read a run folder written by :func:`save_run`; raise CubenetError naming what is missing or broken."""
-    from cubenet.data.io import load as load_dataset
-
     run_dir = Path(run_dir)
     where = str(run_dir)
     recover(run_dir)
@@ -194,7 +190,6 @@ def load_run(run_dir: str | os.PathLike) -> Run:
     dataset = load_dataset(run_dir / "data.npz")
     model = load_model(run_dir / "model.npz")
     metrics, info = (_read_json(run_dir / name) for name in ("metrics.json", "run.json"))
-    from cubenet.run.checks import check_data_file, check_history, check_info, check_metrics
 
     check_metrics(metrics, str(run_dir / "metrics.json"), dataset.n_classes)  # before any figure is started
     check_info(info, str(run_dir / "run.json"))
@@ -232,7 +227,6 @@ def _read_history(run_dir: Path, stop_reason: str, epoch_seconds=None) -> Histor
         raise CubenetError(f"{str(path)!r} is not a readable history ({exc})") from None
     spath = run_dir / "snapshots.npz"
     snapshots = []
-    from cubenet.data.npz import read_npz
 
     f = read_npz(spath, what="snapshot file")  # sizes checked before reading, never a pickle
     try:

@@ -15,7 +15,11 @@ from typing import Callable
 import numpy as np
 
 from cubenet.activations import TABLE
+from cubenet.data.dataset import Dataset
+from cubenet.data.io import validate
 from cubenet.errors import CubenetError
+from cubenet.nn.network import Model, check_fits, forward, standardize
+from cubenet.nn.steps import step_states
 from cubenet.run.probe import Probe, check_xy, fit_probe, probe_accuracy  # noqa: F401  (re-exported)
 
 
@@ -89,10 +93,6 @@ def singular_values(W) -> np.ndarray:
 
 def check_pair(model, dataset, what: str) -> None:
     """``model`` must be a cubenet Model that fits ``dataset`` (a valid Dataset): same inputs, same classes."""
-    from cubenet.data.dataset import Dataset
-    from cubenet.data.io import validate
-    from cubenet.nn.network import Model, check_fits
-
     if not isinstance(model, Model):
         raise CubenetError(f"{what} needs a cubenet Model (from train or load_model), got {type(model).__name__}")
     if not isinstance(dataset, Dataset):
@@ -127,11 +127,7 @@ def representations(model, X) -> list[np.ndarray]:
     network does. Returns ``n_layers + 1`` arrays of shape (n, width). For a step network these are
     its states ``step_states(model, X)`` (float64, each (n, d)), then the logits.
     """
-    from cubenet.nn.network import forward, standardize
-
     if getattr(model, "kind", "dense") == "steps":
-        from cubenet.nn.steps import step_states
-
         states = step_states(model, X)
         W, b = model.head
         return states + [states[-1] @ W.astype(np.float64) + b]
@@ -172,7 +168,6 @@ def layer_stats(model, dataset, *, max_points: int | None = None, rng=None) -> l
     y_train, y_test = dataset.y_train[tr], dataset.y_test[te]
     reps_train = representations(model, dataset.X_train[tr])
     reps_test = representations(model, dataset.X_test[te])
-    from cubenet.nn.network import forward
 
     pres = [t.pre for t in forward(model, dataset.X_train[tr])]
     names = model_layer_names(model)

@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from cubenet.errors import CubenetError
-from cubenet.files import pid_alive
+from cubenet.files import pid_alive, write_text
 
 MANIFEST = ".cubenet-files"
 #: what a 0.1 run folder (written before manifests existed) may contain
@@ -67,8 +67,6 @@ def owned_files(run_dir: Path) -> set[str] | None:
 
 def record_files(run_dir: Path, names) -> None:
     """Add ``names`` (files just written into the run folder) to its manifest."""
-    from cubenet.files import write_text
-
     run_dir = Path(run_dir)
     owned = owned_files(run_dir) or set()
     owned |= {Path(n).name for n in names}
@@ -149,7 +147,7 @@ def run_lock(target: Path):
     target.parent.mkdir(parents=True, exist_ok=True)
     path = target.parent / f".{target.name}.cubenet-lock"
     try:
-        import fcntl
+        import fcntl  # (POSIX only: file locks)
     except ImportError:  # Windows: an exclusive-create lock file
         fcntl = None
     if fcntl is not None:

@@ -19,7 +19,10 @@ import argparse
 import statistics
 import time
 
+from cubenet.data.registry import make_dataset
 from cubenet.nn.steps import StepSpec
+from cubenet.nn.train import TrainConfig, train
+from cubenet.run.experiment import Seeds
 
 #: the step network the measurements use (``cubenet learn --steps 5`` with its default inner width and epochs)
 DEFAULTS = {"n_steps": 5, "inner": 32, "epochs": 50}
@@ -27,23 +30,17 @@ PLANAR = ("spirals", "moons", "circles", "xor", "checker", "blobs")
 
 
 def _seeds(seed: int):
-    from cubenet.run.experiment import Seeds
-
     return Seeds(seed)
 
 
 def fit(dataset, start, seed: int, epochs: int) -> tuple[float, float, float]:
     """(test accuracy, training wall seconds, training CPU seconds) of one run."""
-    from cubenet.nn.train import TrainConfig, train
-
     cpu = time.process_time()
     _, history = train(start, dataset, TrainConfig(epochs=epochs), rng=_seeds(seed).training())
     return float(history.test_accuracy[-1]), float(history.seconds[-1]), time.process_time() - cpu
 
 
 def make(name: str, seed: int, twists: int | None = None, n: int = 10_000):
-    from cubenet.data.registry import make_dataset
-
     options = {} if twists is None else {"twists": twists}
     return make_dataset(name, n, rng=_seeds(seed).rng("data"), **options)
 

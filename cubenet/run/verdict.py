@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from cubenet.activations import TABLE
+from cubenet.nn.network import forward, predict
 
 #: a network whose training accuracy is within this of always answering the largest class is "at chance"
 CHANCE_MARGIN = 0.02
@@ -18,8 +19,6 @@ PROBE_POINTS = 2000
 
 def dead_layers(model, X) -> list[int]:
     """1-based indices of ReLU-like (non-negative) hidden layers whose every unit outputs 0 for every one of the points ``X``."""
-    from cubenet.nn.network import forward
-
     trace = forward(model, X[:PROBE_POINTS])
     return [i + 1 for i, (act, layer) in enumerate(zip(model.activations, trace))
             if TABLE[act].nonnegative and not np.any(layer.post)]
@@ -27,8 +26,6 @@ def dead_layers(model, X) -> list[int]:
 
 def training_warnings(model, dataset, history) -> list[str]:
     """One line per problem a reader of the summary must not miss (empty when training went normally)."""
-    from cubenet.nn.network import predict
-
     lines = []
     if history.stop_reason.startswith("L-BFGS stopped without converging"):
         lines.append("L-BFGS did not converge (its line search failed); the numbers above are those of its "

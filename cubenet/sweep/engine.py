@@ -9,14 +9,21 @@ The engines are the standard library's ``concurrent.futures`` process pool and, 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from typing import Callable
 
+from cubenet import __version__
+from cubenet.data.registry import make_dataset
 from cubenet.errors import CubenetError
+from cubenet.nn.steps import StepSpec
+from cubenet.nn.train import DEFAULT_EPOCHS, TrainConfig
+from cubenet.run.experiment import Seeds, run_experiment
 from cubenet.sweep.grid import Cell
 from cubenet.sweep.results import ResultsFile
+from cubenet.threads import single_blas_thread
 
 #: environment that caps every BLAS library at one thread in pool workers (set before numpy loads)
 ONE_THREAD_ENV = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
@@ -35,9 +42,6 @@ def run_cell(settings: dict) -> dict:
 
     With ``settings["run_dir"]`` (``cubenet sweep --keep-runs``) the cell also writes its full run folder there.
     """
-    from cubenet import __version__
-    from cubenet.threads import single_blas_thread
-
     cell = cell_from_settings(settings)
     row = {"key": cell.key, "data": cell.data, "data_params": dict(cell.data_params), "n_samples": cell.n_samples,
            "network": "steps" if cell.steps else "wide", "hidden": list(cell.hidden),
@@ -60,9 +64,6 @@ def run_cell(settings: dict) -> dict:
 
 def cell_dataset(cell: Cell):
     """The cell's data, exactly as ``cubenet scramble … --seed SEED`` writes it."""
-    from cubenet.data.registry import make_dataset
-    from cubenet.run.experiment import Seeds
-
     dataset = make_dataset(cell.data, cell.n_samples, rng=Seeds(cell.seed).rng("data"), **dict(cell.data_params))
     dataset.meta["seed"] = cell.seed
     return dataset
@@ -70,8 +71,6 @@ def cell_dataset(cell: Cell):
 
 def cell_config(cell: Cell):
     """The cell's training settings, with ``cubenet learn``'s defaults for what the grid leaves out."""
-    from cubenet.nn.train import DEFAULT_EPOCHS, TrainConfig
-
     settings = dict(cell.training)
     settings.setdefault("epochs", DEFAULT_EPOCHS[settings.get("optimizer", "adam")])
     return TrainConfig(**settings)
@@ -79,12 +78,8 @@ def cell_config(cell: Cell):
 
 def _train_and_measure(cell: Cell, run_dir=None) -> dict:
     """The cell as an ordinary run: the library's run stage (the code path of ``cubenet learn``)."""
-    from cubenet.run.experiment import run_experiment
-
     dataset = cell_dataset(cell)
     if cell.steps:
-        from cubenet.nn.steps import StepSpec
-
         sizes = StepSpec(cell.steps, cell.hidden[0])
     else:
         sizes = (dataset.n_features, *cell.hidden, dataset.n_classes)
@@ -145,8 +140,6 @@ def run_sweep(cells: list[Cell], results: ResultsFile, *, workers: int = 1, sche
 
 
 def _run_pool(cells: list[Cell], workers: int, arrived, settings) -> None:
-    import multiprocessing
-
     saved = {name: os.environ.get(name) for name in ONE_THREAD_ENV}
     os.environ.update(ONE_THREAD_ENV)  # inherited by the spawned workers before they import numpy
     try:
@@ -170,7 +163,7 @@ def _run_pool(cells: list[Cell], workers: int, arrived, settings) -> None:
 def connect(scheduler: str, *, timeout: float = 8.0):
     """A ``dask.distributed.Client`` for ``scheduler``, or one clear line when it cannot be reached."""
     try:
-        from distributed import Client
+        from distributed import Client  # (optional dependency: distributed, the 'dask' extra)
     except ImportError:
         raise CubenetError("--scheduler needs Dask's distributed scheduler: pip install 'cubenet-geometry[dask]' "
                            "(from a checkout: pip install -e '.[dask]')") from None
@@ -184,7 +177,7 @@ def connect(scheduler: str, *, timeout: float = 8.0):
 
 
 def _run_dask(cells: list[Cell], scheduler: str, arrived, settings) -> None:
-    from distributed import as_completed as dask_completed
+    from distributed import as_completed as dask_completed  # (optional dependency: distributed)
 
     client = connect(scheduler)
     try:

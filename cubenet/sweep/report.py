@@ -6,6 +6,7 @@ import base64
 from html import escape
 from pathlib import Path
 
+from cubenet.files import save_figure, write_text
 from cubenet.sweep.figures import phase_figure, probe_curves_figure, smallest_figure, smallest_networks, swept_option
 from cubenet.sweep.results import ResultsFile, parse_row
 
@@ -24,8 +25,6 @@ FIGURES = (
 
 def write_sweep_report(folder: str | Path, *, target: float = 0.95) -> list[Path]:
     """Draw phase.png, smallest.png and probes.png from ``folder/results.csv`` and write ``sweep.html``."""
-    from cubenet.files import save_figure, write_text
-
     folder = Path(folder)
     rows = [parse_row(r) for r in ResultsFile(folder / "results.csv").rows()]
     builders = {"phase": lambda: phase_figure(rows, target=target),

@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from cubenet.errors import CubenetError
+from cubenet.files import write_text
 
 COLUMNS = ("key", "status", "reason", "data", "data_params", "n_samples", "network", "hidden", "depth", "width",
            "training", "seed", "test_accuracy", "train_accuracy", "probe_accuracy", "params", "epochs_run",
@@ -50,8 +51,6 @@ class ResultsFile:
         self._repair()
 
     def _create(self) -> None:
-        from cubenet.files import write_text
-
         write_text(self.path, ",".join(COLUMNS) + "\n")
 
     def _repair(self) -> None:
