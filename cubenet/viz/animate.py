@@ -18,11 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from cubenet.activations import activation
 from cubenet.errors import CubenetError
-from cubenet.run.experiment import pick_snapshots  # animate.pick_snapshots is public too
-from cubenet.run.metrics import check_max_points, check_pair
+from cubenet.nn.network import forward, standardize
+from cubenet.run.metrics import check_max_points, check_pair, display_fidelity, probe_accuracy, representations
+from cubenet.run.numbers import pick_snapshots  # animate.pick_snapshots is public too
 from cubenet.validate import check_choice, check_int
 from cubenet.viz import projection as proj
 from cubenet.viz.movie import (  # noqa: F401  (the export functions stay importable from animate)
@@ -41,6 +43,7 @@ from cubenet.viz.movie import (  # noqa: F401  (the export functions stay import
     set_points,
     to_html,
 )
+from cubenet.viz.panels import fidelity_points
 from cubenet.viz.style import class_handles, data_title, layer_equation, style_axes, sub, subsample
 
 
@@ -132,8 +135,6 @@ def forward_frames(model, X, *, frames_per_stage: int = 10) -> list[list[Frame]]
     Layers whose D = max(fan_in, fan_out) is at most 3 use their own coordinates ("pad"); wider
     layers the "polar" embedding that suits a PCA view.
     """
-    from cubenet.nn.network import standardize
-
     h = standardize(model, X)
     out = []
     for i, (W, b) in enumerate(model.params, start=1):
@@ -215,7 +216,6 @@ def forward_movie(model, ds, *, max_points: int = 800, frames_per_stage: int = 1
     check_pair(model, ds, "forward_movie")
     check_max_points(max_points)
     check_movie_settings(fps=fps, dpi=dpi, hold=hold)
-    from matplotlib.figure import Figure
 
     keep = subsample(ds.y_test, max_points, rng=rng)
     y = ds.y_test[keep]
@@ -257,10 +257,6 @@ def result_fidelities(model, ds, views) -> list[float]:
     """Display fidelity of each layer's fixed view, for the layer's result ``act(h·W + b)``: a linear probe on
     the coordinates the view draws ÷ a probe on the whole result (fitted on the figures' fidelity points,
     scored on every test point)."""
-    from cubenet.nn.network import forward
-    from cubenet.run.metrics import display_fidelity, probe_accuracy
-    from cubenet.viz.panels import fidelity_points
-
     tr = fidelity_points(ds)
     y_tr, y_te = ds.y_train[tr], ds.y_test
     out = []
@@ -325,7 +321,6 @@ def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max
     check_pair(model, ds, "training_movie")
     check_max_points(max_points)
     check_movie_settings(fps=fps, dpi=dpi, hold=hold)
-    from matplotlib.figure import Figure
 
     if not snapshots:
         raise CubenetError("the run has no parameter snapshots; train again to get a training animation")
@@ -366,9 +361,6 @@ def training_movie(model, ds, snapshots, *, history=None, layer_epochs=None, max
 def snapshot_fidelities(model, ds, snapshots, depth: int, views) -> dict:
     """Display fidelity of each snapshot's view of representation ``depth``, by epoch: a linear probe on the
     drawn coordinates ÷ a probe on the whole representation (the figures' fidelity points, every test point)."""
-    from cubenet.run.metrics import display_fidelity, probe_accuracy, representations
-    from cubenet.viz.panels import fidelity_points
-
     tr = fidelity_points(ds)
     y_tr, y_te = ds.y_train[tr], ds.y_test
     out = {}
@@ -386,8 +378,6 @@ def snapshot_fidelities(model, ds, snapshots, depth: int, views) -> dict:
 def snapshot_views(model, X, snapshots, depth: int, *, max_snapshots: int = 12):
     """The points ``X`` at ``depth`` at each picked snapshot, each view aligned to the previous one and rescaled
     to unit spread: (coords per snapshot, their epochs, the view of each)."""
-    from cubenet.run.metrics import representations
-
     coords, previous, epochs, views = [], None, [], []
     for s in pick_snapshots(len(snapshots), max_snapshots):
         epoch, params = snapshots[s]

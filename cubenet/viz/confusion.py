@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from cubenet.viz.style import new_ax
 
@@ -27,8 +28,6 @@ def plot_confusion(cm, class_names, *, ax=None):
 
 def confusion_figure(cm, class_names, *, accuracy=None):
     """The test-set confusion matrix with class names."""
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=(6.2, 5.4), layout="constrained")
     ax = plot_confusion(cm, class_names, ax=fig.add_subplot())
     total = f" — accuracy {accuracy:.1%}" if accuracy is not None else ""

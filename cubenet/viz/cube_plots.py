@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
-from cubenet.data.cube import CLASS_COLORS, CLASS_NAMES, FACES, sticker_centers
+from cubenet.data.cube import CLASS_COLORS, CLASS_NAMES, FACES, facelets, sticker_centers
+from cubenet.run.metrics import stratified_subset
 
 FACE_COLOR = dict(zip(FACES, CLASS_COLORS))
 # where each face sits in the unfolded net (column, row of 3×3 blocks), the usual cross
@@ -69,8 +75,6 @@ def draw_cube(ax, state="U" * 9 + "R" * 9 + "F" * 9 + "D" * 9 + "L" * 9 + "B" * 
 
     Cube coordinates (x, y, z) = (R, U, F) are drawn with U pointing up the screen.
     """
-    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
-
     colors = sticker_colors(state)
     centers, _ = sticker_centers()
     style_3d(ax, title)
@@ -87,11 +91,7 @@ def draw_cube(ax, state="U" * 9 + "R" * 9 + "F" * 9 + "D" * 9 + "L" * 9 + "B" * 
 
 def draw_net(ax=None, state="U" * 9 + "R" * 9 + "F" * 9 + "D" * 9 + "L" * 9 + "B" * 9, *, title=None, labels=True):
     """Draw the unfolded cube net (U above; L F R B in a row; D below) from facelets or 54 colours."""
-    from matplotlib.patches import Rectangle
-
     if ax is None:
-        from matplotlib.figure import Figure
-
         ax = Figure(layout="constrained").add_subplot()
     colors = sticker_colors(state)
     for f, face in enumerate(FACES):
@@ -119,9 +119,6 @@ def draw_points3d(ax, X, y, colors, *, class_names=None, size=5.0, title=None, l
     Points are drawn far to near with the far ones faded, so the visible surface reads like a
     solid object while the hidden side still shows through faintly.
     """
-    from matplotlib.colors import to_rgba
-    from matplotlib.lines import Line2D
-
     X, y = np.asarray(X), np.asarray(y)
     style_3d(ax, title)
     ax.computed_zorder = False
@@ -144,12 +141,7 @@ def draw_points3d(ax, X, y, colors, *, class_names=None, size=5.0, title=None, l
 
 def cube_preview_figure(ds, *, max_points: int = 4000):
     """The scrambled cube of a colour-cube dataset: point cloud, sticker cube and unfolded net."""
-    from matplotlib.figure import Figure
-
-    from cubenet.data.cube import facelets
-
     X, y = ds.X, ds.y
-    from cubenet.run.metrics import stratified_subset
 
     keep = stratified_subset(y, max_points, rng=0)  # subsample for drawing only
     X, y = X[keep], y[keep]

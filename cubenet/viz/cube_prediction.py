@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import PatchCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
+from cubenet.data.cube import FACES, facelets, solved_labels, sticker_centers
+from cubenet.data.moves import apply_moves
 from cubenet.errors import CubenetError
+from cubenet.nn.network import predict
 from cubenet.run.metrics import check_pair
 from cubenet.validate import check_int
+from cubenet.viz.cube_plots import NET_POSITION, draw_cube, draw_net, style_3d, view_direction
 from cubenet.viz.style import class_handles, data_title, is_cube
 
 
 def face_frames() -> dict:
     """Per face letter: (outward normal, right, down) unit vectors of the facelet layout (from the stickers)."""
-    from cubenet.data.cube import FACES, sticker_centers
-
     centers, _ = sticker_centers()
     frames = {}
     for f, face in enumerate(FACES):
@@ -28,9 +34,6 @@ def surface_cells(resolution: int = 15) -> dict:
     Returns a dict with ``centers`` (n, 3), ``corners`` (n, 4, 3), ``face`` (n,) face index,
     ``net_xy`` (n, 2) lower-left corner in the unfolded net (units of stickers) and ``size`` (cell side).
     """
-    from cubenet.data.cube import FACES
-    from cubenet.viz.cube_plots import NET_POSITION
-
     frames = face_frames()
     h = 3.0 / resolution
     steps = -1.5 + h * (np.arange(resolution) + 0.5)
@@ -51,18 +54,11 @@ def surface_cells(resolution: int = 15) -> dict:
 
 def true_surface_labels(centers, ds) -> np.ndarray:
     """The sticker colour (class) of each surface point of the scrambled cube: undo the scramble, read the face."""
-    from cubenet.data.cube import solved_labels
-    from cubenet.data.moves import apply_moves
-
     return solved_labels(apply_moves(centers, ds.meta.get("inverse", "") or ""))
 
 
 def draw_cells3d(ax, cells, colors, wrong=None, *, title=None):
     """Surface cells on a 3-D Axes (visible faces only), wrong cells hatched; cube_plots' orientation."""
-    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
-
-    from cubenet.viz.cube_plots import style_3d, view_direction
-
     style_3d(ax, title)
     ax.computed_zorder = False
     normals = np.where(np.abs(cells["centers"]) > 1.5 - 1e-9, np.sign(cells["centers"]), 0.0)
@@ -78,11 +74,6 @@ def draw_cells3d(ax, cells, colors, wrong=None, *, title=None):
 
 def draw_cells_net(ax, cells, colors, wrong=None, *, title=None):
     """Surface cells on the unfolded net (cube_plots' layout), sticker borders on top, wrong cells hatched."""
-    from matplotlib.collections import PatchCollection
-    from matplotlib.patches import Rectangle
-
-    from cubenet.viz.cube_plots import draw_net
-
     h = cells["size"]
     rects = [Rectangle(xy, h, h) for xy in cells["net_xy"]]
     ax.add_collection(PatchCollection(rects, facecolors=colors, edgecolors="none"))
@@ -104,11 +95,6 @@ def cube_figure(model, ds, *, resolution: int = 15):
         raise CubenetError(f"cube_figure needs a colour-cube dataset (cubenet.make_color_cube), got {ds.name}; "
                            "use boundary_figure for 2-D data or layer_panels_figure for any data")
     check_int("resolution", resolution, minimum=2, maximum=60, advice="it is the cells per face edge")
-    from matplotlib.figure import Figure
-
-    from cubenet.data.cube import facelets
-    from cubenet.nn.network import predict
-    from cubenet.viz.cube_plots import draw_cube, draw_net
 
     cells = surface_cells(resolution)
     truth = true_surface_labels(cells["centers"], ds)

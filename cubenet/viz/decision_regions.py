@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
 
+from cubenet.nn.network import predict
 from cubenet.run.metrics import check_max_points, check_pair
 from cubenet.viz.style import EDGE, class_handles, data_title, draw_points, new_ax, subsample
 
@@ -12,9 +15,6 @@ def plot_decision_regions(model, ds, *, resolution: int = 250, max_points: int =
     """Background coloured by the predicted class over the input plane, test points on top, errors marked."""
     check_pair(model, ds, "plot_decision_regions")
     check_max_points(max_points)
-    from matplotlib.colors import ListedColormap
-
-    from cubenet.nn.network import predict
 
     ax = new_ax(ax)
     X, y = ds.X_test, ds.y_test
@@ -43,9 +43,6 @@ def boundary_figure(model, ds, *, max_points: int = 3000):
     """Decision regions of a network on a 2-D dataset (None for other input sizes)."""
     check_pair(model, ds, "boundary_figure")
     check_max_points(max_points)
-    from matplotlib.figure import Figure
-
-    from cubenet.nn.network import predict
 
     if ds.n_features != 2:
         return None

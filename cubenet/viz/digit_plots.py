@@ -7,9 +7,14 @@ Plot functions take ``ax=None`` and return it; figure builders create a
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from cubenet.activations import TABLE
-from cubenet.run.metrics import check_max_points, check_pair
+from cubenet.errors import CubenetError
+from cubenet.nn.network import activation_grad, forward, predict
+from cubenet.run.metrics import check_max_points, check_pair, layer_names, layer_stats, representations
 from cubenet.validate import check_int
 from cubenet.viz import projection as proj
 from cubenet.viz.panels import fidelity_points, view_fidelities
@@ -22,8 +27,6 @@ UNITS = "magma"  #: activation strength of hidden units
 
 def image_shape(ds) -> tuple[int, int]:
     """(height, width) of the dataset's images: ``meta["image_shape"]``, else the nearest square."""
-    from cubenet.errors import CubenetError
-
     shape = ds.meta.get("image_shape")
     if shape:
         return int(shape[0]), int(shape[1])
@@ -42,8 +45,6 @@ def value_range(ds) -> tuple[float, float]:
 def draw_digit(image, *, ax=None, vmin: float = 0.0, vmax: float = 1.0, title: str | None = None, color=None):
     """One image (h, w) as ink on paper, pixel grid visible, no ticks; returns ax."""
     if ax is None:
-        from matplotlib.figure import Figure
-
         ax = Figure(layout="constrained").add_subplot()
     ax.imshow(image, cmap=INK, vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_xticks([])
@@ -69,8 +70,6 @@ def digits_preview_figure(ds, *, per_class: int = 10):
     per_class : int
         Samples shown per class (from the training part, in file order).
     """
-    from matplotlib.figure import Figure
-
     h, w = image_shape(ds)
     vmin, vmax = value_range(ds)
     X, y = ds.X, ds.y
@@ -102,8 +101,6 @@ def digits_preview_figure(ds, *, per_class: int = 10):
 
 def _label_color(color: str) -> str:
     """The class colour, or a dark grey where it would vanish on white (light colours)."""
-    from matplotlib.colors import to_rgb
-
     r, g, b = to_rgb(color)
     return "#333333" if 0.299 * r + 0.587 * g + 0.114 * b > 0.8 else color
 
@@ -112,8 +109,6 @@ def _label_color(color: str) -> str:
 
 def pick_digit(model, ds, *, prefer: str = "4") -> int:
     """Index into ``ds.X`` (train then test) of a test image the model reads right, of class ``prefer`` if any."""
-    from cubenet.nn.network import predict
-
     offset = len(ds.y_train)
     right = predict(model, ds.X_test) == ds.y_test
     wanted = ds.class_names.index(prefer) if prefer in ds.class_names else -1
@@ -140,8 +135,6 @@ def input_filters(model, x) -> list[np.ndarray]:
     for a small change ``dh0`` of the (standardised) input. Returns arrays of shape (n_in, width_l),
     one per hidden layer.
     """
-    from cubenet.nn.network import activation_grad, forward
-
     trace = forward(model, np.asarray(x, dtype=float)[None, :])
     J = np.eye(model.sizes[0])
     out = []
@@ -172,9 +165,6 @@ def digit_layers_figure(model, ds, index: int | None = None, *, n_filters: int =
         Row of ``ds.X`` (train then test); by default a correctly read test "4" (or any test image).
     """
     check_pair(model, ds, "digit_layers_figure")
-    from matplotlib.figure import Figure
-
-    from cubenet.nn.network import forward
 
     n = len(ds.y_train) + len(ds.y_test)
     if index is None:
@@ -218,8 +208,6 @@ def plot_input_digit(ds, x, label: int, *, ax):
 def plot_layer_units(model, i: int, post, *, n_filters: int, ax) -> np.ndarray:
     """Hidden layer ``i``'s activations ``post`` as a picture (one cell per unit), its ``n_filters`` strongest
     units framed and numbered, with a colour bar; returns those units' indices, strongest first."""
-    from matplotlib.patches import Rectangle
-
     cmap, lo, hi = _layer_cmap(model.activations[i - 1], post)
     ax.set_facecolor("#d0d0d0")
     im = ax.imshow(unit_grid(post), cmap=cmap, vmin=lo, vmax=hi, interpolation="nearest")
@@ -285,10 +273,6 @@ def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rn
     """
     check_pair(model, ds, "digit_separation_figure")
     check_max_points(max_points)
-    from matplotlib.figure import Figure
-
-    from cubenet.nn.network import predict
-    from cubenet.run.metrics import layer_names, layer_stats, representations
 
     keep = subsample(ds.y_test, max_points, rng=rng)
     X, y = ds.X_test[keep], ds.y_test[keep]
@@ -321,8 +305,6 @@ def digit_separation_figure(model, ds, *, stats=None, max_points: int = 1500, rn
 
 def _view_fidelities(model, ds, views, probe: dict) -> dict:
     """Display fidelity of each panel's 2-D view (fitted on the figures' fidelity points, scored on every test image)."""
-    from cubenet.run.metrics import representations
-
     tr = fidelity_points(ds)
     drawn = {d: (v(Htr), v(Hte)) for d, (v, Htr, Hte) in
              enumerate(zip(views, representations(model, ds.X_train[tr]), representations(model, ds.X_test)))}

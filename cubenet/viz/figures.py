@@ -13,7 +13,7 @@ builders), so the command line can build its choices from it and still start ins
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Union
 
 from cubenet.errors import CubenetError
@@ -149,72 +149,78 @@ def _stats(numbers):
 
 
 def _build_explorer(run, numbers, max_points):
-    from dataclasses import replace
-
-    from cubenet.viz.explorer import explorer_html
+    from cubenet.viz.explorer import explorer_html  # (loaded when drawn: see the docstring)
 
     metrics = {**run.metrics, "layers": [s.as_dict() for s in numbers["stats"]], "layer_epochs": numbers["layer_epochs"]}
     return explorer_html(replace(run, metrics=metrics), max_points=max_points)
 
 
 def _build_cube(run, numbers, max_points):
-    from cubenet.viz.cube_prediction import cube_figure
+    from cubenet.viz.cube_prediction import cube_figure  # (loaded when drawn: see the docstring)
 
     return cube_figure(run.model, run.dataset)
 
 
 def _build_boundary(run, numbers, max_points):
-    from cubenet.viz.decision_regions import boundary_figure
+    from cubenet.viz.decision_regions import (
+        boundary_figure,  # (loaded when drawn: see the docstring)
+    )
 
     return boundary_figure(run.model, run.dataset, max_points=max_points)
 
 
 def _build_layers(run, numbers, max_points):
-    from cubenet.viz.layer_panels import layer_panels_figure
+    from cubenet.viz.layer_panels import (
+        layer_panels_figure,  # (loaded when drawn: see the docstring)
+    )
 
     return layer_panels_figure(run.model, run.dataset, stats=_stats(numbers), max_points=max_points)
 
 
 def _build_steps(run, numbers, max_points):
-    from cubenet.viz.step_plots import steps_figure
+    from cubenet.viz.step_plots import steps_figure  # (loaded when drawn: see the docstring)
 
     return steps_figure(run.model, run.dataset, stats=_stats(numbers), max_points=max_points)
 
 
 def _build_grid(run, numbers, max_points):
-    from cubenet.viz.warped_grid import grid_figure
+    from cubenet.viz.warped_grid import grid_figure  # (loaded when drawn: see the docstring)
 
     return grid_figure(run.model, run.dataset, stats=_stats(numbers), max_points=max_points)
 
 
 def _build_lattice(run, numbers, max_points):
-    from cubenet.viz.step_plots import lattice_figure
+    from cubenet.viz.step_plots import lattice_figure  # (loaded when drawn: see the docstring)
 
     return lattice_figure(run.model, run.dataset, stats=_stats(numbers), max_points=max_points)
 
 
 def _build_animation(run, numbers, max_points):
-    from cubenet.viz.animate import forward_movie
+    from cubenet.viz.animate import forward_movie  # (loaded when drawn: see the docstring)
 
     return forward_movie(run.model, run.dataset, max_points=max_points)
 
 
 def _build_training(run, numbers, max_points):
-    from cubenet.viz.animate import training_movie
+    from cubenet.viz.animate import training_movie  # (loaded when drawn: see the docstring)
 
     return training_movie(run.model, run.dataset, run.history.snapshots, history=run.history,
                           layer_epochs=numbers["layer_epochs"], max_points=max_points)
 
 
 def _build_flow(run, numbers, max_points):
-    from cubenet.viz.step_flow import flow_movie
+    from cubenet.viz.step_flow import flow_movie  # (loaded when drawn: see the docstring)
 
     return flow_movie(run.model, run.dataset, max_points=max_points)
 
 
 def _build_unscramble(run, numbers, max_points):
-    from cubenet.viz.step_plots import step_curve_figure
-    from cubenet.viz.unscramble_curve import unscramble_figure
+    from cubenet.viz.step_plots import (
+        step_curve_figure,  # (loaded when drawn: see the docstring)
+    )
+    from cubenet.viz.unscramble_curve import (
+        unscramble_figure,  # (loaded when drawn: see the docstring)
+    )
 
     figure = step_curve_figure if is_steps(run.model) else unscramble_figure
     return figure(numbers["stats"], numbers["layer_epochs"], network_accuracy=run.metrics.get("test_accuracy"),
@@ -222,24 +228,27 @@ def _build_unscramble(run, numbers, max_points):
 
 
 def _build_curves(run, numbers, max_points):
-    from cubenet.viz.training_curves import curves_figure
+    from cubenet.viz.training_curves import curves_figure  # (loaded when drawn: see the docstring)
 
     return curves_figure(run.history)
 
 
 def _build_confusion(run, numbers, max_points):
-    from cubenet.viz.confusion import confusion_figure, confusion_matrix
+    from cubenet.viz.confusion import confusion_figure, confusion_matrix  # (loaded when drawn: see the docstring)
 
     ds, cm = run.dataset, run.metrics.get("confusion_matrix")
     if cm is None:
-        from cubenet.nn.network import predict
+        from cubenet.nn.network import predict  # (loaded when drawn: see the docstring)
 
         cm = confusion_matrix(ds.y_test, predict(run.model, ds.X_test), ds.n_classes)
     return confusion_figure(cm, ds.class_names, accuracy=run.metrics.get("test_accuracy"))
 
 
 def _build_digits(run, numbers, max_points):
-    from cubenet.viz.digit_plots import digit_layers_figure, digit_separation_figure
+    from cubenet.viz.digit_plots import (  # (loaded when drawn: see the docstring)
+        digit_layers_figure,
+        digit_separation_figure,
+    )
 
     return (digit_layers_figure(run.model, run.dataset),
             digit_separation_figure(run.model, run.dataset, stats=_stats(numbers)))

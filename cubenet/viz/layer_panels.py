@@ -8,7 +8,9 @@ and display fidelity.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
+from cubenet.nn.network import forward
 from cubenet.run.metrics import check_max_points, check_pair
 from cubenet.viz import projection as proj
 from cubenet.viz.panels import Panel, draw_panel, fidelity_points, panel_axes, panel_names, view_fidelities
@@ -29,8 +31,6 @@ def layer_panels(model, X, *, scrambled: bool = True) -> list[Panel]:
 
     scrambled : title the input "the scrambled data" (False: "the input data", e.g. a CSV file).
     """
-    from cubenet.nn.network import forward
-
     data = "the scrambled data" if scrambled else "the input data"
     panels = [Panel(f"input x: {data}, {X.shape[1]} feature{'s' if X.shape[1] > 1 else ''}",
                     np.asarray(X, float), 0, "input")]
@@ -84,8 +84,6 @@ def panel_fidelities(model, ds, panels, views, probe: dict) -> dict:
 
 def _figure_and_grid(model, panels, views):
     """The Figure and its panel grid: up to 5 columns of (pre, post) pairs, wider columns for 3-D panels."""
-    from matplotlib.figure import Figure
-
     ncols = min(model.n_layers + 1, 5)
     blocks = -(-(model.n_layers + 1) // ncols)
     widths = columns_3d([p.depth for p, v in zip(panels, views) if v.k == 3], ncols)

@@ -9,12 +9,22 @@ the page works offline. Used by :mod:`cubenet.viz.animate` and :mod:`cubenet.viz
 
 from __future__ import annotations
 
+import base64
+import io
 import re
+import tempfile
 from dataclasses import dataclass
+from html import escape
+from pathlib import Path
 
 import numpy as np
+from matplotlib.animation import HTMLWriter
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
 
 from cubenet.errors import CubenetError
+from cubenet.files import atomic_path, write_text
 from cubenet.validate import check_int, check_number
 from cubenet.viz.style import EDGE
 
@@ -66,8 +76,6 @@ class Blitter:
     and only the animated artists (the points, the t counter) are drawn over it for each frame."""
 
     def __init__(self, fig, n_frames: int):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
         self.fig = fig
         self.canvas = FigureCanvasAgg(fig)
         self.canvas.draw()  # settles the constrained layout once
@@ -132,10 +140,6 @@ def save_gif(movie: Movie, path):
     already rendered frames with Pillow's fast octree palette — re-drawing each frame through a
     figure and median-cut quantising it took about three times as long.
     """
-    from PIL import Image
-
-    from cubenet.files import atomic_path
-
     images = [Image.fromarray(f).quantize(255, method=Image.Quantize.FASTOCTREE) for f in movie.frames]
     with atomic_path(path) as tmp:
         images[0].save(tmp, format="GIF", save_all=True, append_images=images[1:],
@@ -149,11 +153,6 @@ def to_html(movie: Movie, *, quality: int = 70) -> str:
     The player is exactly the one ``Animation.to_jshtml`` writes (matplotlib's ``HTMLWriter``),
     fed the rendered frames as base64 JPEG instead of re-drawing a figure for every frame.
     """
-    import tempfile
-    from pathlib import Path
-
-    from matplotlib.figure import Figure
-
     h, w = movie.frames.shape[1:3]
     writer = _frames_html_writer(movie, quality)
     with tempfile.TemporaryDirectory() as folder:
@@ -168,12 +167,6 @@ def to_html(movie: Movie, *, quality: int = 70) -> str:
 
 def _frames_html_writer(movie: Movie, quality: int):
     """matplotlib's HTMLWriter whose ``grab_frame`` takes the next Movie frame instead of ``fig.savefig``."""
-    import base64
-    import io
-
-    from matplotlib.animation import HTMLWriter
-    from PIL import Image
-
     class FramesHTMLWriter(HTMLWriter):
         def grab_frame(self, **savefig_kwargs):
             buf = io.BytesIO()
@@ -192,10 +185,6 @@ HOW_TO_WATCH = ("Press ▶ to play, or drag the slider to step through the frame
 
 def save_html(movie: Movie, path):
     """Write the movie as a standalone offline HTML page with the player; returns the path."""
-    from html import escape
-
-    from cubenet.files import write_text
-
     title = escape(movie.title)
     style = ("body{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;max-width:900px;margin:0 auto;"
              "padding:18px;line-height:1.5;background:#fafafa} .animation img{width:820px;max-width:100%;height:auto}")

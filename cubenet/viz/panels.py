@@ -7,11 +7,14 @@ Shared by the layer panels (:mod:`cubenet.viz.layer_panels`) and the warped grid
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
 
+from cubenet.run.metrics import display_fidelity, stratified_subset
 from cubenet.viz import projection as proj
+from cubenet.viz.cube_plots import draw_points3d
 from cubenet.viz.style import draw_points, few_ticks_3d, style_axes, sub
 
 
@@ -59,8 +62,6 @@ def panel_axes(fig, spec, view: proj.Projection):
 
 def wrap_caption(caption: str, title: str) -> str:
     """Caption lines wrapped to the title's width: a 3-D panel's title must not widen (and shrink) its column."""
-    import textwrap
-
     width = max(len(title), 30)
     return "\n".join(part for line in caption.split("\n") for part in textwrap.wrap(line, width) or [""])
 
@@ -72,8 +73,6 @@ def draw_panel(ax, view: proj.Projection, P, y, colors, *, title: str, caption: 
     cube : draw 3-D points as cube coordinates (x, y, z) = (R, U, F) with U up, as cube_plots does.
     """
     if cube:
-        from cubenet.viz.cube_plots import draw_points3d
-
         draw_points3d(ax, P, y, colors, size=size, legend=False)
         lim = 1.05 * np.abs(P).max()
         ax.set(xlim=(-lim, lim), ylim=(lim, -lim), zlim=(-lim, lim))
@@ -102,13 +101,9 @@ def view_fidelities(ds, drawn: dict, probe: dict, train_index) -> dict:
     (fitted on the training points ``train_index``, scored on the test points) ÷ the probe on the whole
     representation (``probe[depth]``, the run's number). ``drawn[d]`` is (train coordinates, test
     coordinates) of the view of depth ``d``."""
-    from cubenet.run.metrics import display_fidelity
-
     return {depth: display_fidelity(tr, ds.y_train[train_index], te, ds.y_test, probe[depth], n_classes=ds.n_classes)
             for depth, (tr, te) in drawn.items() if depth in probe}
 
 
 def fidelity_points(ds):
-    from cubenet.run.metrics import stratified_subset
-
     return stratified_subset(ds.y_train, FIDELITY_POINTS, rng=0)

@@ -5,6 +5,11 @@ from __future__ import annotations
 import textwrap
 
 import numpy as np
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+from cubenet.data.moves import apply_moves
+from cubenet.run.metrics import fit_probe, stratified_subset
 
 #: grey behind the points, so white and yellow classes stay visible
 BACKGROUND = "#e5e5e5"
@@ -16,8 +21,6 @@ def plot_points(X, y, *, colors, class_names=None, ax=None, size: float = 9.0, l
                 labels=("x1", "x2")):
     """Scatter 2-D points ``X`` (n, 2) in their class colours (``y`` of shape (n,)); returns the Axes."""
     if ax is None:
-        from matplotlib.figure import Figure
-
         ax = Figure(layout="constrained").add_subplot()
     X = np.asarray(X, dtype=float)
     for c, color in enumerate(colors):
@@ -37,10 +40,6 @@ def plot_points(X, y, *, colors, class_names=None, ax=None, size: float = 9.0, l
 
 def draw_linear_regions(ax, X, y, *, colors, n_classes: int):
     """Shade the regions of a linear classifier fitted to ``(X, y)``; returns its accuracy on X."""
-    from matplotlib.colors import ListedColormap
-
-    from cubenet.run.metrics import fit_probe
-
     probe = fit_probe(X, y, n_classes=n_classes, l2=1e-6, max_iter=500)
     accuracy = float(np.mean(probe.predict(X) == y))
     ax.autoscale_view()
@@ -76,12 +75,7 @@ def planar_preview_figure(ds, *, max_points: int = 3000):
     linear classifier fitted to it, with that classifier's accuracy (100 % on noise-free data).
     CSV data without a scramble gets the left panel only. Returns a new Figure.
     """
-    from matplotlib.figure import Figure
-
-    from cubenet.data.moves import apply_moves
-
     X, y = ds.X, ds.y
-    from cubenet.run.metrics import stratified_subset
 
     keep = stratified_subset(y, max_points, rng=0)  # subsample for drawing only
     X, y = X[keep], y[keep]

@@ -3,32 +3,29 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
+
+from cubenet.run.metrics import stratified_subset
+from cubenet.viz.cube_plots import cube_preview_figure
+from cubenet.viz.digit_plots import digits_preview_figure
+from cubenet.viz.planar_plots import planar_preview_figure
 
 
 def preview_figure(ds):
     """Figure showing a dataset: the scrambled cube, 2-D points with their answer key, or digit samples."""
     kind = ds.meta.get("kind")
     if kind == "cube":
-        from cubenet.viz.cube_plots import cube_preview_figure
-
         return cube_preview_figure(ds)
     if kind == "digits":
-        from cubenet.viz.digit_plots import digits_preview_figure
-
         return digits_preview_figure(ds)
     if kind == "planar" or (kind == "table" and ds.n_features == 2):
-        from cubenet.viz.planar_plots import planar_preview_figure
-
         return planar_preview_figure(ds)
     return table_preview_figure(ds)
 
 
 def table_preview_figure(ds, *, max_points: int = 4000):
     """Scatter of the first two principal components of any dataset, in class colours."""
-    from matplotlib.figure import Figure
-
     X, y = ds.X, ds.y
-    from cubenet.run.metrics import stratified_subset
 
     keep = stratified_subset(y, max_points, rng=0)  # subsample for drawing only
     X, y = X[keep], y[keep]

@@ -17,9 +17,18 @@ from typing import Callable
 import numpy as np
 
 from cubenet.errors import CubenetError
+from cubenet.files import save_figure, write_text
+from cubenet.run.folder import load_run
+from cubenet.run.metrics import LayerStats
+from cubenet.run.numbers import layer_numbers as measure_layers
+from cubenet.run.numbers import measure
 from cubenet.run.processes import in_two
+from cubenet.run.replace import record_files
+from cubenet.run.seeds import Seeds
+from cubenet.threads import single_blas_thread
 from cubenet.viz import figures
 from cubenet.viz.figures import FORMATS, applies  # noqa: F401  (render.applies is public)
+from cubenet.viz.movie import save_gif, save_html
 
 #: what ``--what`` can name, in reading order (the registry: :mod:`cubenet.viz.figures`)
 WHAT = figures.names()
@@ -63,10 +72,6 @@ def render_run(run_dir, *, what: str = "all", fmt: str = "png", max_points: int 
         the per-layer numbers, as "numbers", when they had to be measured)
     recompute : measure the per-layer numbers again and rewrite metrics.json with them
     """
-    from cubenet.run.folder import load_run
-    from cubenet.run.replace import record_files
-    from cubenet.threads import single_blas_thread
-
     check_options(what, fmt, max_points)
     run = load_run(run_dir)
     if what != "all":
@@ -112,8 +117,6 @@ def _draw_all(run, numbers, names, *, fmt, max_points):
 
 def run_seeds(run):
     """The run's :class:`~cubenet.run.experiment.Seeds`, from run.json."""
-    from cubenet.run.experiment import Seeds
-
     seed = run.info.get("seed")
     return Seeds(seed if isinstance(seed, int) and not isinstance(seed, bool) and seed >= 0 else 0)
 
@@ -123,18 +126,12 @@ def layer_numbers(run, numbers: dict, *, recompute: bool = False) -> dict:
     none, or when ``recompute``; only ``recompute`` writes metrics.json)."""
     if numbers:
         return numbers
-    from cubenet.run.metrics import LayerStats
 
     metrics = run.metrics
     if recompute:
-        from cubenet.files import write_text
-        from cubenet.run.experiment import measure
-
         metrics = measure(run.model, run.dataset, run.history, run_seeds(run))
         write_text(Path(run.path) / "metrics.json", json.dumps(metrics, indent=2) + "\n")
     elif "layers" not in metrics:
-        from cubenet.run.experiment import layer_numbers as measure_layers
-
         metrics = {**metrics, **measure_layers(run.model, run.dataset, run.history, run_seeds(run))}
     stats = [LayerStats(**{**s, "singular_values": None if s.get("singular_values") is None
                            else tuple(s["singular_values"])}) for s in metrics["layers"]]
@@ -144,8 +141,6 @@ def layer_numbers(run, numbers: dict, *, recompute: bool = False) -> dict:
 
 def draw(figure, run, numbers: dict, *, fmt: str, max_points: int) -> list[Path]:
     """Build one figure and write its files into the run folder (the one place that writes them); returns the paths."""
-    from cubenet.files import save_figure, write_text
-
     if figure.max_points is not None:
         max_points = min(max_points, figure.max_points)
     built = figure.build(run, numbers, max_points)
@@ -153,8 +148,6 @@ def draw(figure, run, numbers: dict, *, fmt: str, max_points: int) -> list[Path]
     if figure.kind == "page":
         return [write_text(folder / f"{figure.stems[0]}.html", built)]
     if figure.kind == "movie":
-        from cubenet.viz.movie import save_gif, save_html
-
         return [(save_gif if f == "gif" else save_html)(built, folder / f"{figure.stems[0]}.{f}")
                 for f in figure.formats(fmt)]
     built = built if isinstance(built, tuple) else (built,)

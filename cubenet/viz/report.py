@@ -14,7 +14,14 @@ from html import escape
 from pathlib import Path
 
 from cubenet.errors import CubenetError
-from cubenet.viz.figures import applicable, text
+from cubenet.files import write_text
+from cubenet.run.folder import load_run
+from cubenet.run.replace import record_files
+from cubenet.viz.explorer.page import iframe
+from cubenet.viz.figures import BESIDE_ORDER, FIGURES, applicable, text
+from cubenet.viz.render import render_run
+from cubenet.viz.step_report import step_network_html, step_network_row
+from cubenet.viz.style import sub
 
 MIME = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
 
@@ -56,8 +63,6 @@ def _picture(run_dir: Path, stem: str, kind: str = "static") -> Path | None:
 def ensure_figures(run_dir: Path, run) -> None:
     """Render the report's figures that are missing from the run folder (the animations are files beside the
     report, drawn only when asked for: the explorer shows the same motion)."""
-    from cubenet.viz.render import render_run
-
     for figure in applicable(run.dataset, run.model):
         if figure.kind != "movie" and _picture(run_dir, figure.stems[0], figure.kind) is None:
             render_run(run_dir, what=figure.name)
@@ -65,9 +70,6 @@ def ensure_figures(run_dir: Path, run) -> None:
 
 def write_report(run_dir) -> Path:
     """Write ``report.html`` into the run folder (rendering any missing figure first); returns its path."""
-    from cubenet.files import write_text
-    from cubenet.run.folder import load_run
-
     run_dir = Path(run_dir)
     run = load_run(run_dir)
     ensure_figures(run_dir, run)
@@ -77,7 +79,6 @@ def write_report(run_dir) -> Path:
     if found:
         raise CubenetError(f"the report would refer to a web address near {html[found.start():found.start() + 60]!r}; "
                            "it must work offline")
-    from cubenet.run.replace import record_files
 
     path = write_text(run_dir / "report.html", html)
     record_files(run_dir, [path])
@@ -128,15 +129,11 @@ def _section(run, run_dir: Path, figure) -> list[str]:
 def beside_files(figure) -> list[str]:
     """The files of a figure shown beside the report (and of the figures that join its section), in the order
     the report lists them."""
-    from cubenet.viz.figures import BESIDE_ORDER, FIGURES
-
     return [f"{stem}.{ext}" for f in (figure, *[g for g in FIGURES if g.joins == figure.name])
             for stem in f.stems for ext in BESIDE_ORDER[f.kind]]
 
 
 def _page(run_dir: Path, figure, heading: str, caption: str) -> list[str]:
-    from cubenet.viz.explorer.page import iframe
-
     name = f"{figure.stems[0]}.html"
     path = run_dir / name
     if not path.is_file():
@@ -160,8 +157,6 @@ def _header(run) -> str:
     network = escape(" → ".join(str(s) for s in run.model.sizes)) + \
         f" ({escape(', '.join(run.model.activations) or 'no hidden layer')}, softmax output)"
     if getattr(run.model, "kind", "dense") == "steps":
-        from cubenet.viz.step_report import step_network_row
-
         network = step_network_row(run.model)
     rows += [("network", network),
              ("training", escape(f"{m.get('epochs_run', '?')} epochs in "
@@ -204,12 +199,8 @@ def _numbers(run) -> str:
 
 
 def _equations(run) -> str:
-    from cubenet.viz.style import sub
-
     model = run.model
     if getattr(model, "kind", "dense") == "steps":
-        from cubenet.viz.step_report import step_network_html
-
         return step_network_html(model)
     items = []
     std = "standardised (each feature minus its mean, divided by its spread)" if model.input_mean is not None \

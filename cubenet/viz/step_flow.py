@@ -18,6 +18,7 @@ from cubenet.viz.step_plots import check_step_pair, cubie_lattice, draw_cut, dra
     shared_limits, state_axes, states
 from cubenet.viz.style import class_handles, data_title, sub, subsample
 from cubenet.viz.warped_grid import grid_lines
+from matplotlib.figure import Figure
 
 
 def flow_movie(model, ds, *, max_points: int = 800, frames_per_step: int = 10, hold: int = 3, cut: int = 10,
@@ -39,7 +40,6 @@ def flow_movie(model, ds, *, max_points: int = 800, frames_per_step: int = 10, h
     check_step_pair(model, ds, "flow_movie")
     check_max_points(max_points)
     check_movie_settings(fps=fps, dpi=dpi, hold=hold, cut=cut, frames_per_step=frames_per_step)
-    from matplotlib.figure import Figure
 
     cube, keep = is_cube(ds), subsample(ds.y_test, max_points, rng=rng)
     y = ds.y_test[keep]

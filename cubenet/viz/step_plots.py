@@ -28,6 +28,19 @@ from cubenet.viz.style import (
     subsample,
 )
 from cubenet.viz.warped_grid import grid_lines
+from cubenet.nn.network import predict
+from cubenet.nn.steps import is_step_model
+from cubenet.nn.steps import step_states
+from cubenet.run.metrics import LayerStats
+from cubenet.run.metrics import display_fidelity, probe_accuracy, stratified_subset
+from cubenet.viz.unscramble_curve import plot_accuracy_lines
+from cubenet.viz.unscramble_curve import plot_probe_heatmap
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+from matplotlib.colors import ListedColormap
+from matplotlib.colors import to_rgba_array
+from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
 #: the camera of every 3-D panel and frame (the cube views' camera)
 CAMERA = {"elev": 28.0, "azim": -58.0}
@@ -37,8 +50,6 @@ LIMIT_QUANTILE = 0.999
 
 def check_step_pair(model, ds, what: str) -> None:
     """``model`` must be a step network fitting ``ds``, whose data has 2 or 3 features."""
-    from cubenet.nn.steps import is_step_model
-
     check_pair(model, ds, what)
     if not is_step_model(model):
         raise CubenetError(f"{what} draws a step network (cubenet learn --steps N); this is a "
@@ -56,8 +67,6 @@ def data_units(model, H) -> np.ndarray:
 
 def states(model, X) -> list[np.ndarray]:
     """``[x0, x1, …, xN]``: the input and the state after every step, in the data's units, each (n, d)."""
-    from cubenet.nn.steps import step_states
-
     return [data_units(model, h) for h in step_states(model, X)]
 
 
@@ -105,9 +114,6 @@ def fidelities(model, ds, stats=None, *, max_points: int = 4000, rng=0) -> list[
     ``max_points``, a stratified subset) and scored on every test point. The probe accuracy shown is the
     run's own number from ``stats`` (layer_stats, as in metrics.json) when given.
     """
-    from cubenet.nn.steps import step_states
-    from cubenet.run.metrics import display_fidelity, probe_accuracy, stratified_subset
-
     keep = stratified_subset(ds.y_train, max_points, rng=rng)
     y_train = ds.y_train[keep]
     tr, te = step_states(model, ds.X_train[keep]), step_states(model, ds.X_test)
@@ -136,7 +142,6 @@ def draw_state(ax, P, y, colors, *, cube: bool, size: float = 5.0, alpha: float 
     P = screen(P, cube)
     if P.shape[1] == 3:
         order = np.random.default_rng(0).permutation(len(y))
-        from matplotlib.colors import to_rgba_array
 
         rgba = to_rgba_array(list(colors))[np.asarray(y)[order]]
         rgba[:, 3] = alpha
@@ -149,12 +154,9 @@ def draw_lines(ax, lines, *, cube: bool, color="#1b1b1b", lw: float = 0.6, alpha
     """Polylines (each (m, d), data units) on a 2-D or 3-D Axes; returns the collection."""
     segs = [screen(L, cube) for L in lines]
     if segs[0].shape[1] == 3:
-        from mpl_toolkits.mplot3d.art3d import Line3DCollection
-
         coll = Line3DCollection(segs, colors=color, linewidths=lw, alpha=alpha, axlim_clip=True)
         ax.add_collection3d(coll)
         return coll
-    from matplotlib.collections import LineCollection
 
     return ax.add_collection(LineCollection(segs, colors=color, linewidths=lw, alpha=alpha, zorder=1))
 
@@ -174,15 +176,12 @@ def draw_cut(ax, model, lims: np.ndarray, colors, *, cube: bool, resolution: int
     Returns the artist drawn (None when no boundary crosses the box)."""
     W, b = head_in_data_units(model)
     if len(lims) == 2:
-        from matplotlib.colors import ListedColormap
-
         g = [np.linspace(*lims[a], 240) for a in (0, 1)]
         GX, GY = np.meshgrid(*g)
         labels = (np.column_stack([GX.ravel(), GY.ravel()]) @ W + b).argmax(axis=1).reshape(GX.shape)
         return ax.imshow(labels, origin="lower", extent=(*lims[0], *lims[1]), cmap=ListedColormap(list(colors)),
                          vmin=-0.5, vmax=len(colors) - 0.5, alpha=0.4, interpolation="nearest", aspect="equal",
                          zorder=0)
-    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
     quads = cut_quads(W, b, lims, resolution)
     if not quads:
@@ -239,7 +238,6 @@ def steps_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
     """
     check_step_pair(model, ds, "steps_figure")
     check_max_points(max_points)
-    from matplotlib.figure import Figure
 
     cube, keep = is_cube(ds), subsample(ds.y_test, max_points, rng=rng)
     y, xs = ds.y_test[keep], states(model, ds.X_test[keep])
@@ -273,8 +271,6 @@ def steps_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
 
 
 def model_predict(model, X):
-    from cubenet.nn.network import predict
-
     return predict(model, X)
 
 
@@ -314,7 +310,6 @@ def lattice_figure(model, ds, *, stats=None, max_points: int = 1500, rng=0):
     check_max_points(max_points)
     if ds.n_features != 3:
         return None
-    from matplotlib.figure import Figure
 
     cube, keep = is_cube(ds), subsample(ds.y_test, max_points, rng=rng)
     y, xs = ds.y_test[keep], states(model, ds.X_test[keep])
@@ -341,8 +336,6 @@ def lattice_figure(model, ds, *, stats=None, max_points: int = 1500, rng=0):
 def plot_step_curve(stats, *, network_accuracy=None, n_classes=None, ax=None):
     """Probe and nearest-centroid accuracy after every step, and each step's mean displacement as bars; returns ax."""
     if ax is None:
-        from matplotlib.figure import Figure
-
         ax = Figure(layout="constrained").add_subplot()
     depth = np.array([s.depth for s in stats])
     moved = ax.twinx()
@@ -354,7 +347,6 @@ def plot_step_curve(stats, *, network_accuracy=None, n_classes=None, ax=None):
     moved.tick_params(labelsize=7, colors="#5b3f8c")
     ax.set_zorder(moved.get_zorder() + 1)
     ax.patch.set_visible(False)  # the bars show through, behind the lines
-    from cubenet.viz.unscramble_curve import plot_accuracy_lines
 
     plot_accuracy_lines(ax, depth, stats, network_accuracy=network_accuracy, n_classes=n_classes)
     ax.set_xticks(depth, [s.name.replace("output", "output\n(logits)") for s in stats], fontsize=8)
@@ -370,11 +362,6 @@ def plot_step_curve(stats, *, network_accuracy=None, n_classes=None, ax=None):
 
 def step_curve_figure(stats, layer_epochs=None, *, network_accuracy=None, n_classes=None, title=None):
     """The unscrambling curve over steps and (if given) the probe per step and training snapshot."""
-    from matplotlib.figure import Figure
-
-    from cubenet.run.metrics import LayerStats
-    from cubenet.viz.unscramble_curve import plot_probe_heatmap
-
     if isinstance(stats, (str, bytes)) or not hasattr(stats, "__len__") or not len(stats) or not all(
             isinstance(s, LayerStats) for s in stats):
         raise CubenetError("step_curve_figure needs the per-step numbers: stats = layer_stats(model, dataset)")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from html import escape
 
+from cubenet.nn.steps import n_params
+from cubenet.viz.style import sub
+
 
 def step_network_html(model) -> str:
     """The "network" section of the report for a step network: what every step computes, in numbers."""
-    from cubenet.nn.steps import n_params
-    from cubenet.viz.style import sub
-
     d, k, n, c = model.dim, model.inner, model.n_steps, model.sizes[-1]
     std = "standardised (each feature minus its mean, divided by its spread)" if model.input_mean is not None \
         else "used as it is"

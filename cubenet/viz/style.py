@@ -8,6 +8,12 @@ visible. Plot functions take ``ax=None`` and return it; :func:`new_ax` gives the
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.colors import to_rgba_array
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+
+from cubenet.run.metrics import stratified_subset
 
 AXES_GREY = "#bdbdbd"  # mid-grey so white stickers and white points stay visible
 EDGE = "#222222"  # the dark edge of every drawn point
@@ -60,23 +66,18 @@ def new_ax(ax=None, **subplot):
     """``ax``, or the Axes of a new ``Figure(layout="constrained")`` (for plot functions called with ``ax=None``)."""
     if ax is not None:
         return ax
-    from matplotlib.figure import Figure
 
     return Figure(layout="constrained").add_subplot(**subplot)
 
 
 def class_handles(class_names, class_colors):
     """Legend handles: one dark-edged dot per class in its colour."""
-    from matplotlib.lines import Line2D
-
     return [Line2D([], [], ls="", marker="o", markersize=7, markerfacecolor=c, markeredgecolor=EDGE,
                    markeredgewidth=0.6, label=n) for n, c in zip(class_names, class_colors)]
 
 
 def subsample(y, max_points: int | None, *, rng=None) -> np.ndarray:
     """Indices of at most ``max_points`` points for drawing (random, sorted); all when it fits."""
-    from cubenet.run.metrics import stratified_subset
-
     return stratified_subset(y, max_points, rng=rng)
 
 
@@ -90,7 +91,6 @@ def style_axes(ax, *, labels=("", ""), grey: bool = True) -> None:
         else:
             ax.set_facecolor(AXES_GREY)
     if not is3d:  # at most 5 ticks per axis, so labels such as -0.75 and -0.50 never run together
-        from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.yaxis.set_major_locator(MaxNLocator(6))
@@ -121,8 +121,6 @@ def draw_points(ax, P, y, colors, *, size: float = 6.0, alpha: float = 1.0, rng=
 
 
 def _rgba(colors) -> np.ndarray:
-    from matplotlib.colors import to_rgba_array
-
     return to_rgba_array(list(colors)).copy()
 
 
@@ -149,7 +147,5 @@ def layout_3d(fig, widths) -> None:
 
 def few_ticks_3d(ax, nbins: int = 3) -> None:
     """At most about ``nbins`` ticks per axis of a 3-D Axes: more run together on a small panel."""
-    from matplotlib.ticker import MaxNLocator
-
     for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
         axis.set_major_locator(MaxNLocator(nbins=nbins))

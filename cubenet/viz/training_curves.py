@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from matplotlib.figure import Figure
+
 from cubenet.viz.style import new_ax
 
 
@@ -45,8 +47,6 @@ def curves_title(history) -> str:
 
 def curves_figure(history):
     """Loss and accuracy against epochs, with the reason training stopped."""
-    from matplotlib.figure import Figure
-
     fig = Figure(figsize=(11, 4.2), layout="constrained")
     a, b = fig.subplots(1, 2)
     plot_loss(history, ax=a)

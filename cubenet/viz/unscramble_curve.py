@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from cubenet.errors import CubenetError
+from cubenet.run.metrics import LayerStats
 from cubenet.validate import check_fraction
 from cubenet.viz.style import EDGE, new_ax, sub
 
@@ -92,10 +94,6 @@ def plot_probe_heatmap(layer_epochs: dict, *, ax=None):
 
 def unscramble_figure(stats, layer_epochs=None, *, network_accuracy=None, n_classes=None, title=None):
     """The unscrambling curve, the singular values and (if given) the layer × epoch heatmap in one figure."""
-    from matplotlib.figure import Figure
-
-    from cubenet.run.metrics import LayerStats
-
     if isinstance(stats, (str, bytes)) or not hasattr(stats, "__len__") or not len(stats) or not all(
             isinstance(s, LayerStats) for s in stats):
         raise CubenetError("unscramble_figure needs the per-layer numbers: stats = layer_stats(model, dataset)")

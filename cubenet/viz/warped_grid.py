@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from cubenet.errors import CubenetError
-from cubenet.run.metrics import check_max_points, check_pair
+from cubenet.nn.network import forward
+from cubenet.run.metrics import check_max_points, check_pair, representations
 from cubenet.viz import projection as proj
 from cubenet.viz.panels import Panel, draw_panel, fidelity_points, panel_axes, panel_names, view_fidelities
 from cubenet.viz.style import class_handles, columns_3d, data_title, is_cube, layer_equation, layout_3d, subsample
@@ -68,8 +70,6 @@ def grid_figure(model, ds, *, stats=None, max_points: int = 3000, rng=0):
 
 def depth_representations(model, X) -> list[np.ndarray]:
     """The points ``X`` at the input and after every layer: hidden post-activations, then the output logits."""
-    from cubenet.nn.network import forward
-
     trace = forward(model, X)
     return [X] + [t.post for t in trace[:-1]] + [trace[-1].pre]
 
@@ -78,7 +78,6 @@ def _fidelities(model, ds, reps, views, probe: dict) -> dict:
     """Display fidelity of every layer's view, by depth (none without the probe numbers)."""
     if not probe:
         return {}
-    from cubenet.run.metrics import representations
 
     tr = fidelity_points(ds)
     train_reps = representations(model, ds.X_train[tr])
@@ -88,8 +87,6 @@ def _fidelities(model, ds, reps, views, probe: dict) -> dict:
 
 def _figure_and_grid(model, views):
     """The Figure and its panel grid: up to 5 panels a row, wider columns for 3-D panels."""
-    from matplotlib.figure import Figure
-
     ncols = min(model.n_layers + 1, 5)
     nrows = -(-(model.n_layers + 1) // ncols)
     widths = columns_3d([d for d, v in enumerate(views) if v.k == 3], ncols)

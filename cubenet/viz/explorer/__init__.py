@@ -11,8 +11,12 @@ import os
 from pathlib import Path
 
 from cubenet.errors import CubenetError
+from cubenet.files import write_text
+from cubenet.run.folder import Run, load_run
+from cubenet.run.metrics import check_max_points
 from cubenet.viz.explorer.build import DISPLAY_POINTS, MAX_EPOCHS, is_step_model, mlp_data
 from cubenet.viz.explorer.page import iframe, page_html
+from cubenet.viz.explorer.stepdata import step_data
 
 __all__ = ["Explorer", "explore", "explorer_data", "explorer_html", "write_explorer"]
 
@@ -32,9 +36,6 @@ def explorer_data(model, ds, *, snapshots=(), metrics: dict | None = None, max_p
     fidelity : compute the display fidelity of every view (False: quicker, shown as "—"; MLPs only)
     """
     if is_step_model(model):
-        from cubenet.run.metrics import check_max_points
-        from cubenet.viz.explorer.stepdata import step_data
-
         check_max_points(max_points)
         return step_data(model, ds, snapshots=snapshots, metrics=metrics, max_points=max_points,
                          max_epochs=max_epochs, rng=rng)
@@ -43,8 +44,6 @@ def explorer_data(model, ds, *, snapshots=(), metrics: dict | None = None, max_p
 
 
 def _as_run(run):
-    from cubenet.run.folder import Run, load_run
-
     if isinstance(run, Run):
         return run
     if isinstance(run, (str, os.PathLike)):
@@ -69,8 +68,6 @@ def write_explorer(run, path=None, **options) -> Path:
     run : a Run (:func:`cubenet.run.folder.load_run`) or a run folder
     options : passed to :func:`explorer_data` (max_points, max_epochs, fidelity)
     """
-    from cubenet.files import write_text
-
     run = _as_run(run)
     path = Path(run.path) / "explorer.html" if path is None else Path(path)
     if path.suffix.lower() != ".html":
@@ -90,8 +87,6 @@ class Explorer:
 
     def save(self, path) -> Path:
         """Write the page to ``path`` (an .html file) and return the path."""
-        from cubenet.files import write_text
-
         path = Path(path)
         if path.suffix.lower() != ".html":
             raise CubenetError(f"the explorer is an .html file, got {str(path)!r}; end the name in .html")
@@ -108,8 +103,6 @@ def explore(run_or_model, dataset=None, **options) -> Explorer:
     >>> ex                                               # in a notebook: the page, inline
     >>> ex.save("cube-explorer.html")                    # doctest: +SKIP
     """
-    from cubenet.run.folder import Run
-
     if isinstance(run_or_model, (Run, str, os.PathLike)):
         if dataset is not None:
             raise CubenetError("give a run (it has its dataset) or a model and a dataset, not a run and a dataset")

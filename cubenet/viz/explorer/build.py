@@ -14,9 +14,20 @@ from functools import partial
 
 import numpy as np
 
+from cubenet import nn
 from cubenet.errors import CubenetError
+from cubenet.nn.network import forward, predict, standardize
+from cubenet.run.metrics import (
+    check_max_points,
+    check_pair,
+    display_fidelity,
+    fit_probe,
+    layer_names,
+    stratified_subset,
+)
 from cubenet.run.processes import in_two
-from cubenet.viz.explorer import encode
+from cubenet.viz.animate import pick_snapshots
+from cubenet.viz.explorer import cubeparts, encode
 from cubenet.viz.explorer import views as V
 from cubenet.viz.explorer.texts import texts
 
@@ -33,25 +44,18 @@ INPUT_NUMBERS = 600_000
 
 
 def is_step_model(model) -> bool:
-    try:
-        from cubenet.nn.steps import is_step_model as check
-    except ImportError:
-        return False
-    return bool(check(model))
+    """True for a step network (``cubenet.nn.steps`` is looked up on each call, so that a stand-in is honoured)."""
+    return bool(nn.steps.is_step_model(model))
 
 
 def display_points(ds, max_points: int = DISPLAY_POINTS, *, rng=0) -> np.ndarray:
     """Indices into the test set of the points the page draws (class-stratified, at most ``max_points``)."""
-    from cubenet.run.metrics import stratified_subset
-
     cap = max(50, min(max_points, INPUT_NUMBERS // max(1, ds.n_features)))
     return stratified_subset(ds.y_test, cap, rng=rng)
 
 
 def pick_epochs(model, snapshots, metrics: dict | None, max_epochs: int = MAX_EPOCHS) -> list[tuple[int, list]]:
     """(epoch, params) on the epoch slider: the heatmap's snapshots when metrics.json has them, the model last."""
-    from cubenet.viz.animate import pick_snapshots
-
     snapshots = list(snapshots or ())
     final_epoch = int((metrics or {}).get("epochs_run", snapshots[-1][0] if snapshots else 0))
     wanted = ((metrics or {}).get("layer_epochs") or {}).get("epochs")
@@ -86,8 +90,6 @@ def grid_points(g: dict) -> np.ndarray:
 
 def _traces(model, X) -> tuple[list, list]:
     """(posts, pres) per representation: input, hidden layers, output logits (output pre = post = logits)."""
-    from cubenet.nn.network import forward, standardize
-
     trace = forward(model, X)
     posts = [standardize(model, X).astype(float)] + [t.post.astype(float) for t in trace[:-1]] + \
         [trace[-1].pre.astype(float)]
@@ -96,8 +98,6 @@ def _traces(model, X) -> tuple[list, list]:
 
 
 def _fidelity(view: V.View, H_fit, y_fit, H_show, y_show, full: float, n_classes: int) -> float:
-    from cubenet.run.metrics import display_fidelity
-
     if view.native:
         return 1.0  # the drawing is the layer itself
     return display_fidelity(view(H_fit), y_fit, view(H_show), y_show, full, n_classes=n_classes,
@@ -105,8 +105,6 @@ def _fidelity(view: V.View, H_fit, y_fit, H_show, y_show, full: float, n_classes
 
 
 def _probes(H_fit, y_fit, H_show, y_show, n_classes: int):
-    from cubenet.run.metrics import fit_probe
-
     probe = fit_probe(H_fit, y_fit, n_classes=n_classes, max_iter=PROBE_ITER)
     return probe, float(np.mean(probe.predict(H_show) == y_show))
 
@@ -215,9 +213,6 @@ def _shown_numbers(metrics: dict | None, epoch: int, is_final: bool, n_reps: int
 
 def common(model, ds, *, max_points: int, rng) -> tuple[dict, tuple, np.ndarray]:
     """The parts every page has (classes, points, wording), the fit and display sets, and display indices."""
-    from cubenet.run.metrics import stratified_subset
-    from cubenet.viz.explorer import cubeparts
-
     gen = np.random.default_rng(rng)
     show = display_points(ds, max_points, rng=gen)
     fit = stratified_subset(ds.y_train, FIT_POINTS, rng=gen)
@@ -244,10 +239,7 @@ def common(model, ds, *, max_points: int, rng) -> tuple[dict, tuple, np.ndarray]
 def mlp_data(model, ds, *, snapshots=(), metrics: dict | None = None, max_points: int = DISPLAY_POINTS,
              max_epochs: int = MAX_EPOCHS, fidelity: bool = True, rng=0) -> dict:
     """Everything the explorer page needs for an MLP, as a JSON-ready dict (see ``cubenet.viz.explorer.explorer_data``)."""
-    from cubenet.run.metrics import check_max_points
-
     check_max_points(max_points)
-    from cubenet.run.metrics import check_pair, layer_names
 
     check_pair(model, ds, "the explorer")
     data, sets, _ = common(model, ds, max_points=max_points, rng=rng)
@@ -267,9 +259,6 @@ def mlp_data(model, ds, *, snapshots=(), metrics: dict | None = None, max_points
                       for j, (e, (ep, _)) in enumerate(zip(epochs, chosen))]
     data["metrics"] = run_numbers(metrics, data["epochs"], names)
     if "cube" in data:
-        from cubenet.nn.network import predict
-        from cubenet.viz.explorer import cubeparts
-
         data["cube"]["strip"] = _strip_json(cubeparts.strip(model, ds, final["probes"],
                                                             lambda X: _traces(model, X)[0], names,
                                                             lambda X: predict(model, X)))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cubenet.data.cube import FACES, sticker_centers
+from cubenet.data.cube import FACES, facelets, sticker_centers
+from cubenet.viz.cube_prediction import surface_cells, true_surface_labels
 
 #: cells per face edge in the strip (4 × 4 per sticker)
 RESOLUTION = 12
@@ -33,24 +34,18 @@ def sticker_slots(X) -> np.ndarray:
 
 def sticker_classes(ds) -> np.ndarray:
     """Class index (0..5) of each of the 54 slots of the scrambled cube."""
-    from cubenet.data.cube import facelets
-
     state = ds.meta.get("facelets") or facelets(ds.meta.get("scramble", "") or "")
     return np.array([FACES.index(c) for c in state], dtype=np.uint8)
 
 
 def surface_grid(resolution: int = RESOLUTION) -> dict:
     """Cells of the cube surface: centres (m, 3) and corners as integers (m, 4, 3) on a grid of step 3/resolution."""
-    from cubenet.viz.cube_prediction import surface_cells
-
     cells = surface_cells(resolution)
     corners = np.rint((cells["corners"] + 1.5) * resolution / 3).astype(np.uint8)
     return {"centers": cells["centers"], "corners": corners, "resolution": resolution}
 
 
 def true_cells(centers, ds) -> np.ndarray:
-    from cubenet.viz.cube_prediction import true_surface_labels
-
     return true_surface_labels(centers, ds).astype(np.uint8)
 
 

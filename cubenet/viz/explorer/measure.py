@@ -9,24 +9,28 @@ Chromium and ChromeDriver (Debian: chromium, chromium-driver) and selenium. Prin
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 import numpy as np
+
+from cubenet.data.cube import make_color_cube
+from cubenet.viz.explorer import explore, write_explorer
+from cubenet.viz.explorer.encode import decode
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,720")
 
 
 def chromium():
-    import os
-
-    from selenium import webdriver
+    from selenium import webdriver  # (optional dependency: the page is measured in a real browser)
     from selenium.webdriver.chrome.service import Service
 
     binary = next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
@@ -69,11 +73,6 @@ def step_check(driver, folder: Path) -> float:
     Uses cubenet.nn.steps when it has ``make_step_model``-free models to offer; otherwise a stand-in with the
     agreed interface (random steps h ← h + relu(h·W + b)·V + c), which is what the page's data path sees.
     """
-    import types
-
-    from cubenet.data.cube import make_color_cube
-    from cubenet.viz.explorer import explore
-
     ds = make_color_cube(4000, twists=3, rng=0)
     rng = np.random.default_rng(0)
     steps = [(rng.normal(size=(3, 8)) * 0.8, rng.normal(size=8) * 0.3, rng.normal(size=(8, 3)) * 0.25,
@@ -102,7 +101,6 @@ def step_check(driver, folder: Path) -> float:
         else:
             sys.modules["cubenet.nn.steps"] = saved
     path = page.save(folder / "steps.html")
-    from cubenet.viz.explorer.encode import decode
 
     X = decode(page.data["points"]["x"]).astype(float)
     states = step_states(StepModel(), X)
@@ -125,8 +123,6 @@ def main(argv=None) -> None:
     run = Path(args.run) if args.run else default_run(folder)
     explorer, report = run / "explorer.html", run / "report.html"
     if not explorer.is_file():
-        from cubenet.viz.explorer import write_explorer
-
         write_explorer(run)
     print(f"explorer.html: {explorer.stat().st_size:,} bytes")
     if report.is_file():

@@ -13,17 +13,19 @@ from dataclasses import replace
 
 import numpy as np
 
-from cubenet.viz.explorer import encode
-from cubenet.viz.explorer.build import FIT_POINTS, common, grid_points, pick_epochs, run_numbers
+from cubenet import nn
+from cubenet.nn.network import predict
+from cubenet.run.metrics import fit_probe
+from cubenet.viz.explorer import cubeparts, encode
+from cubenet.viz.explorer.build import FIT_POINTS, _strip_json, common, grid_points, pick_epochs, run_numbers
 
 #: at most this many uint16 numbers of states are embedded (epochs are dropped beyond it, never the last)
 STATE_NUMBERS = 400_000
 
 
 def _steps():
-    from cubenet.nn import steps
-
-    return steps
+    """``cubenet.nn.steps``, looked up on each call (so that a stand-in module is honoured)."""
+    return nn.steps
 
 
 def _snapshot_model(model, params):
@@ -38,7 +40,6 @@ def predictor(model, n_features: int):
     steps = _steps()
     if hasattr(steps, "predict"):
         return lambda X: np.asarray(steps.predict(model, X))
-    from cubenet.nn.network import predict
 
     try:
         predict(model, np.zeros((1, n_features)))
@@ -48,8 +49,6 @@ def predictor(model, n_features: int):
 
 
 def step_data(model, ds, *, snapshots=(), metrics=None, max_points: int, max_epochs: int, rng=0) -> dict:
-    from cubenet.run.metrics import fit_probe
-
     steps = _steps()
     data, sets, _ = common(model, ds, max_points=max_points, rng=rng)
     (Xf, yf), (Xs, ys) = sets
@@ -90,14 +89,10 @@ def step_data(model, ds, *, snapshots=(), metrics=None, max_points: int, max_epo
     data["metrics"]["network_accuracy"] = (metrics or {}).get("test_accuracy")
     data["metrics"]["layer_epochs"]["points"] = {"train": FIT_POINTS, "test": int(len(ys))}
     if "cube" in data:
-        from cubenet.viz.explorer import cubeparts
-
         reps_of = lambda X: [np.asarray(h, float) for h in steps.step_states(model, X)]  # noqa: E731
         data["cube"]["strip"] = _strip(cubeparts.strip(model, ds, final_probes, reps_of, names, predictor(model, ds.n_features)))
     return data
 
 
 def _strip(strip):
-    from cubenet.viz.explorer.build import _strip_json
-
     return _strip_json(strip)

@@ -20,7 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import eigh
 
+from cubenet.run.metrics import fit_probe
 from cubenet.viz.projection import procrustes
 
 KINDS = ("lda", "probe", "pca")
@@ -81,8 +83,6 @@ def pca_view(H, k: int = 3) -> View:
 
 def lda_view(H, y, k: int = 3, reg: float = 1e-6) -> View:
     """Fisher's discriminant directions (generalised eigenvectors of between vs within scatter), orthonormalised."""
-    from scipy.linalg import eigh
-
     H = np.asarray(H, float)
     mean = H.mean(axis=0)
     Hc = H - mean
@@ -122,8 +122,6 @@ def make_view(kind: str, H, y, probe=None) -> View:
     if kind == "lda":
         return lda_view(H, y)
     if probe is None:
-        from cubenet.run.metrics import fit_probe
-
         probe = fit_probe(H, y, n_classes=int(np.max(y)) + 1, max_iter=30)
     return probe_view(H, probe)
 
