@@ -67,7 +67,7 @@ class Activation:
 
 def _kernel_tools():
     """numpy and :func:`cubenet.nn.ops.op`, imported on first use (see the module's docstring)."""
-    import numpy as np
+    import numpy as np  # (numpy on first use: see the module's docstring)
 
     from cubenet.nn.ops import op
 

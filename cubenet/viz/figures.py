@@ -162,17 +162,13 @@ def _build_cube(run, numbers, max_points):
 
 
 def _build_boundary(run, numbers, max_points):
-    from cubenet.viz.decision_regions import (
-        boundary_figure,  # (loaded when drawn: see the docstring)
-    )
+    from cubenet.viz.decision_regions import boundary_figure  # (loaded when drawn: see the docstring)
 
     return boundary_figure(run.model, run.dataset, max_points=max_points)
 
 
 def _build_layers(run, numbers, max_points):
-    from cubenet.viz.layer_panels import (
-        layer_panels_figure,  # (loaded when drawn: see the docstring)
-    )
+    from cubenet.viz.layer_panels import layer_panels_figure  # (loaded when drawn: see the docstring)
 
     return layer_panels_figure(run.model, run.dataset, stats=_stats(numbers), max_points=max_points)
 
@@ -215,12 +211,8 @@ def _build_flow(run, numbers, max_points):
 
 
 def _build_unscramble(run, numbers, max_points):
-    from cubenet.viz.step_plots import (
-        step_curve_figure,  # (loaded when drawn: see the docstring)
-    )
-    from cubenet.viz.unscramble_curve import (
-        unscramble_figure,  # (loaded when drawn: see the docstring)
-    )
+    from cubenet.viz.step_plots import step_curve_figure  # (loaded when drawn: see the docstring)
+    from cubenet.viz.unscramble_curve import unscramble_figure  # (loaded when drawn: see the docstring)
 
     figure = step_curve_figure if is_steps(run.model) else unscramble_figure
     return figure(numbers["stats"], numbers["layer_epochs"], network_accuracy=run.metrics.get("test_accuracy"),

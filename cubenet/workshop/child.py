@@ -19,13 +19,19 @@ The :class:`AnswerHost` is transport-free, so the test suite runs the very same 
 
 from __future__ import annotations
 
+import argparse
+import ctypes
 import linecache
 import os
 import signal
 import sys
 import traceback
 import types
+from contextlib import ExitStack
 from pathlib import Path
+
+from cubenet.workshop import guard, wire
+from cubenet.workshop.guard import ForbiddenShortcut, Guard, Peeked, policy_from_data
 
 #: address space a checked answer may use (the checker's own imports and data need about 0.4 GB)
 MEMORY_LIMIT = 2 * 2**30
@@ -109,8 +115,6 @@ class AnswerHost:
 
     def _learner(self):
         """Context in which learner code runs: the puzzle's guard and the peek guard are both active."""
-        from contextlib import ExitStack
-
         stack = ExitStack()
         stack.enter_context(self.guard)
         if self.peek_guard is not None:
@@ -118,8 +122,6 @@ class AnswerHost:
         return stack
 
     def _load(self, request: dict) -> dict:
-        from cubenet.workshop.guard import ForbiddenShortcut, Guard, Peeked, policy_from_data
-
         path = Path(request["file"])
         self.filename = filename = str(path.resolve())
         calls = {k: policy_from_data(v) for k, v in request.get("forbid_calls", {}).items()}
@@ -151,8 +153,6 @@ class AnswerHost:
         return {"kind": "ok", "value": getattr(self.module, name)}
 
     def _call(self, request: dict) -> dict:
-        from cubenet.workshop.guard import ForbiddenShortcut, Peeked
-
         func = getattr(self.module, request["name"])
         if not callable(func):
             return {"kind": "not-callable", "value": func}
@@ -205,8 +205,6 @@ def die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
-        import ctypes
-
         libc = ctypes.CDLL(None, use_errno=True)
         PR_SET_PDEATHSIG = 1
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -219,7 +217,7 @@ def die_with_parent() -> None:
 def limit_memory() -> None:
     """Cap the address space, soft and hard limit both, so the answer cannot lift the cap again."""
     try:
-        import resource
+        import resource  # (POSIX only: Windows checks without a memory cap)
 
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         limits = [MEMORY_LIMIT] + [v for v in (soft, hard) if v != resource.RLIM_INFINITY]  # never loosen one
@@ -242,8 +240,6 @@ def _write_where(path: str, frame) -> None:
 
 
 def main(argv=None) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(prog="python -m cubenet.workshop",
                                      description="Run one puzzle answer for the checker (its child process).")
     parser.add_argument("--requests", type=int, required=True)
@@ -259,7 +255,6 @@ def main(argv=None) -> int:
     import cubenet.data.cube  # noqa: F401
     import cubenet.data.dataset  # noqa: F401
     import cubenet.nn.network  # noqa: F401
-    from cubenet.workshop import guard, wire
     if args.stuck_file and WHERE_SIGNAL is not None:
         signal.signal(WHERE_SIGNAL, lambda signum, frame: _write_where(args.stuck_file, frame))
     read_exact = wire.fd_reader(args.requests)

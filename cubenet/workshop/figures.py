@@ -13,7 +13,6 @@ import numpy as np
 from cubenet.data.cube import CLASS_COLORS, FACES, sticker_centers
 from cubenet.data.dataset import DEFAULT_COLORS
 from cubenet.files import save_figure
-from cubenet.viz.cube_plots import cube_preview_figure
 from cubenet.workshop.datasets import CUBE, SPIRALS, V_SLOPE, V_TIP, rotated_band, training_data, v_set, xor_set
 
 BACKGROUND = "#d9d9d9"  #: mid-grey axes, so white cube stickers stay visible
@@ -21,7 +20,7 @@ TWO_CLASSES = ("class 0", "class 1")
 
 
 def _figure(n_panels: int, *, width: float = 4.2, height: float = 4.2, projection=None):
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # (matplotlib only when a picture is drawn: most checks draw none)
 
     fig = Figure(figsize=(width * n_panels, height), layout="constrained")
     axes = [fig.add_subplot(1, n_panels, i + 1, projection=projection) for i in range(n_panels)]
@@ -95,7 +94,7 @@ def _draw_line(ax, w, c, xl, yl) -> None:
 def region_panels(panels, X, y, *, title: str, colors=DEFAULT_COLORS, names=TWO_CLASSES, resolution: int = 200):
     """Decision regions side by side: panels is a list of (panel title, predict(points) -> labels, or None for
     the points alone)."""
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import ListedColormap  # (matplotlib only when a picture is drawn)
 
     fig, axes = _figure(len(panels))
     xl, yl = _limits([X], pad=0.1)
@@ -185,7 +184,7 @@ def facelet_map_figure():
 
 
 def _square(x, y, color):
-    from matplotlib.patches import Rectangle
+    from matplotlib.patches import Rectangle  # (matplotlib only when a picture is drawn)
 
     return Rectangle((x - 0.45, y - 0.45), 0.9, 0.9, facecolor=color, edgecolor="#333333", lw=0.6)
 
@@ -217,6 +216,8 @@ def _xor_picture():
 
 
 def _golf_cube_picture():
+    from cubenet.viz.cube_plots import cube_preview_figure  # (imports matplotlib: only when drawn)
+
     return cube_preview_figure(training_data(CUBE))
 
 

@@ -23,6 +23,11 @@ import sysconfig
 from contextlib import contextmanager
 from typing import Callable
 
+import numpy
+
+import cubenet
+from cubenet.data.moves import as_moves
+
 
 class ForbiddenShortcut(BaseException):
     """The learner's code used something this puzzle asks them to do by themselves."""
@@ -34,13 +39,9 @@ class Peeked(BaseException):
 
 def _library_dirs() -> tuple[str, ...]:
     """Folders whose files are trusted callers: cubenet, numpy, scipy and the standard library."""
-    import numpy
-
-    import cubenet
-
     dirs = {os.path.dirname(os.path.realpath(cubenet.__file__)), os.path.dirname(os.path.realpath(numpy.__file__))}
     try:
-        import scipy
+        import scipy  # (its frames are trusted too, when it is installed)
 
         dirs.add(os.path.dirname(os.path.realpath(scipy.__file__)))
     except ImportError:
@@ -76,8 +77,6 @@ def _library_dirs_cached() -> tuple[str, ...]:
 
 def one_turn_only(args, kwargs):
     """``permutation()`` of a single turn is fine; of a whole scramble it is the answer of puzzle 1."""
-    from cubenet.data.moves import as_moves
-
     moves = args[0] if args else kwargs.get("moves", ())
     if len(as_moves(moves)) > 1:
         return "call it with one turn at a time; composing the turns is the puzzle"

@@ -11,9 +11,12 @@ picture.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -199,10 +202,6 @@ def init_workspace(folder, puzzles) -> Workspace:
 
     It is built in a hidden folder beside ``folder`` and renamed onto it at the end, so a failure (a full
     disk, Ctrl-C) leaves no half workspace behind: either the whole workspace is there or nothing is."""
-    import errno
-    import os
-    import tempfile
-
     root = Path(folder)
     if root.is_file() or (root.exists() and not root.is_dir()):
         raise CubenetError(f"{str(root)!r} is a file, not a folder; choose a new or empty folder for the workspace")
@@ -240,8 +239,6 @@ def init_workspace(folder, puzzles) -> Workspace:
 
 
 def _umask() -> int:
-    import os
-
     mask = os.umask(0)
     os.umask(mask)
     return mask

@@ -17,8 +17,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cubenet.workshop import wire
+from cubenet.workshop.checks import get_check
+from cubenet.workshop.checks.base import Context, Fail, Learner, LearnerError
 from cubenet.workshop.child import AnswerHost
 from cubenet.workshop.guard import ForbiddenShortcut, Peeked, policy_to_data
+from cubenet.workshop.puzzles import load_puzzles
 
 STATUSES = ("pass", "fail", "shape", "syntax", "error", "missing", "forbidden", "peeked", "timeout", "flood",
             "crash", "internal")
@@ -57,8 +60,6 @@ class CheckResult:
 def blocked_for_learners() -> dict:
     """What the child refuses to let learner code reach: the checks, the checker, the puzzle data and every
     puzzle's solution, by module name and by file."""
-    from cubenet.workshop.puzzles import load_puzzles
-
     here = Path(__file__).resolve().parent
     names = REFERENCE_MODULES
     files = [here / f"{name}.py" for name in names]
@@ -79,9 +80,6 @@ PEEK_MESSAGE = ("Your code tried to reach the checker's reference ({what}). A pe
 
 def verdict(puzzle, path, session, *, feedback_dir=None, start: float | None = None) -> CheckResult:
     """Run the puzzle's check here against the answer behind ``session`` (``request(dict) -> dict``)."""
-    from cubenet.workshop.checks import get_check
-    from cubenet.workshop.checks.base import Context, Fail, Learner, LearnerError
-
     spec = get_check(puzzle.id)
     path = Path(path)
     filename = str(path.resolve())

@@ -17,6 +17,9 @@ import struct
 
 import numpy as np
 
+from cubenet.data.dataset import Dataset
+from cubenet.nn.network import Model
+
 #: the largest message either side accepts (a golf model is a few kB, the biggest check input about 1 MB)
 MAX_MESSAGE = 256 * 2**20
 MAX_DEPTH = 40
@@ -97,9 +100,6 @@ def _jsonable(state):
 
 def _encode_known(v, enc):
     """cubenet's own Model and Dataset, field by field."""
-    from cubenet.data.dataset import Dataset
-    from cubenet.nn.network import Model
-
     if type(v) is Model:
         return {"$": "model", "params": enc(v.params), "activations": enc(v.activations),
                 "input_mean": enc(v.input_mean), "input_scale": enc(v.input_scale),
@@ -187,8 +187,6 @@ def _generator(t, generators):
 
 def _model(t, dec):
     """A Model rebuilt from data, or an Opaque "Model" if a field is not what a Model holds."""
-    from cubenet.nn.network import Model
-
     fields = {k: dec(t.get(k)) for k in ("params", "activations", "input_mean", "input_scale", "class_names",
                                          "config")}
     ok = (isinstance(fields["params"], list)
@@ -201,8 +199,6 @@ def _model(t, dec):
 
 
 def _dataset(t, dec):
-    from cubenet.data.dataset import Dataset
-
     fields = dec(t.get("fields"))
     if not isinstance(fields, dict):
         raise WireError("a message holds a malformed Dataset")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from cubenet.files import save_figure
 from cubenet.validate import is_integer
 from cubenet.workshop.guard import ForbiddenShortcut, Peeked
 
@@ -56,7 +57,6 @@ class Context:
         """Build the figure (``build()`` -> Figure) and save it, only when there is a place for it."""
         if self.feedback_dir is None:
             return None
-        from cubenet.files import save_figure
 
         self.feedback = save_figure(build(), Path(self.feedback_dir) / name)
         return self.feedback

@@ -69,7 +69,7 @@ def _rotate_figure(X, yours, target, y):
 
 def best_line(H: np.ndarray, y: np.ndarray):
     """The line that separates the classes in H best (linear program with slack): (w, c, misclassified)."""
-    from scipy.optimize import linprog
+    from scipy.optimize import linprog  # (scipy's optimiser only to name the best line after a miss)
 
     n, k = H.shape
     s = np.where(y == 1, 1.0, -1.0)
