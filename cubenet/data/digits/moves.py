@@ -2,7 +2,7 @@
 
 Every move's parameters for a block of images are drawn by :func:`draw_moves` from one generator,
 with fixed shapes whatever the labels, so a block regenerates exactly from its seed. Strengths are
-given at twists = 2 (the default, calibrated on real handwriting); :func:`strength` scales them.
+given at strength 2 (the default, calibrated on real handwriting); :func:`move_scale` scales them.
 Some are class-conditional: a few digits are written with more freedom than others.
 """
 
@@ -37,16 +37,19 @@ CLASS_WIDTH = np.ones(10)  #: width cap per digit, relative to the ink-width cap
 CLASS_INK = np.ones(10)  #: mean amount of ink per digit, relative to :data:`INK_FRACTION` of the box
 
 
-def strength(twists: int) -> float:
-    """How strong the moves are: 0 at twists 0, 1 at the default 2 (realistic), then gentler growth (3 at 10)."""
-    return twists / 2 if twists <= 2 else 1 + (twists - 2) / 4
+def move_scale(strength: int) -> float:
+    """The factor on every move's strength: 0 at strength 0, 1 at the default 2 (realistic), then gentler (3 at 10)."""
+    return strength / 2 if strength <= 2 else 1 + (strength - 2) / 4
 
 
-def draw_moves(labels: np.ndarray, twists: int, size: int, *, rng) -> dict:
+strength = move_scale  #: the old name of :func:`move_scale`
+
+
+def draw_moves(labels: np.ndarray, strength: int, size: int, *, rng) -> dict:
     """Random parameters of every move for a block of images (arrays with one row per image)."""
     from cubenet.data.digits.frames import FRAMES
 
-    n, s = len(labels), strength(twists)
+    n, s = len(labels), move_scale(strength)
     sk = skeletons()
     return {
         "style": pick_styles(labels, rng.random(n)),
