@@ -9,9 +9,14 @@ from importlib import resources
 from cubenet.data.registry import GENERATORS
 
 #: generator options the page offers, with the values it starts from (the rest keep their defaults)
-PAGE_OPTIONS = ("twists", "arms", "classes", "cells", "noise", "size")
+PAGE_OPTIONS = ("twists", "strength", "arms", "classes", "cells", "noise", "size")
 #: points the page's datasets have (the cube's default run has 10,000)
 PAGE_POINTS = {"color-cube": 10_000, "digits": 6000}
+
+
+def _old_name(spec, name: str) -> bool:
+    """Whether ``name`` is only an old spelling of one of the dataset's options (digits' ``twists``)."""
+    return any(name in option.aliases for option in spec.options)
 
 
 def datasets(launch=None) -> list[dict]:
@@ -20,7 +25,7 @@ def datasets(launch=None) -> list[dict]:
     for name, spec in GENERATORS.items():
         params = inspect.signature(spec.load()).parameters
         options = {p: (params[p].default if params[p].default is not inspect.Parameter.empty else None)
-                   for p in PAGE_OPTIONS if p in params}
+                   for p in PAGE_OPTIONS if p in params and not _old_name(spec, p)}
         out.append({"name": name, "summary": spec.summary.split(":")[0][:60], "options": options,
                     "n": PAGE_POINTS.get(name, spec.default_n)})
     if launch is not None:
