@@ -105,6 +105,12 @@ def bench(
     if default is not None:
         out.print(f"the default 'cubenet learn' (train, per-layer numbers, figures, report), whole process: "
                   f"{default:.2f} s (median of {repeats})")
+    if not task or any(t.lower() in "digits" for t in task):
+        from cubenet.bench import digits_rate
+
+        n = 15_000 if full else 3_000
+        out.print(f"synthetic 8×8 digits: {digits_rate(repeats, n=n):,.0f} images per second of CPU on one core "
+                  f"(make_digits({n}) at seeds 0–{repeats - 1}, median)")
     real = [(k, libs) for k, libs in rows.items() if libs["cubenet"].real_accuracy is not None]
     for (name, solv), libs in real:
         theirs = libs.get("scikit-learn")
