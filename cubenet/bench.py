@@ -169,6 +169,17 @@ def process_seconds(task: Task, raw, library: str, seed: int, folder) -> float:
     return seconds
 
 
+def digits_rate(repeats: int, *, n: int = 15_000) -> float:
+    """Synthetic 8×8 digits drawn per second of CPU on one core: ``make_digits(n)`` at seeds 0, 1, …, the median."""
+    rates = []
+    with single_blas_thread():
+        for seed in range(repeats):
+            start = time.process_time()
+            make_digits(n, rng=seed)
+            rates.append(n / (time.process_time() - start))
+    return float(np.median(rates))
+
+
 def default_learn_seconds(repeats: int, folder) -> float:
     """Median wall time of the newcomer's first command, ``cubenet learn`` (train, numbers, figures, report)."""
     times = []

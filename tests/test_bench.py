@@ -1,5 +1,7 @@
 """Tests of cubenet.bench and ``cubenet bench`` (behaviour only: timings are never asserted)."""
 
+import re
+
 import pytest
 
 from cubenet import bench
@@ -96,6 +98,14 @@ def test_cli_bench_quick(cli):
     assert "spirals" in r.output and "cubenet bench (median of 1" in r.output and "process s" in r.output
     if bench.has_sklearn():
         assert "speed-up" in r.output
+
+
+def test_digit_generation_speed_is_in_the_bench(cli):
+    rate = bench.digits_rate(1, n=500)
+    assert rate > 0
+    r = cli("bench", "--repeats", "1", "--task", "digits", "--solver", "adam", "--no-processes", "--no-sklearn")
+    assert r.exit_code == 0, r.output
+    assert re.search(r"synthetic 8×8 digits: [\d,]+ images per second of CPU on one core \(make_digits\(3000\)", r.output)
 
 
 def test_cli_bench_bad_solver(cli):

@@ -29,7 +29,7 @@ def test_preview_grid_has_samples_per_class_and_class_means(ds):
     fig = P.digits_preview_figure(ds, per_class=6)
     assert isinstance(fig, Figure)
     assert len(_images(fig)) == 10 * (6 + 1)
-    assert "800 images of 8×8 (optdigits counts 0–16), twists 2" in fig._suptitle.get_text()
+    assert "800 images of 8×8 (optdigits counts 0–16), strength 2" in fig._suptitle.get_text()
     labels = [ax.get_ylabel() for ax in fig.axes if ax.get_ylabel()]
     assert labels == list(ds.class_names)
     first = next(ax for ax in fig.axes if ax.get_ylabel() == "0")

@@ -123,7 +123,7 @@ def test_the_playground_offers_the_options_the_registry_marks_for_it():
         assert set(pages[spec.name]["options"]) == {o.parameter for o in offered}
         assert all(pages[spec.name]["options"][o.parameter] == spec.default(o) for o in offered)
     assert pages["spirals"]["options"] == {"twists": 0, "arms": 2, "noise": 0.0}  # the twists first
-    assert pages["digits"]["options"] == {"twists": 2, "size": 8}
+    assert pages["digits"]["options"] == {"strength": 2, "size": 8}  # the scramble's size first here too
 
 
 def test_the_sweep_reaches_every_registry_option():

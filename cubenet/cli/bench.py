@@ -63,7 +63,8 @@ def bench(
     table = _table(rows, full=full, repeats=repeats, use_sklearn=use_sklearn, processes=processes)
     # never squeeze a column away: the table is laid out 160 wide, and a narrow terminal wraps its lines instead
     Console(width=max(160, out.width), highlight=False, soft_wrap=True).print(table)
-    _notes(out, rows, default, repeats, use_sklearn)
+    digits_n = (15_000 if full else 3_000) if not task or any(t.lower() in "digits" for t in task) else None
+    _notes(out, rows, default, repeats, use_sklearn, digits_n)
 
 
 def _default_learn_seconds(repeats: int) -> float:
@@ -117,11 +118,17 @@ def _cells(name: str, solv: str, libs: dict, *, use_sklearn: bool, processes: bo
     return cells
 
 
-def _notes(out, rows: dict, default: float | None, repeats: int, use_sklearn: bool) -> None:
-    """The lines under the table: the default run's time, the real digits read, what the columns mean."""
+def _notes(out, rows: dict, default: float | None, repeats: int, use_sklearn: bool, digits_n: int | None) -> None:
+    """The lines under the table: the default run's time, the digits' drawing speed (measured now, on
+    ``digits_n`` images), the real digits read, what the columns mean."""
+    from cubenet.bench import digits_rate
+
     if default is not None:
         out.print(f"the default 'cubenet learn' (train, per-layer numbers, figures, report), whole process: "
                   f"{default:.2f} s (median of {repeats})")
+    if digits_n is not None:
+        out.print(f"synthetic 8×8 digits: {digits_rate(repeats, n=digits_n):,.0f} images per second of CPU on one "
+                  f"core (make_digits({digits_n}) at seeds 0–{repeats - 1}, median)")
     real = [(k, libs) for k, libs in rows.items() if libs["cubenet"].real_accuracy is not None]
     for (name, solv), libs in real:
         theirs = libs.get("scikit-learn")

@@ -197,7 +197,7 @@ def write_dataset(ds, output: Path, *, preview: bool = True) -> None:
                   f"arrangement ({ds.meta.get('solved', 'straight bands')}), not from {ds.name}; to keep them, "
                   f"give --moves \"{replaced} {ds.meta['scramble']}\"")
     if ds.meta.get("kind") == "digits":
-        out.print(f"  moves per image (strength {ds.meta['params'].get('twists')}): {', '.join(ds.meta.get('moves', []))}"
+        out.print(f"  moves per image (strength {ds.meta['params'].get('strength', ds.meta['params'].get('twists'))}): {', '.join(ds.meta.get('moves', []))}"
                   " (cubenet.data.digits.sample_moves(ds, i) lists one image's)")
     if ds.meta.get("facelets"):
         out.print(f"  facelets: {ds.meta['facelets']}")

@@ -140,7 +140,7 @@ GENERATORS: dict[str, GeneratorSpec] = {
             "synthetic handwritten digits 0-9 (8×8 like UCI optdigits, or 16×16, 28×28), bent by image moves",
             (Option("size", int, "image side: 8 (optdigits counts 0..16), 16 or 28 (greyscale)"),
              Option("strength", int, "how hard each image is bent (jitter, slant, elastic warp, thickness, noise): "
-                    "a level 0-10, not a count of moves", keyword="twists", aliases=("twists",))),
+                    "a level 0-10, not a count of moves", aliases=("twists",))),
             classes=10,
         ),
     ]
@@ -171,7 +171,7 @@ def get_generator(name: str) -> GeneratorSpec:
 def make_dataset(name: str, n_samples: int | None = None, *, rng=None, **params):
     """Build a registered dataset by CLI name; parameters a generator does not take are refused.
 
-    ``params`` are the generator's keywords or its options' names (``strength=`` for digits' ``twists``).
+    ``params`` are the generator's keywords or its options' names (digits take ``strength=`` or its old name ``twists=``).
     """
     spec = get_generator(name)
     func = spec.load()

@@ -7,17 +7,17 @@ from importlib import resources
 
 from cubenet.data.registry import GENERATORS
 
-#: the option the page shows first: the scramble's size, the page's main knob
-FIRST_OPTION = "twists"
+#: the options the page shows first: how hard the scramble is (twists; digits' strength), the page's main knob
+FIRST_OPTIONS = ("twists", "strength")
 #: points the page's datasets have (the cube's default run has 10,000)
 PAGE_POINTS = {"color-cube": 10_000, "digits": 6000}
 
 
 def page_options(spec) -> dict:
     """The options of a registered generator that the page offers (``Option.playground``), by the generator's
-    keyword, with the values it starts from (the generator's defaults): the twists first, the rest in the
-    registry's order."""
-    offered = sorted((o for o in spec.options if o.playground), key=lambda o: o.parameter != FIRST_OPTION)
+    keyword, with the values it starts from (the generator's defaults): the scramble's size first, the rest in
+    the registry's order."""
+    offered = sorted((o for o in spec.options if o.playground), key=lambda o: o.parameter not in FIRST_OPTIONS)
     return {o.parameter: spec.default(o) for o in offered}
 
 

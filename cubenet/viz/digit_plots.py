@@ -93,8 +93,9 @@ def digits_preview_figure(ds, *, per_class: int = 10):
             ax.set_title("class\nmean", fontsize=8)
     params = ds.meta.get("params", {})
     scale = "optdigits counts 0–16" if (vmin, vmax) == (0.0, 16.0) else f"values {vmin:g}–{vmax:g}"
-    twists = f", twists {params['twists']}" if "twists" in params else ""
-    fig.suptitle(f"{ds.name}: {len(y):,} images of {h}×{w} ({scale}){twists} — {per_class} samples per class",
+    level = params.get("strength", params.get("twists"))
+    level = "" if level is None else f", strength {level}"
+    fig.suptitle(f"{ds.name}: {len(y):,} images of {h}×{w} ({scale}){level} — {per_class} samples per class",
                  fontsize=11, fontweight="bold")
     return fig
 

@@ -4,8 +4,8 @@ Every image starts from a hand-designed *stroke skeleton* (:mod:`.styles`: sever
 styles per digit, drawn with the frequencies their weights give). The *moves* (:mod:`.moves`) then
 act on it, vectorised over a block of images: key-point jitter, rotation, shear (slant), a smooth
 coarse elastic warp, the writer's aspect, a width cap, a shift, the amount of ink, the pen pressure
-along the stroke, edge noise and, for the greyscale sizes, blur and pixel noise. ``twists`` sets how
-strong they are. :mod:`.raster` normalises and rasterises them.
+along the stroke, edge noise and, for the greyscale sizes, blur and pixel noise. ``strength`` sets how
+strong they are (``twists`` is its old, deprecated name). :mod:`.raster` normalises and rasterises them.
 
 Sizes: ``8`` is exactly the UCI optdigits format — the glyph is normalised to fill a 32×32 bitmap
 32 px high with a fixed amount of ink, and 4×4 blocks are counted, giving integers 0..16;
@@ -19,24 +19,26 @@ compares synthetic and real digits.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from cubenet.data.dataset import DEFAULT_COLORS, Dataset, make_meta
 from cubenet.data.digits import moves as _moves
-from cubenet.data.digits.moves import draw_moves, strength
+from cubenet.data.digits.moves import draw_moves, move_scale, strength
 from cubenet.data.digits.raster import FRAMES, Frame, render
 from cubenet.data.digits.real import load_real_digits, real_digit_accuracy
 from cubenet.data.digits.styles import CLASS_NAMES, N_POINTS, STYLES, WEIGHTS, Skeletons, skeletons
 from cubenet.errors import CubenetError
 
 __all__ = ["CLASS_NAMES", "FRAMES", "Frame", "N_POINTS", "STYLES", "WEIGHTS", "Skeletons", "DigitMove", "draw_moves",
-           "load_real_digits", "make_digits", "real_digit_accuracy", "regenerate", "render", "sample_moves",
-           "skeletons", "strength"]
+           "load_real_digits", "make_digits", "move_scale", "real_digit_accuracy", "regenerate", "render",
+           "sample_moves", "skeletons", "strength"]
 
 SIZES = (8, 16, 28)
-MAX_TWISTS = 10
+MAX_STRENGTH = 10
+MAX_TWISTS = MAX_STRENGTH  #: the old name
 BLOCK = 512  #: images drawn per block; block b's randomness is ``default_rng([moves_seed, b])``
 KINDS = ("jitter", "rotate", "shear", "warp", "aspect", "width", "shift", "ink", "pen", "edge")  #: moves at every size
 
@@ -61,11 +63,11 @@ def _fmt(value) -> str:
     return repr(value)
 
 
-def check_params(n_samples, size, twists, test_fraction) -> None:
+def check_params(n_samples, size, strength, test_fraction, *, strength_name="strength") -> None:
     from cubenet.data.cube import check_count
 
     check_count("n_samples", n_samples, minimum=20, maximum=1_000_000)
-    check_count("twists", twists, maximum=MAX_TWISTS)
+    check_count(strength_name, strength, maximum=MAX_STRENGTH)
     if isinstance(size, bool) or size not in SIZES:
         raise CubenetError(f"size must be one of {', '.join(map(str, SIZES))} (pixels per side), got {size!r}")
     if not (isinstance(test_fraction, (int, float)) and 0 < test_fraction < 1):
@@ -89,9 +91,10 @@ def make_digits(
     n_samples: int = 6000,
     *,
     size: int = 8,
-    twists: int = 2,
+    strength: int = 2,
     test_fraction: float = 0.25,
     rng=None,
+    twists: int | None = None,
 ) -> Dataset:
     """Synthetic handwritten digits 0-9 drawn from stroke skeletons and scrambled by image moves.
 
@@ -102,13 +105,15 @@ def make_digits(
     size : {8, 16, 28}
         Side of the images. 8 is the optdigits format (integer counts 0..16 stored as float);
         16 and 28 are greyscale in [0, 1].
-    twists : int, 0..10
-        Strength of the moves (jitter, rotation, slant, elastic warp, aspect, width, shift, ink, pen
+    strength : int, 0..10
+        How strong the moves are (jitter, rotation, slant, elastic warp, aspect, width, shift, ink, pen
         pressure, edge noise, blur and pixel noise): 0 draws the clean styles, 2 (the default) is
         calibrated so that a network trained on it reads real handwriting, 4 is sloppy, 10 barely legible.
     test_fraction : float
         Fraction of the images held out for testing.
     rng : None, int or numpy Generator
+    twists : int, optional
+        Deprecated: the old name of ``strength`` (still works, with a DeprecationWarning).
 
     Returns
     -------
@@ -117,7 +122,13 @@ def make_digits(
         Rows of ``ds.X`` (train then test) are generated in order; :func:`sample_moves` gives the
         moves of any row. ``meta["image_shape"] == [size, size]``.
     """
-    check_params(n_samples, size, twists, test_fraction)
+    name = "strength"
+    if twists is not None:
+        if strength != 2:
+            raise CubenetError("give strength= or its old name twists=, not both")
+        warnings.warn("make_digits(twists=...) is deprecated; use strength=...", DeprecationWarning, stacklevel=2)
+        strength, name = twists, "twists"
+    check_params(n_samples, size, strength, test_fraction, strength_name=name)
     seed = rng if isinstance(rng, (int, np.integer)) else None
     rng = np.random.default_rng(rng)
     n_test = round(n_samples * test_fraction)
@@ -127,17 +138,22 @@ def make_digits(
     X = np.empty((n_samples, size * size))
     for b, start in enumerate(range(0, n_samples, BLOCK)):
         part = labels[start: start + BLOCK]
-        X[start: start + BLOCK] = render(draw_moves(part, twists, size, rng=block_rng(moves_seed, b)), size)
+        X[start: start + BLOCK] = render(draw_moves(part, strength, size, rng=block_rng(moves_seed, b)), size)
     kinds = list(KINDS) + (["blur", "noise"] if size != 8 else [])
     meta = make_meta(
         "digits", kind="digits", seed=seed,
-        params={"n_samples": n_samples, "size": size, "twists": twists, "test_fraction": test_fraction},
+        params={"n_samples": n_samples, "size": size, "strength": strength, "test_fraction": test_fraction},
         scramble="", inverse="", image_shape=[size, size], moves_seed=moves_seed, moves_block=BLOCK,
-        moves=["style"] + (kinds if twists else []),
+        moves=["style"] + (kinds if strength else []),
         value_range=[0, 16] if size == 8 else [0, 1],
     )
     return Dataset(X[:n_train], labels[:n_train].astype(np.int64), X[n_train:], labels[n_train:].astype(np.int64),
                    CLASS_NAMES, DEFAULT_COLORS[:10], meta)
+
+
+def params_strength(params: dict) -> int:
+    """The strength recorded in a digits dataset's ``meta["params"]`` (files written before the rename say ``twists``)."""
+    return params["strength"] if "strength" in params else params["twists"]
 
 
 def _block_of(ds: Dataset, index: int) -> tuple[dict, int]:
@@ -152,7 +168,7 @@ def _block_of(ds: Dataset, index: int) -> tuple[dict, int]:
     b, start = index // block, (index // block) * block
     labels = ds.y[start: start + block]
     params = meta["params"]
-    moves = draw_moves(labels, params["twists"], params["size"], rng=block_rng(meta["moves_seed"], b))
+    moves = draw_moves(labels, params_strength(params), params["size"], rng=block_rng(meta["moves_seed"], b))
     return moves, index - start
 
 
@@ -170,7 +186,7 @@ def sample_moves(ds: Dataset, index: int) -> tuple[DigitMove, ...]:
     moves, row = _block_of(ds, index)
     sk = skeletons()
     digit, style = sk.names[moves["style"][row]]
-    s = strength(ds.meta["params"]["twists"])
+    s = move_scale(params_strength(ds.meta["params"]))
     m = {k: v[row] for k, v in moves.items()}
     out = [
         DigitMove("style", {"digit": digit, "style": style}),

@@ -100,14 +100,14 @@ STYLES: dict[int, dict[str, str]] = {
 
 #: How often each style is drawn, relative to the others of its digit (missing: 1). Fitted to the ten real
 #: per-class mean images (``python -m cubenet.digits_study --weights``: non-negative least squares, every
-#: style kept at 5-10%), then 1s, 8s and 9s adjusted by hand (docs/digits.md tells what each change bought).
+#: style kept at 5-10%), then 1s, 4s, 8s and 9s adjusted by hand (docs/digits.md tells what each change bought).
 WEIGHTS: dict[int, dict[str, float]] = {
     0: {"oval": 0.091, "narrow": 0.526, "overlap": 0.383},
     1: {"plain": 0.2, "slanted": 0.059, "flag": 0.059, "long flag": 0.25, "flag and foot": 0.059, "heavy bar": 0.059,
         "hollow bar": 0.059, "low flag and spur": 0.151, "short flag": 0.059, "bowed": 0.1},
     2: {"classic": 0.368, "long base": 0.077, "looped": 0.077, "narrow": 0.401, "upright": 0.077},
     3: {"round": 0.091, "flat top": 0.359, "smooth": 0.55},
-    4: {"open": 0.32, "closed": 0.077, "square": 0.077, "long stem": 0.449, "y-like": 0.077},
+    4: {"open": 0.55, "closed": 0.077, "square": 0.077, "long stem": 0.22, "y-like": 0.077},
     5: {"classic": 0.091, "round belly": 0.909},
     6: {"classic": 0.091, "straight": 0.432, "small loop": 0.478},
     7: {"plain": 0.063, "crossed": 0.485, "curved": 0.12, "serif": 0.15, "crossed curved": 0.063,
