@@ -12,7 +12,7 @@ import numpy as np
 
 from cubenet.data.digits.styles import pick_styles, skeletons
 
-JITTER = 0.04  #: sd of each key point's coordinates, fraction of the glyph height (mean shift 5%)
+JITTER = 0.025  #: sd of each key point's coordinates, fraction of the glyph height (0.04 until round 3)
 ROTATE = 6.0  #: sd of the rotation, degrees
 SHEAR = 0.12  #: sd of the horizontal shear (slant)
 WARP = 0.22  #: sd of the elastic field's node displacements (mean shift ≈ 10% of the height)
