@@ -10,6 +10,7 @@ script says so in one line and exits.
 
     python -m cubenet.digits_study                 # statistics + all classifiers, seeds 0-4
     python -m cubenet.digits_study --quick         # statistics + cubenet's network at seeds 0-1
+    python -m cubenet.digits_study --knn --seeds 10   # statistics + 5-NN only (no training), seeds 0-9
     python -m cubenet.digits_study --weights       # style weights fitted to the per-class mean images
     python -m cubenet.digits_study --quick --seeds 5 --set moves.PEN=0 --uniform-styles   # an ablation
 """
@@ -117,11 +118,11 @@ def cubenet_accuracy(seed: int, *, n: int = N_TRAIN) -> tuple[dict, float]:
     return real_digit_accuracy(lambda X: predict(model, X)), seconds
 
 
-def sklearn_accuracy(seed: int, *, n: int = N_TRAIN) -> dict:
+def sklearn_accuracy(seed: int, *, n: int = N_TRAIN, knn_only: bool = False) -> dict:
     """scikit-learn's MLPClassifier((128, 64)) and 5-NN trained on the same synthetic images.
 
     Both on standardised pixels (as the study has always measured them); 5-NN also on the raw block
-    counts, which all share one scale (0..16) already.
+    counts, which all share one scale (0..16) already. ``knn_only``: the two 5-NN only (no training).
     """
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.neural_network import MLPClassifier
@@ -130,10 +131,11 @@ def sklearn_accuracy(seed: int, *, n: int = N_TRAIN) -> dict:
 
     ds = make_digits(n, strength=2, test_fraction=0.1, rng=seed)
     out = {}
-    for name, model in (("sklearn MLP (128,64)", make_pipeline(StandardScaler(), MLPClassifier((128, 64), max_iter=60,
-                                                                                             random_state=seed))),
-                        ("5-NN", make_pipeline(StandardScaler(), KNeighborsClassifier(5))),
-                        ("5-NN, raw pixels", KNeighborsClassifier(5))):
+    models = (("sklearn MLP (128,64)", make_pipeline(StandardScaler(), MLPClassifier((128, 64), max_iter=60,
+                                                                                    random_state=seed))),
+              ("5-NN", make_pipeline(StandardScaler(), KNeighborsClassifier(5))),
+              ("5-NN, raw pixels", KNeighborsClassifier(5)))
+    for name, model in models[knn_only:]:
         model.fit(ds.X_train, ds.y_train)
         out[name] = real_digit_accuracy(lambda X, m=model: m.predict(X).astype(np.int64))
     return out
@@ -178,6 +180,8 @@ def _apply(setting: str) -> None:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cubenet.digits_study", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="cubenet's network only (no scikit-learn models), seeds 0-1")
+    parser.add_argument("--knn", action="store_true",
+                        help="5-NN only, on standardised and raw pixels (no training: about 3 s a seed)")
     parser.add_argument("--seeds", type=int, default=None, help="seeds 0..N-1 (default 5; 2 with --quick)")
     parser.add_argument("--weights", action="store_true", help="print style weights fitted to the real mean images")
     parser.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
@@ -205,6 +209,11 @@ def main(argv=None) -> int:
     print("synthetic minus real, per class (6,000 synthetic images at seed 0):")
     print(_table(compare(statistics(ds.X, ds.y), real)))
     seeds = range(args.seeds or (2 if args.quick else 5))
+    if args.knn:
+        other = [sklearn_accuracy(s, knn_only=True) for s in seeds]
+        for name in other[0]:
+            _report_runs(name, [o[name] for o in other])
+        return 0
     runs, seconds = zip(*(cubenet_accuracy(s) for s in seeds))
     print(f"\ngeneration: {N_TRAIN:,} images in {np.median(seconds):.2f} s (median over seeds)")
     _report_runs(f"cubenet (128,64), {EPOCHS} epochs", list(runs))
