@@ -85,3 +85,24 @@ def test_layer_numbers_are_the_same_in_one_and_two_processes(two_cores, monkeypa
     one = layer_numbers(exp.model, ds, exp.history, Seeds(0))
     assert one == two
     assert np.array(two["layer_epochs"]["probe_accuracy"]).shape == (4, len(two["layer_epochs"]["epochs"]))
+
+
+def test_cubenet_learn_shares_its_numbers_and_figures_with_a_child(two_cores, monkeypatch, cli, tmp_path):
+    """The command shows its progress without a refresh thread, so nothing stops the sharing (a spinner
+    thread once kept every run in one process)."""
+    from cubenet.data.io import save
+    from cubenet.data.planar import make_spirals
+
+    seen = []
+    original = processes.forking_allowed
+
+    def spy(n_tasks):
+        seen.append(original(n_tasks))
+        return seen[-1]
+
+    monkeypatch.setattr(processes, "forking_allowed", spy)
+    save(make_spirals(400, rng=0), tmp_path / "s.npz")
+    r = cli("learn", tmp_path / "s.npz", "--hidden", "6", "--epochs", "2", "-o", tmp_path / "run")
+    assert r.exit_code == 0, r.output
+    assert seen[:2] == [True, True]  # the per-layer numbers, then the figures (the explorer's epochs, drawn
+    # while the figures are shared, stay in their process: shares do not nest)

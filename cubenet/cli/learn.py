@@ -224,20 +224,22 @@ def _train(start, dataset, config, seed: int, run_dir, cmd: str, source):
     unit = "iteration" if config.optimizer == "lbfgs" else "epoch"
     columns = (TextColumn(f"[bold]training[/bold] {unit}"), MofNCompleteColumn(), BarColumn(bar_width=12),
                TextColumn("{task.fields[info]}"), TimeElapsedColumn())
-    with Progress(*columns, console=console(stderr=True), transient=False) as progress:
+    # no refresh thread (auto_refresh=False, redrawn at every epoch): with no other thread running, the
+    # per-layer numbers and the figures can be shared with a forked child (cubenet.run.processes)
+    with Progress(*columns, console=console(stderr=True), transient=False, auto_refresh=False) as progress:
         task = progress.add_task("train", total=config.epochs, info="")
 
         sampled = max(len(dataset.y_train), len(dataset.y_test)) > config.eval_points
         sample = f" ({config.eval_points:,}-pt sample)" if sampled else ""
 
         def callback(epoch, history):
-            progress.update(task, completed=epoch, info=f"loss {history.loss[-1]:.4f}  "
+            progress.update(task, completed=epoch, refresh=True, info=f"loss {history.loss[-1]:.4f}  "
                             f"train {history.train_accuracy[-1]:.1%}  test {history.test_accuracy[-1]:.1%}{sample}")
 
         result = run_experiment(dataset, start, config, seed=seed, run_dir=run_dir, command=cmd, source=source,
                                 callback=callback)
         m = result.metrics  # the final numbers, on every point: the same as the summary's
-        progress.update(task, total=max(int(result.history.epochs[-1]), 1),
+        progress.update(task, total=max(int(result.history.epochs[-1]), 1), refresh=True,
                         info=f"loss {result.history.loss[-1]:.4f}  train {m['train_accuracy']:.1%}  "
                              f"test {m['test_accuracy']:.1%} (all)")
     return result
@@ -289,14 +291,13 @@ def _render(run_dir: Path) -> list:
     from cubenet.viz.report import write_report
 
     err = console(stderr=True)
-    with err.status("rendering figures…") as status:
-        def callback(name, seconds, paths):
-            err.print(f"  {', '.join(Path(p).name for p in paths) or name} ({seconds:.1f} s)")
-            status.update(f"rendering figures… ({name} done)")
+    err.print("rendering figures…")  # a line per figure, no spinner thread (the figures may be shared with a child)
 
-        figures = list(render_run(run_dir, callback=callback))
-        status.update("writing the report…")
-        figures.append(write_report(run_dir))
+    def callback(name, seconds, paths):
+        err.print(f"  {', '.join(Path(p).name for p in paths) or name} ({seconds:.1f} s)")
+
+    figures = list(render_run(run_dir, callback=callback))
+    figures.append(write_report(run_dir))
     return figures
 
 
