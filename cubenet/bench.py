@@ -268,7 +268,7 @@ def _fit_sklearn(task: Task, ds, solver: str, seed: int, start=None):
 
 def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"), sklearn: bool | None = None,
               task_names=None, seed: int = 0, callback: Callable | None = None,
-              processes: bool = False) -> list[Result]:
+              processes: bool = False, process_repeats: int | None = None) -> list[Result]:
     """Run the reference tasks; return one Result per (task, solver, library).
 
     Parameters
@@ -281,12 +281,15 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
     seed : data and initialisation seed (the same for both libraries)
     callback : called with each Result as soon as it is measured
     processes : also time whole processes (``cubenet learn … --no-render`` against a scikit-learn script),
-        Adam only, interleaved with the same repeats
+        Adam only, interleaved with the fits
+    process_repeats : how many of the repeats also time the processes (default: every repeat for the
+        full suite, one for the quick suite, which stays near 20 s that way)
     """
     sklearn = _check_bench_settings(repeats, solvers, sklearn)
     chosen = _chosen_tasks(quick, task_names)
     fits = ("cubenet", "scikit-learn") if sklearn else ("cubenet",)
     results = []
+    process_repeats = process_repeats_for(quick, repeats) if process_repeats is None else process_repeats
     scratch = tempfile.TemporaryDirectory(prefix="cubenet-bench-")
     for task in chosen:
         raw = task.make(seed)
@@ -295,12 +298,12 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
         for solver in solvers:
             runs = {library: [] for library in fits}
             wall = {library: [] for library in fits}
-            for _ in range(repeats):  # interleaved, so that a busy machine slows both alike
+            for r in range(repeats):  # interleaved, so that a busy machine slows both alike
                 ours = _fit_cubenet(task, ds, solver, seed)
                 runs["cubenet"].append(ours)
                 if sklearn:  # from the very weights cubenet started from
                     runs["scikit-learn"].append(_fit_sklearn(task, ds, solver, seed, start=ours[4]))
-                if processes and solver == "adam":
+                if processes and solver == "adam" and r < process_repeats:
                     for library in fits:
                         wall[library].append(process_seconds(task, raw, library, seed, scratch.name))
             default = _default_accuracy(task, ds, seed) if solver == "adam" else None
@@ -312,6 +315,11 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
                     callback(result)
     scratch.cleanup()
     return results
+
+
+def process_repeats_for(quick: bool, repeats: int) -> int:
+    """Whole processes timed per measurement: one in the quick suite (they dominate its time), else every repeat."""
+    return 1 if quick else repeats
 
 
 def _check_bench_settings(repeats, solvers, sklearn: bool | None) -> bool:

@@ -18,16 +18,25 @@ script says so in one line and exits.
 from __future__ import annotations
 
 import argparse
+import ast
+import importlib
 import sys
 import time
 
 import numpy as np
+from scipy.optimize import nnls
 
-from cubenet.data.digits import make_digits
+from cubenet.data.digits import BLOCK, block_rng, draw_moves, make_digits, styles
 from cubenet.data.digits.real import load_real_digits, real_digit_accuracy
+from cubenet.data.digits.styles import skeletons
+from cubenet.nn.network import predict
+from cubenet.nn.train import TrainConfig, train
 
 N_TRAIN = 30_000  #: the README's recipe: 30,000 synthetic images, 10% held out, (128, 64), 30 epochs of Adam
 EPOCHS, LR, L2 = 30, 0.003, 0.003  #: Adam with the default cosine schedule, weight decay 0.003
+#: float64 arithmetic: the same predictions with every BLAS kernel (float32 kernels round differently on each
+#: CPU, and 30 epochs of training amplify it into a few tenths of a point)
+DTYPE = "float64"
 
 
 def statistics(X: np.ndarray, y: np.ndarray) -> dict:
@@ -68,8 +77,6 @@ def compare(synthetic: dict, real: dict) -> list[dict]:
 
 def style_images(n: int = 20_000, *, rng=123) -> tuple[np.ndarray, np.ndarray]:
     """Synthetic 8×8 images (n, 64) and the style index that drew each one, with every style equally likely."""
-    from cubenet.data.digits import BLOCK, block_rng, draw_moves, styles
-
     saved = dict(styles.WEIGHTS)
     styles.WEIGHTS.clear()
     styles.skeletons.cache_clear()
@@ -89,10 +96,6 @@ def fit_style_weights(real_means: dict, *, floor: float = 0.05, n: int = 20_000)
     Only the ten real mean images are used. Each weight is then raised to at least ``floor`` of
     its digit's total, so that every style still appears.
     """
-    from scipy.optimize import nnls
-
-    from cubenet.data.digits.styles import skeletons
-
     X, style = style_images(n)
     sk = skeletons()
     weights = {}
@@ -108,13 +111,10 @@ def fit_style_weights(real_means: dict, *, floor: float = 0.05, n: int = 20_000)
 
 def cubenet_accuracy(seed: int, *, n: int = N_TRAIN) -> tuple[dict, float]:
     """The README's recipe at one seed: the real-digit result and the generation time (s)."""
-    from cubenet.nn.network import predict
-    from cubenet.nn.train import TrainConfig, train
-
     t = time.perf_counter()
     ds = make_digits(n, strength=2, test_fraction=0.1, rng=seed)
     seconds = time.perf_counter() - t
-    model, _ = train((64, 128, 64, 10), ds, TrainConfig(epochs=EPOCHS, lr=LR, l2=L2), rng=seed)
+    model, _ = train((64, 128, 64, 10), ds, TrainConfig(epochs=EPOCHS, lr=LR, l2=L2, dtype=DTYPE), rng=seed)
     return real_digit_accuracy(lambda X: predict(model, X)), seconds
 
 
@@ -124,6 +124,7 @@ def sklearn_accuracy(seed: int, *, n: int = N_TRAIN, knn_only: bool = False) -> 
     Both on standardised pixels (as the study has always measured them); 5-NN also on the raw block
     counts, which all share one scale (0..16) already. ``knn_only``: the two 5-NN only (no training).
     """
+    # scikit-learn is optional (the study checks for it first)
     from sklearn.neighbors import KNeighborsClassifier
     from sklearn.neural_network import MLPClassifier
     from sklearn.pipeline import make_pipeline
@@ -163,9 +164,6 @@ def _report_runs(name: str, runs: list[dict]) -> None:
 
 def _apply(setting: str) -> None:
     """``MODULE.NAME=VALUE``: set a constant of cubenet.data.digits.moves or .raster (VALUE a Python literal)."""
-    import ast
-    import importlib
-
     target, _, value = setting.partition("=")
     module, _, name = target.partition(".")
     if module not in ("moves", "raster") or not name or not value:
@@ -196,8 +194,6 @@ def main(argv=None) -> int:
     for setting in args.set:
         _apply(setting)
     if args.uniform_styles:
-        from cubenet.data.digits import styles
-
         styles.WEIGHTS.clear()
         styles.skeletons.cache_clear()
     X, y = load_real_digits()

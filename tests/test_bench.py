@@ -105,7 +105,8 @@ def test_digit_generation_speed_is_in_the_bench(cli):
     assert rate > 0
     r = cli("bench", "--repeats", "1", "--task", "digits", "--solver", "adam", "--no-processes", "--no-sklearn")
     assert r.exit_code == 0, r.output
-    assert re.search(r"synthetic 8×8 digits: [\d,]+ images per second of CPU on one core \(make_digits\(3000\)", r.output)
+    assert re.search(r"synthetic 8×8 digits: [\d,]+ images per second of CPU on one core \(make_digits\(3000\) at seed 0\)",
+                     r.output)
 
 
 def test_cli_bench_bad_solver(cli):

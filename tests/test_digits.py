@@ -1,5 +1,9 @@
 """Synthetic digits: formats per size, determinism, balance, recorded moves, distortion vs strength, real handwriting."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -103,10 +107,6 @@ def test_styles_are_drawn_with_their_weights():
 
 def test_same_images_on_1_2_and_4_threads():
     """BLAS threads never change an image (the products are small and split by rows, not along the sums)."""
-    import os
-    import subprocess
-    import sys
-
     code = ("import hashlib; from cubenet.data.digits import make_digits; "
             "print(*(hashlib.sha256(make_digits(600, size=s, rng=3).X.tobytes()).hexdigest() for s in (8, 28)))")
     digests = set()
@@ -122,7 +122,7 @@ def test_twists_is_a_deprecated_name_of_strength():
         old = D.make_digits(300, twists=4, rng=2)
     new = D.make_digits(300, strength=4, rng=2)
     assert np.array_equal(old.X, new.X) and old.meta == new.meta and new.meta["params"]["strength"] == 4
-    with pytest.warns(DeprecationWarning), pytest.raises(CubenetError, match="twists must be between 0 and 10, got 11"):
+    with pytest.warns(DeprecationWarning), pytest.raises(CubenetError, match="twists must be an integer between 0 and 10, got 11"):
         D.make_digits(300, twists=11)
 
 
@@ -167,12 +167,12 @@ def test_registered_and_refuses_other_parameters():
 
 @pytest.mark.parametrize("kwargs, match", [
     ({"size": 10}, "size must be one of 8, 16, 28 .* got 10"),
-    ({"strength": -1}, "strength must be between 0 and 10, got -1"),
-    ({"strength": 11}, "strength must be between 0 and 10, got 11"),
-    ({"strength": 1.5}, "strength must be an integer, got 1.5"),
+    ({"strength": -1}, "strength must be an integer between 0 and 10, got -1"),
+    ({"strength": 11}, "strength must be an integer between 0 and 10, got 11"),
+    ({"strength": 1.5}, "strength must be an integer between 0 and 10, got 1.5"),
     ({"strength": 3, "twists": 3}, "give strength= or its old name twists=, not both"),
     ({"test_fraction": 1.0}, "test_fraction must be between 0 and 1"),
-    ({"n_samples": 5}, "n_samples must be between 20"),
+    ({"n_samples": 5}, "n_samples must be an integer between 20 and 1,000,000, got 5"),
     ({"n_samples": 30}, "leaves 8 test and 22 training images; each part needs at least 10"),
 ])
 def test_bad_parameters(kwargs, match):
@@ -207,7 +207,6 @@ def test_study_statistics_describe_each_class(ds8):
 
 
 def test_study_skips_in_one_line_without_sklearn(monkeypatch, capsys):
-    import sys
 
     from cubenet import digits_study as study
 
@@ -230,8 +229,6 @@ def test_real_digit_accuracy_plumbing():
 
 
 def test_real_digits_need_sklearn(monkeypatch):
-    import sys
-
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)  # import fails as if not installed
     with pytest.raises(CubenetError, match="needs scikit-learn"):
         D.load_real_digits()
@@ -256,7 +253,8 @@ def test_trained_on_synthetic_reads_real_handwriting(seed):
     from cubenet.nn.train import TrainConfig, train
 
     ds = D.make_digits(30_000, strength=2, test_fraction=0.1, rng=seed)
-    model, history = train((64, 128, 64, 10), ds, TrainConfig(optimizer="adam", epochs=30, lr=0.003, l2=0.003), rng=seed)
+    model, history = train((64, 128, 64, 10), ds, TrainConfig(optimizer="adam", epochs=30, lr=0.003, l2=0.003,
+                                                               dtype="float64"), rng=seed)
     assert history.test_accuracy[-1] > 0.9  # synthetic test images (93.5 % and 94.1 %: sloppier than the real ones)
     real = D.real_digit_accuracy(lambda X: predict(model, X))
     assert real["accuracy"] >= 0.96, real["accuracy"]
@@ -264,6 +262,34 @@ def test_trained_on_synthetic_reads_real_handwriting(seed):
     knn = make_pipeline(StandardScaler(), KNeighborsClassifier(5)).fit(ds.X_train, ds.y_train)
     nearest = D.real_digit_accuracy(lambda X: knn.predict(X).astype(np.int64))
     assert nearest["accuracy"] >= 0.925, nearest["accuracy"]
+
+
+KERNEL_CODE = """
+import hashlib, sys
+from cubenet.data.digits import make_digits
+from cubenet.nn.network import predict
+from cubenet.nn.train import TrainConfig, train
+ds = make_digits(3000, strength=2, test_fraction=0.2, rng=4)
+model, _ = train((64, 128, 64, 10), ds, TrainConfig(epochs=4, lr=0.003, l2=0.003, dtype=sys.argv[1]), rng=4)
+print(hashlib.sha256(predict(model, ds.X_test).tobytes()).hexdigest(), float(model.params[0][0][10, 3]))
+"""
+
+
+def test_float64_training_predicts_the_same_with_every_blas_kernel():
+    """Why the README's recipe trains in float64: OpenBLAS picks its kernels by CPU (OPENBLAS_CORETYPE forces
+    one), float32 kernels round differently, and training amplifies the difference; in float64 the weights
+    differ in their last digits only and every prediction is the same (so the snippet prints one number)."""
+    runs = {}
+    for core in ("Haswell", "Prescott"):  # AVX2 and SSE3 kernels: different blocking, different rounding
+        env = {**os.environ, "OPENBLAS_CORETYPE": core, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+        for dtype in ("float32", "float64"):
+            out = subprocess.run([sys.executable, "-c", KERNEL_CODE, dtype], env=env, capture_output=True,
+                                 text=True, check=True).stdout.split()
+            runs[core, dtype] = out[0], float(out[1])
+    assert runs["Haswell", "float64"][0] == runs["Prescott", "float64"][0]  # every prediction the same
+    assert runs["Haswell", "float64"][1] == pytest.approx(runs["Prescott", "float64"][1], rel=1e-9)
+    # the kernels really differ: float32 weights part well beyond float64's last digits
+    assert runs["Haswell", "float32"][1] != runs["Prescott", "float32"][1]
 
 
 def test_real_digit_accuracy_refuses_a_wrong_predictor():

@@ -229,11 +229,8 @@ def test_the_graph_follows_importlib_strings_and_relative_imports(tmp_path):
 #: where imports inside functions are the rule: the command line (each command loads its libraries when it
 #: runs, so that '--help' starts instantly) and the package's lazy public API
 LAZY_IMPORTS_ALLOWED = ("cli/",)
-#: modules whose inner imports are not explained yet, with the reason they are left (not edited by this session)
-UNEXPLAINED_ALLOWED = {
-    "digits_study.py": "the digits study, owned by the digits session",
-    "data/digits/": "the digits generator, owned by the digits session",
-}
+#: modules whose inner imports are not explained yet, with the reason they are left (none now)
+UNEXPLAINED_ALLOWED: dict = {}
 
 
 def unexplained_imports(path: Path) -> list[int]:

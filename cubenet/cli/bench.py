@@ -37,7 +37,7 @@ def bench(
     if "numpy" not in sys.modules:  # BLAS threads only help big products; set before numpy loads
         for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(var, "1")
-    from cubenet.bench import has_sklearn, run_bench
+    from cubenet.bench import has_sklearn, process_repeats_for, run_bench
 
     if solver not in ("adam", "lbfgs", "all"):
         raise typer.BadParameter(f"{solver!r}: choose adam, lbfgs or all", param_hint="--solver")
@@ -57,14 +57,14 @@ def bench(
     with out.status("benchmarking…"):
         run_bench(quick=not full, repeats=repeats, solvers=solvers, sklearn=use_sklearn, task_names=task, seed=seed,
                   callback=progress, processes=processes)
-        default = _default_learn_seconds(repeats) if processes and not task else None
+        default = _default_learn_seconds(process_repeats_for(not full, repeats)) if processes and not task else None
     from rich.console import Console
 
     table = _table(rows, full=full, repeats=repeats, use_sklearn=use_sklearn, processes=processes)
     # never squeeze a column away: the table is laid out 160 wide, and a narrow terminal wraps its lines instead
     Console(width=max(160, out.width), highlight=False, soft_wrap=True).print(table)
     digits_n = (15_000 if full else 3_000) if not task or any(t.lower() in "digits" for t in task) else None
-    _notes(out, rows, default, repeats, use_sklearn, digits_n)
+    _notes(out, rows, default, process_repeats_for(not full, repeats), use_sklearn, digits_n)
 
 
 def _default_learn_seconds(repeats: int) -> float:
@@ -82,7 +82,8 @@ def _table(rows: dict, *, full: bool, repeats: int, use_sklearn: bool, processes
     from rich import box
     from rich.table import Table
 
-    table = Table(title=f"cubenet bench{' --full' if full else ''} (median of {repeats}, one BLAS thread)",
+    runs = f"median of {repeats}" + ("" if full or not processes else "; processes: one run each")
+    table = Table(title=f"cubenet bench{' --full' if full else ''} ({runs}, one BLAS thread)",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for col in ("task", "solver", "epochs", "cubenet s", "acc %"):
         table.add_column(col, justify="left" if col in ("task", "solver") else "right", no_wrap=True,
@@ -125,10 +126,10 @@ def _notes(out, rows: dict, default: float | None, repeats: int, use_sklearn: bo
 
     if default is not None:
         out.print(f"the default 'cubenet learn' (train, per-layer numbers, figures, report), whole process: "
-                  f"{default:.2f} s (median of {repeats})")
+                  f"{default:.2f} s ({f'median of {repeats}' if repeats > 1 else 'one run'})")
     if digits_n is not None:
         out.print(f"synthetic 8×8 digits: {digits_rate(repeats, n=digits_n):,.0f} images per second of CPU on one "
-                  f"core (make_digits({digits_n}) at seeds 0–{repeats - 1}, median)")
+                  f"core (make_digits({digits_n}) " + (f"at seeds 0–{repeats - 1}, median)" if repeats > 1 else "at seed 0)"))
     real = [(k, libs) for k, libs in rows.items() if libs["cubenet"].real_accuracy is not None]
     for (name, solv), libs in real:
         theirs = libs.get("scikit-learn")

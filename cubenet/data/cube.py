@@ -15,7 +15,6 @@ import numpy as np
 
 from cubenet.data.dataset import Dataset, make_meta, train_test_split, twists_or_moves
 from cubenet.data.moves import Move, MoveKind, Notation, apply_moves, register_move, register_notation
-from cubenet.errors import CubenetError
 from cubenet.validate import check_fraction, check_int, check_number, is_integer
 
 FACES = "URFDLB"  #: class order = facelet order
@@ -175,15 +174,6 @@ def sample_surface(n_samples: int, *, gap: float = 0.0, rng=None) -> tuple[np.nd
     signs = np.array([FACE_NORMALS[f][1] for f in FACES])[y]
     X[np.arange(n_samples), axes] = 1.5 * signs
     return X, y
-
-
-def check_count(name: str, value, *, minimum: int = 0, maximum: int) -> int:
-    """Kept only for ``cubenet.data.digits`` (whose owner moves it to :mod:`cubenet.validate`); do not use."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise CubenetError(f"{name} must be an integer, got {value!r}")
-    if not minimum <= value <= maximum:
-        raise CubenetError(f"{name} must be between {minimum} and {maximum:,}, got {value}")
-    return int(value)
 
 
 def make_color_cube(

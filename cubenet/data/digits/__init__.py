@@ -31,6 +31,7 @@ from cubenet.data.digits.raster import FRAMES, Frame, render
 from cubenet.data.digits.real import load_real_digits, real_digit_accuracy
 from cubenet.data.digits.styles import CLASS_NAMES, N_POINTS, STYLES, WEIGHTS, Skeletons, skeletons
 from cubenet.errors import CubenetError
+from cubenet.validate import check_count
 
 __all__ = ["CLASS_NAMES", "FRAMES", "Frame", "N_POINTS", "STYLES", "WEIGHTS", "Skeletons", "DigitMove", "draw_moves",
            "load_real_digits", "make_digits", "move_scale", "real_digit_accuracy", "regenerate", "render",
@@ -64,10 +65,8 @@ def _fmt(value) -> str:
 
 
 def check_params(n_samples, size, strength, test_fraction, *, strength_name="strength") -> None:
-    from cubenet.data.cube import check_count
-
     check_count("n_samples", n_samples, minimum=20, maximum=1_000_000)
-    check_count(strength_name, strength, maximum=MAX_STRENGTH)
+    check_count(strength_name, strength, minimum=0, maximum=MAX_STRENGTH)
     if isinstance(size, bool) or size not in SIZES:
         raise CubenetError(f"size must be one of {', '.join(map(str, SIZES))} (pixels per side), got {size!r}")
     if not (isinstance(test_fraction, (int, float)) and 0 < test_fraction < 1):

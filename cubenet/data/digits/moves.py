@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cubenet.data.digits.frames import FRAMES
 from cubenet.data.digits.styles import pick_styles, skeletons
 
 JITTER = 0.025  #: sd of each key point's coordinates, fraction of the glyph height (0.04 until round 3)
@@ -48,8 +49,6 @@ strength = move_scale  #: the old name of :func:`move_scale`
 
 def draw_moves(labels: np.ndarray, strength: int, size: int, *, rng) -> dict:
     """Random parameters of every move for a block of images (arrays with one row per image)."""
-    from cubenet.data.digits.frames import FRAMES
-
     n, s = len(labels), move_scale(strength)
     sk = skeletons()
     return {

@@ -22,7 +22,7 @@ def load_real_digits() -> tuple[np.ndarray, np.ndarray]:
     y : ndarray of shape (1797,), int in 0..9
     """
     try:
-        from sklearn.datasets import load_digits
+        from sklearn.datasets import load_digits  # scikit-learn is optional: only this check and the bench need it
     except ImportError:
         raise CubenetError("the real-digit check needs scikit-learn (it holds the real images): pip install "
                            "scikit-learn (or, in a checkout: pip install -e \".[bench]\")") from None
