@@ -51,9 +51,9 @@ def test_real_digits_example_reads_real_handwriting(capsys):
     (block,) = [b for b in python_blocks() if "real_digit_accuracy" in b]
     namespace = {}
     exec(block, namespace)
-    claimed = float(re.search(r"scored ([\d.]+) % on\nthe 1,797 real optdigits", README.read_text(encoding="utf-8")).group(1))
-    assert abs(100 * namespace["real"]["accuracy"] - claimed) < 1.0  # the README's number (BLAS may differ a little)
-    assert "real handwritten digits read right" in capsys.readouterr().out
+    claimed = re.search(r"reads ([\d.]+) % of the\n1,797 real optdigits", README.read_text(encoding="utf-8")).group(1)
+    # the recipe trains in float64, so the snippet prints the README's number exactly, on any machine
+    assert f"{claimed}% of 1797 real handwritten digits read right" in capsys.readouterr().out
 
 
 def test_notebook_example_returns_figures_and_a_player():
