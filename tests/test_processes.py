@@ -38,6 +38,10 @@ def test_one_process_when_asked_or_when_threads_run(two_cores, monkeypatch):
     monkeypatch.setenv("CUBENET_PROCESSES", "1")
     assert {pid for _, pid in processes.in_two(tasks)} == {os.getpid()}
     monkeypatch.delenv("CUBENET_PROCESSES")
+    platform = processes.sys.platform
+    monkeypatch.setattr(processes.sys, "platform", "darwin")  # fork is not safe there once Accelerate has run
+    assert not processes.forking_allowed(4)
+    monkeypatch.setattr(processes.sys, "platform", platform)
     stop = threading.Event()
     worker = threading.Thread(target=stop.wait)
     worker.start()

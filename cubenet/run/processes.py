@@ -7,7 +7,9 @@ the other, and the child's results come back through a pipe. Every piece is comp
 by the same code on the same inputs, so the results (and the files written from them) are the same
 as in one process; only the wall time changes.
 
-One process is used instead when there is one core, when ``CUBENET_PROCESSES=1`` is set, when this
+Sharing needs Linux (on macOS, fork is not safe once Apple's Accelerate or other system frameworks have
+run, which is why Python's default there is spawn). One process is used instead elsewhere, when there
+is one core, when ``CUBENET_PROCESSES=1`` is set, when this
 process is itself a worker (e.g. of ``cubenet sweep``, which already keeps every core busy), or when
 other threads are running (e.g. inside ``cubenet play``'s server; forking a threaded process is unsafe),
 or while this process already shares work with a child (the shares do not nest: two cores, two processes).
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from typing import Callable, Iterator, Sequence
 
@@ -27,7 +30,8 @@ _sharing = [False]  # True while this process has a child working on a share
 
 def forking_allowed(n_tasks: int) -> bool:
     """True when :func:`in_two` would share ``n_tasks`` pieces with a forked child."""
-    return (n_tasks > 1 and (os.cpu_count() or 1) > 1 and os.environ.get("CUBENET_PROCESSES") != "1"
+    return (n_tasks > 1 and sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1
+            and os.environ.get("CUBENET_PROCESSES") != "1"
             and "fork" in multiprocessing.get_all_start_methods()
             and multiprocessing.parent_process() is None and threading.active_count() == 1 and not _sharing[0])
 
