@@ -391,8 +391,8 @@ def test_l_bfgs_abnormal_termination_is_not_reported_as_convergence():
     """'--l2 1e300' ended 'ABNORMAL' and was saved as 'L-BFGS converged after 0 iterations (ABNORMAL: )'."""
     from types import SimpleNamespace
 
-    from cubenet.run.verdict import training_warnings
     from cubenet.nn.train import History, check_config, lbfgs_stop_reason
+    from cubenet.run.verdict import training_warnings
 
     with pytest.raises(CubenetError, match=r"l2 must be a number between 0 and 10, got 1e\+300"):
         check_config(TrainConfig(optimizer="lbfgs", l2=1e300))

@@ -48,7 +48,7 @@ def test_export_round_trip(cli, tmp_path):
     # class names survive; their order becomes sorted ("lower moon" before "upper moon")
     assert back.class_names == ("lower moon", "upper moon") == tuple(sorted(ds.class_names))
     for part in ("y_train", "y_test"):
-        names = lambda d: np.array(d.class_names)[getattr(d, part)]  # noqa: E731
+        names = lambda d, part=part: np.array(d.class_names)[getattr(d, part)]  # noqa: E731
         assert np.array_equal(names(back), names(ds))
     # and the CSV imports as a dataset file again, with the same split
     r = cli("scramble", "--from", tmp_path / "out.csv", "-o", tmp_path / "again.npz")

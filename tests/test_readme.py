@@ -77,8 +77,9 @@ def test_notebook_example_returns_figures_and_a_player():
 def test_the_distribution_name_is_ours_everywhere():
     """'cubenet' on the package index is someone else's project: every install line names cubenet-geometry."""
     import re
-    import tomllib
     from pathlib import Path
+
+    import tomllib
 
     root = Path(__file__).resolve().parent.parent
     assert tomllib.loads((root / "pyproject.toml").read_text())["project"]["name"] == "cubenet-geometry"

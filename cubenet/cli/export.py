@@ -21,11 +21,10 @@ def export(
 
     Example: [bold]cubenet export spirals.npz --csv spirals.csv[/bold]
     """
+    from cubenet.cli.outputs import check_implicit_csv, check_not_input
     from cubenet.data.csvio import write_csv
     from cubenet.data.io import load
     from cubenet.errors import CubenetError
-
-    from cubenet.cli.outputs import check_implicit_csv, check_not_input
 
     out = csv if csv is not None else Path(data).with_suffix(".csv")
     if out.suffix.lower() != ".csv":

@@ -93,8 +93,8 @@ def learn(
     Example: [bold]cubenet learn cube.npz --hidden 16,16,16 --epochs 60 -o runs/cube[/bold]
     """
     from cubenet.errors import CubenetError
-    from cubenet.run.folder import check_run_target
     from cubenet.nn.train import TrainConfig, check_config
+    from cubenet.run.folder import check_run_target
 
     opt = optimizer.value
     if model is not None and hidden is not None:
@@ -143,7 +143,6 @@ def _dataset(data: Path | None, label_column: str | None, seed: int):
         if label_column is not None:
             raise CubenetError("--label-column only applies to a CSV file given as DATA")
         from cubenet.data.cube import make_color_cube
-
         from cubenet.run.experiment import Seeds
 
         ds = make_color_cube(twists=DEFAULT_CUBE["twists"], rng=Seeds(seed).rng("data"))

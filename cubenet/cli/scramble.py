@@ -12,7 +12,6 @@ from typer.core import TyperCommand
 
 from cubenet.cli.common import command, console, seed_rng
 
-
 #: the help panel of the options generated from the registry
 DATASET_PANEL = "Dataset options (each dataset takes its own; see 'cubenet datasets')"
 #: where the command keeps those options, and the values given for them, in click's context
@@ -171,10 +170,9 @@ def check_output_name(output: Path) -> None:
 
 def write_dataset(ds, output: Path, *, preview: bool = True) -> None:
     """Save the dataset and its preview; print what was written."""
+    from cubenet.cli.outputs import preview_metadata
     from cubenet.data.io import save
     from cubenet.files import check_writable_dir, save_figure
-
-    from cubenet.cli.outputs import preview_metadata
 
     output = Path(output)
     check_output_name(output)

@@ -70,6 +70,13 @@ def display_fidelity(drawn_train, y_train, drawn_test, y_test, full_accuracy: fl
     return float(min(1.0, drawn / full_accuracy))
 
 
+def probe_and_fidelity(draw, H_train, y_train, H_test, y_test, *, n_classes: int | None = None) -> tuple[float, float]:
+    """``(probe accuracy on the whole representation, display fidelity of the coordinates draw(H))``, both
+    probes fitted on the same training points and scored on the same test points."""
+    full = probe_accuracy(H_train, y_train, H_test, y_test, n_classes=n_classes)
+    return full, display_fidelity(draw(H_train), y_train, draw(H_test), y_test, full, n_classes=n_classes)
+
+
 def centroid_accuracy(H_train, y_train, H_test, y_test) -> float:
     """Test accuracy of "nearest class mean" in the layer's own (Euclidean) geometry."""
     H_train, y_train = check_xy(H_train, y_train, "centroid_accuracy")

@@ -24,7 +24,6 @@ EPOCH_PROBE_POINTS = 1000
 HEATMAP_SNAPSHOTS = 8
 
 
-
 def final_metrics(model, dataset, history) -> dict:
     """Final accuracies, per-class test accuracy and the test confusion matrix (rows: true, columns: predicted)."""
     pred_test = predict(model, dataset.X_test)

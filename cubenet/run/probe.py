@@ -147,7 +147,7 @@ def fit_probe(H, y, *, n_classes: int | None = None, l2: float = PROBE_L2, max_i
         biggest = float(np.max(np.abs(G)))
         if biggest < tol:
             break
-        D = _conjugate_gradient(lambda V: problem.hessian_times(P, V), G, forcing=min(0.5, np.sqrt(biggest)))
+        D = _conjugate_gradient(lambda V, P=P: problem.hessian_times(P, V), G, forcing=min(0.5, np.sqrt(biggest)))
         slope = float(np.sum(G * D))
         step = 1.0
         for _ in range(30):  # backtracking (Armijo) line search along -D

@@ -23,7 +23,7 @@ from matplotlib.figure import Figure
 from cubenet.activations import activation
 from cubenet.errors import CubenetError
 from cubenet.nn.network import forward, standardize
-from cubenet.run.metrics import check_max_points, check_pair, display_fidelity, probe_accuracy, representations
+from cubenet.run.metrics import check_max_points, check_pair, probe_and_fidelity, representations
 from cubenet.run.numbers import pick_snapshots  # animate.pick_snapshots is public too
 from cubenet.validate import check_choice, check_int
 from cubenet.viz import projection as proj
@@ -266,8 +266,8 @@ def result_fidelities(model, ds, views) -> list[float]:
             out.append(1.0)
             continue
         E = output_embedding(model.params[i - 1][0], _embedding_kind(model.params[i - 1][0]))
-        full = probe_accuracy(H_tr, y_tr, H_te, y_te, n_classes=ds.n_classes)
-        out.append(display_fidelity(view(H_tr @ E), y_tr, view(H_te @ E), y_te, full, n_classes=ds.n_classes))
+        out.append(probe_and_fidelity(lambda H, E=E, view=view: view(H @ E), H_tr, y_tr, H_te, y_te,
+                                      n_classes=ds.n_classes)[1])
     return out
 
 
@@ -370,8 +370,7 @@ def snapshot_fidelities(model, ds, snapshots, depth: int, views) -> dict:
         if view.native:
             out[int(epoch)] = 1.0
             continue
-        full = probe_accuracy(H_tr, y_tr, H_te, y_te, n_classes=ds.n_classes)
-        out[int(epoch)] = display_fidelity(view(H_tr), y_tr, view(H_te), y_te, full, n_classes=ds.n_classes)
+        out[int(epoch)] = probe_and_fidelity(view, H_tr, y_tr, H_te, y_te, n_classes=ds.n_classes)[1]
     return out
 
 

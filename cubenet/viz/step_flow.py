@@ -11,14 +11,23 @@ per scene, the moving artists blitted over it) into the same :class:`~cubenet.vi
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from cubenet.run.metrics import check_max_points
 from cubenet.viz.movie import Blitter, check_movie_settings, legend_columns, scatter_setup, set_points
-from cubenet.viz.step_plots import check_step_pair, cubie_lattice, draw_cut, draw_lines, is_cube, screen, \
-    shared_limits, state_axes, states
+from cubenet.viz.step_plots import (
+    check_step_pair,
+    cubie_lattice,
+    draw_cut,
+    draw_lines,
+    is_cube,
+    screen,
+    shared_limits,
+    state_axes,
+    states,
+)
 from cubenet.viz.style import class_handles, data_title, sub, subsample
 from cubenet.viz.warped_grid import grid_lines
-from matplotlib.figure import Figure
 
 
 def flow_movie(model, ds, *, max_points: int = 800, frames_per_step: int = 10, hold: int = 3, cut: int = 10,

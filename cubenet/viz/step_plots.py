@@ -12,9 +12,21 @@ views draw it: (x, y, z) = (R, U, F) with U up.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import ListedColormap, to_rgba_array
+from matplotlib.figure import Figure
+from mpl_toolkits.mplot3d.art3d import Line3DCollection, Poly3DCollection
 
 from cubenet.errors import CubenetError
-from cubenet.run.metrics import check_max_points, check_pair
+from cubenet.nn.network import predict
+from cubenet.nn.steps import is_step_model, step_states
+from cubenet.run.metrics import (
+    LayerStats,
+    check_max_points,
+    check_pair,
+    probe_and_fidelity,
+    stratified_subset,
+)
 from cubenet.viz.style import (
     EDGE,
     class_handles,
@@ -27,20 +39,8 @@ from cubenet.viz.style import (
     sub,
     subsample,
 )
+from cubenet.viz.unscramble_curve import plot_accuracy_lines, plot_probe_heatmap
 from cubenet.viz.warped_grid import grid_lines
-from cubenet.nn.network import predict
-from cubenet.nn.steps import is_step_model
-from cubenet.nn.steps import step_states
-from cubenet.run.metrics import LayerStats
-from cubenet.run.metrics import display_fidelity, probe_accuracy, stratified_subset
-from cubenet.viz.unscramble_curve import plot_accuracy_lines
-from cubenet.viz.unscramble_curve import plot_probe_heatmap
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
-from mpl_toolkits.mplot3d.art3d import Poly3DCollection
-from matplotlib.colors import ListedColormap
-from matplotlib.colors import to_rgba_array
-from mpl_toolkits.mplot3d.art3d import Line3DCollection
 
 #: the camera of every 3-D panel and frame (the cube views' camera)
 CAMERA = {"elev": 28.0, "azim": -58.0}
@@ -119,9 +119,8 @@ def fidelities(model, ds, stats=None, *, max_points: int = 4000, rng=0) -> list[
     tr, te = step_states(model, ds.X_train[keep]), step_states(model, ds.X_test)
     out = []
     for i, (Htr, Hte) in enumerate(zip(tr, te)):
-        full = probe_accuracy(Htr, y_train, Hte, ds.y_test, n_classes=ds.n_classes)
-        fidelity = display_fidelity(data_units(model, Htr), y_train, data_units(model, Hte), ds.y_test, full,
-                                    n_classes=ds.n_classes)
+        full, fidelity = probe_and_fidelity(lambda H: data_units(model, H), Htr, y_train, Hte, ds.y_test,
+                                            n_classes=ds.n_classes)
         out.append((stats[i].probe_accuracy if stats else full, fidelity))
     return out
 
