@@ -2,14 +2,19 @@
 
 Both get the same standardised arrays, architecture, initialisation scheme (scikit-learn's uniform
 Glorot), solver, epochs (L-BFGS: iterations), batch size, learning rate and L2 penalty, and run in
-the same process with one BLAS thread. Only the fitting call is timed; the reported time is the median over ``repeats`` runs, taken in turns (cubenet, scikit-learn,
-cubenet, …) so that load from other processes hits both alike. The seed is the same every time, so
-accuracies repeat.
+the same process with one BLAS thread. Only the fitting call is timed; the reported time is the median
+over ``repeats`` runs, taken in turns (cubenet, scikit-learn, cubenet, …) so that load from other
+processes hits both alike. Repeat ``r`` uses seed ``seed + r`` (its own data and starting weights), and
+the accuracies are means over the repeats: one seed's test set moves an accuracy by about a point.
 Equal initialisation: scikit-learn starts from the very weights cubenet starts from (cubenet's first
 snapshot, handed to ``MLPClassifier`` by a warm start), so the two fits differ only in their
 arithmetic and minibatch order. Beside them, cubenet is also trained with its own defaults (its
 initialisation, learning rate and schedule; the task's architecture, epochs and batch size), and that
 test accuracy is reported too.
+Whole processes (Adam) are timed at equal work: a script that loads the data file, standardises, fits and
+scores, written with cubenet (:data:`CUBENET_SCRIPT`) and with scikit-learn (:data:`SKLEARN_SCRIPT`).
+Beside them ``cubenet learn DATA --no-render`` is timed too; it does more (it measures every layer and
+writes the run folder).
 scikit-learn is optional: without it only cubenet's columns are filled. With it, the digits task also
 scores both models on the 1,797 real UCI optdigits images bundled with scikit-learn (never trained on).
 """
@@ -67,8 +72,10 @@ class Result:
     repeats: int
     epochs: int
     real_accuracy: float | None = None  #: digits task: accuracy on the real optdigits images
-    process_seconds: float | None = None  #: the whole process as a user runs it (cubenet learn / a script)
+    process_seconds: float | None = None  #: a whole process at equal work: load, standardise, fit, score
     default_accuracy: float | None = None  #: cubenet, Adam: test accuracy with cubenet's own defaults
+    learn_seconds: float | None = None  #: cubenet, Adam: the whole ``cubenet learn DATA --no-render``
+    seeds: tuple = ()  #: the seeds of the repeats (accuracies are their means)
 
 
 def _cube(n_per_part: int, twists: int):
@@ -144,23 +151,39 @@ with warnings.catch_warnings():
 print(clf.score((Xte - mean) / scale, yte))
 """
 
+#: the same job written with cubenet (its loader validates the file; ``train`` standardises the inputs)
+CUBENET_SCRIPT = """
+import sys
+import numpy as np
+from cubenet.data.io import load
+from cubenet.nn.network import predict
+from cubenet.nn.train import TrainConfig, train
+ds = load(sys.argv[1])
+hidden, epochs, batch, lr, l2 = eval(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
+config = TrainConfig(optimizer="adam", epochs=epochs, batch_size=batch, lr=lr, schedule="constant", l2=l2, init="glorot")
+model, _ = train((ds.n_features, *hidden, ds.n_classes), ds, config, rng=int(sys.argv[7]))
+print(np.mean(predict(model, ds.X_test) == ds.y_test))
+"""
+
 
 def process_seconds(task: Task, raw, library: str, seed: int, folder) -> float:
-    """Wall time of one whole process as a user runs it: ``cubenet learn DATA --no-render`` (train, measure
-    every layer, write the run folder) or a plain scikit-learn script (load, standardise, fit, score)."""
-    data = Path(folder) / f"{task.name}.npz"
+    """Wall time of one whole process: a script that loads the data file, standardises, fits and scores
+    (``library`` "cubenet" or "scikit-learn", equal work), or ``cubenet learn DATA --no-render`` (library
+    "cubenet learn": it also measures every layer and writes the run folder)."""
+    data = Path(folder) / f"{task.name}-{seed}.npz"
     if not data.exists():
         save(raw, data)
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     l2 = ALPHA / min(task.batch_size, len(raw.y_train))
-    if library == "cubenet":
+    if library == "cubenet learn":
         args = [sys.executable, "-m", "cubenet", "learn", str(data), "--hidden", ",".join(map(str, task.hidden)),
                 "--init", "glorot", "--optimizer", "adam", "--epochs", str(task.epochs), "--batch-size",
                 str(task.batch_size), "--lr", str(LR), "--schedule", "constant", "--l2", repr(l2), "--seed", str(seed),
                 "--no-render", "-o", str(Path(folder) / f"run-{task.name}")]
     else:
-        args = [sys.executable, "-c", SKLEARN_SCRIPT, str(data), repr(tuple(task.hidden)), str(task.epochs),
-                str(task.batch_size), str(LR), repr(ALPHA), str(seed)]
+        script, alpha = (CUBENET_SCRIPT, l2) if library == "cubenet" else (SKLEARN_SCRIPT, ALPHA)
+        args = [sys.executable, "-c", script, str(data), repr(tuple(task.hidden)), str(task.epochs),
+                str(task.batch_size), str(LR), repr(alpha), str(seed)]
     start = time.perf_counter()
     done = subprocess.run(args, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
@@ -278,10 +301,10 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
     solvers : any of "adam", "lbfgs"
     sklearn : compare with scikit-learn (default: when it is installed)
     task_names : restrict to tasks whose name contains one of these strings
-    seed : data and initialisation seed (the same for both libraries)
+    seed : repeat ``r`` uses seed ``seed + r`` for its data and initialisation (the same for both libraries)
     callback : called with each Result as soon as it is measured
-    processes : also time whole processes (``cubenet learn … --no-render`` against a scikit-learn script),
-        Adam only, interleaved with the fits
+    processes : also time whole processes (Adam, interleaved with the fits): the same script written with
+        cubenet and with scikit-learn, and ``cubenet learn … --no-render``
     process_repeats : how many of the repeats also time the processes (default: every repeat for the
         full suite, one for the quick suite, which stays near 20 s that way)
     """
@@ -291,30 +314,37 @@ def run_bench(*, quick: bool = False, repeats: int = 3, solvers=("adam", "lbfgs"
     results = []
     process_repeats = process_repeats_for(quick, repeats) if process_repeats is None else process_repeats
     scratch = tempfile.TemporaryDirectory(prefix="cubenet-bench-")
+    seeds = tuple(seed + r for r in range(repeats))
     for task in chosen:
-        raw = task.make(seed)
-        scale = _standardiser(raw)
-        ds = replace(raw, X_train=scale(raw.X_train), X_test=scale(raw.X_test))
+        data = [_standardised(task.make(s)) for s in seeds]  # (raw, standardiser, standardised) per seed
         for solver in solvers:
             runs = {library: [] for library in fits}
-            wall = {library: [] for library in fits}
-            for r in range(repeats):  # interleaved, so that a busy machine slows both alike
-                ours = _fit_cubenet(task, ds, solver, seed)
+            wall = {library: [] for library in (*fits, "cubenet learn")}
+            for s, (raw, _, ds) in zip(seeds, data):  # interleaved, so that a busy machine slows both alike
+                ours = _fit_cubenet(task, ds, solver, s)
                 runs["cubenet"].append(ours)
                 if sklearn:  # from the very weights cubenet started from
-                    runs["scikit-learn"].append(_fit_sklearn(task, ds, solver, seed, start=ours[4]))
-                if processes and solver == "adam" and r < process_repeats:
-                    for library in fits:
-                        wall[library].append(process_seconds(task, raw, library, seed, scratch.name))
-            default = _default_accuracy(task, ds, seed) if solver == "adam" else None
+                    runs["scikit-learn"].append(_fit_sklearn(task, ds, solver, s, start=ours[4]))
+                if processes and solver == "adam" and s - seed < process_repeats:
+                    for library in wall:
+                        wall[library].append(process_seconds(task, raw, library, s, scratch.name))
+            default = float(np.mean([_default_accuracy(task, ds, s) for s, (_, _, ds) in zip(seeds, data)])) \
+                if solver == "adam" else None
             for library, measured in runs.items():
-                result = _result(task, solver, library, measured, wall[library], scale, repeats,
-                                 default if library == "cubenet" else None)
+                ours = library == "cubenet"
+                result = _result(task, solver, library, measured, [d[1] for d in data], seeds, wall[library],
+                                 default if ours else None, wall["cubenet learn"] if ours else [])
                 results.append(result)
                 if callback is not None:
                     callback(result)
     scratch.cleanup()
     return results
+
+
+def _standardised(raw) -> tuple:
+    """``(raw, standardiser, standardised dataset)`` for one seed's data."""
+    scale = _standardiser(raw)
+    return raw, scale, replace(raw, X_train=scale(raw.X_train), X_test=scale(raw.X_test))
 
 
 def process_repeats_for(quick: bool, repeats: int) -> int:
@@ -347,14 +377,16 @@ def _chosen_tasks(quick: bool, task_names) -> list:
     return chosen
 
 
-def _result(task, solver: str, library: str, measured: list, wall: list, scale, repeats: int,
-            default: float | None) -> Result:
-    """The medians of one library's repeats (and, for the digits, its score on the real images)."""
+def _result(task, solver: str, library: str, measured: list, scales: list, seeds: tuple, wall: list,
+            default: float | None, learn: list) -> Result:
+    """Median times and mean accuracies of one library's repeats (one per seed), and, for the digits, the
+    mean score on the real images."""
     real = None
     if task.name == "digits" and has_sklearn():  # the real images come with scikit-learn
-
-        real = float(np.median([real_digit_accuracy(lambda X, p=r[3], s=scale: p(s(X)))["accuracy"]
-                                for r in measured]))
+        real = float(np.mean([real_digit_accuracy(lambda X, p=r[3], s=scale: p(s(X)))["accuracy"]
+                              for r, scale in zip(measured, scales)]))
     return Result(task.name, solver, library, float(np.median([r[0] for r in measured])),
-                  float(np.median([r[1] for r in measured])), repeats, measured[0][2], real,
-                  float(np.median(wall)) if wall else None, default)
+                  float(np.mean([r[1] for r in measured])), len(measured),
+                  int(np.median([r[2] for r in measured])), real,
+                  float(np.median(wall)) if wall else None, default,
+                  float(np.median(learn)) if learn else None, seeds)

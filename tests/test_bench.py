@@ -95,7 +95,8 @@ def test_bad_arguments(kwargs, match):
 def test_cli_bench_quick(cli):
     r = cli("bench", "--repeats", "1", "--task", "spirals", "--solver", "adam")
     assert r.exit_code == 0, r.output
-    assert "spirals" in r.output and "cubenet bench (median of 1" in r.output and "process s" in r.output
+    assert "spirals" in r.output and "cubenet bench (times: median of 1, accuracies: mean over seeds 0;" in r.output
+    assert "cubenet script s" in r.output and "cubenet learn s" in r.output
     if bench.has_sklearn():
         assert "speed-up" in r.output
 
@@ -117,6 +118,48 @@ def test_cli_bench_bad_solver(cli):
 def test_whole_processes_are_timed_beside_the_fit():
     results = bench.run_bench(quick=True, repeats=1, solvers=("adam",), task_names=["spirals"], processes=True)
     assert all(r.process_seconds is not None and r.process_seconds > r.seconds for r in results)
+    ours = results[0]
+    assert ours.library == "cubenet" and ours.learn_seconds > ours.seconds  # cubenet learn: train, measure, write
+    assert all(r.learn_seconds is None for r in results[1:])
+
+
+@pytest.mark.parametrize("library", ["cubenet", "scikit-learn"])
+def test_the_equal_work_scripts_score_what_the_fit_scores(tmp_path, library):
+    """The two whole-process scripts do one job: load the file, standardise, fit, print the test accuracy."""
+    import subprocess
+    import sys
+
+    if library == "scikit-learn" and not bench.has_sklearn():
+        pytest.skip("scikit-learn not installed")
+    task = next(t for t in bench.tasks(quick=True) if t.name == "spirals")
+    raw = task.make(3)
+    assert bench.process_seconds(task, raw, library, 3, tmp_path) > 0
+    script = bench.CUBENET_SCRIPT if library == "cubenet" else bench.SKLEARN_SCRIPT
+    alpha = bench.ALPHA / task.batch_size if library == "cubenet" else bench.ALPHA
+    out = subprocess.run([sys.executable, "-c", script, str(tmp_path / "spirals-3.npz"), repr(task.hidden),
+                          str(task.epochs), str(task.batch_size), str(bench.LR), repr(alpha), "3"],
+                         capture_output=True, text=True, check=True).stdout
+    if library == "cubenet":  # the same number as the in-process fit at the same seed
+        _, scale, ds = bench._standardised(raw)
+        assert float(out) == pytest.approx(bench._fit_cubenet(task, ds, "adam", 3)[1], abs=1e-12)
+    else:
+        assert 0.5 < float(out) <= 1
+
+
+def test_repeats_take_consecutive_seeds_and_average_accuracies(monkeypatch):
+    seen = []
+    real_fit = bench._fit_cubenet
+
+    def fit(task, ds, solver, seed):
+        out = real_fit(task, ds, solver, seed)
+        seen.append((seed, out[1]))
+        return out
+
+    monkeypatch.setattr(bench, "_fit_cubenet", fit)
+    (result,) = bench.run_bench(quick=True, repeats=3, solvers=("adam",), sklearn=False, task_names=["spirals"], seed=5)
+    assert [s for s, _ in seen] == [5, 6, 7] and result.seeds == (5, 6, 7)
+    assert result.accuracy == pytest.approx(sum(a for _, a in seen) / 3)
+    assert len({a for _, a in seen}) > 1  # three seeds: three data sets, three starts
 
 
 def test_the_readme_table_has_the_bench_rows():

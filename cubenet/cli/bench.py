@@ -14,16 +14,17 @@ from cubenet.cli.common import command, console
 def bench(
     full: Annotated[bool, typer.Option("--full", help="The full reference table (minutes); the default is the "
                                        "quick suite (about 20 s).")] = False,
-    processes: Annotated[bool, typer.Option("--processes/--no-processes", help="Also time whole processes as a user "
-                                            "runs them (cubenet learn beside a scikit-learn script, Adam), and the "
-                                            "default 'cubenet learn'.")] = True,
+    processes: Annotated[bool, typer.Option("--processes/--no-processes", help="Also time whole processes (Adam): "
+                                            "one script written with cubenet and with scikit-learn, 'cubenet learn "
+                                            "DATA --no-render', and the default 'cubenet learn'.")] = True,
     repeats: Annotated[int, typer.Option(help="Timing repeats; the median is shown.")] = 3,
     solver: Annotated[str, typer.Option(help="adam, lbfgs or all.")] = "all",
     task: Annotated[Optional[list[str]], typer.Option(help="Only tasks whose name contains this (repeatable): cube, spirals, digits.",
                                                       show_default=False)] = None,
     sklearn: Annotated[Optional[bool], typer.Option("--sklearn/--no-sklearn", help="Compare with scikit-learn "
                                                     "(default: when installed).", show_default=False)] = None,
-    seed: Annotated[int, typer.Option(help="Seed for the data and both libraries' initialisation.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the first repeat (repeat r uses seed + r) for the data and both "
+                                      "libraries' initialisation.")] = 0,
 ):
     """Time cubenet's training against scikit-learn's MLPClassifier on the reference tasks and print a table.
 
@@ -82,7 +83,8 @@ def _table(rows: dict, *, full: bool, repeats: int, use_sklearn: bool, processes
     from rich import box
     from rich.table import Table
 
-    runs = f"median of {repeats}" + ("" if full or not processes else "; processes: one run each")
+    runs = (f"times: median of {repeats}, accuracies: mean over seeds {_seed_range(rows)}"
+            + ("" if full or not processes else "; processes: one run each"))
     table = Table(title=f"cubenet bench{' --full' if full else ''} ({runs}, one BLAS thread)",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
     for col in ("task", "solver", "epochs", "cubenet s", "acc %"):
@@ -93,7 +95,7 @@ def _table(rows: dict, *, full: bool, repeats: int, use_sklearn: bool, processes
             table.add_column(col, justify="right", no_wrap=True, min_width=max(6, len(col)))
     table.add_column("defaults acc %", justify="right", no_wrap=True)
     if processes:
-        for col in ("cubenet process s", *(("sklearn process s", "speed-up ") if use_sklearn else ())):
+        for col in ("cubenet script s", *(("sklearn script s", "speed-up ") if use_sklearn else ()), "cubenet learn s"):
             table.add_column(col, justify="right", min_width=len(col))
     for (name, solv), libs in rows.items():
         table.add_row(*_cells(name, solv, libs, use_sklearn=use_sklearn, processes=processes))
@@ -111,11 +113,12 @@ def _cells(name: str, solv: str, libs: dict, *, use_sklearn: bool, processes: bo
     cells.append("–" if ours.default_accuracy is None else f"{100 * ours.default_accuracy:.2f}")
     if processes:
         if ours.process_seconds is None:
-            cells += ["–"] + (["–", "–"] if use_sklearn else [])
+            cells += ["–"] + (["–", "–"] if use_sklearn else []) + ["–"]
         else:
             cells.append(f"{ours.process_seconds:.2f}")
             if theirs is not None:
                 cells += [f"{theirs.process_seconds:.2f}", f"{theirs.process_seconds / ours.process_seconds:.1f}×"]
+            cells.append(f"{ours.learn_seconds:.2f}")
     return cells
 
 
@@ -142,6 +145,15 @@ def _notes(out, rows: dict, default: float | None, repeats: int, use_sklearn: bo
                   "in percentage points.")
     out.print("defaults acc %: cubenet's test accuracy with its own defaults (initialisation, learning rate, "
               "schedule; the task's architecture, epochs and batch size; Adam rows).")
+    out.print("script: a whole process that loads the data file, standardises, fits and scores, written with "
+              "cubenet and with scikit-learn (equal work); cubenet learn: the whole 'cubenet learn DATA --no-render', "
+              "which also measures every layer and writes the run folder.")
+
+
+def _seed_range(rows: dict) -> str:
+    """"0–2" (or "0") for the seeds the repeats used."""
+    seeds = next(iter(next(iter(rows.values())).values())).seeds if rows else ()
+    return "–".join(dict.fromkeys(str(s) for s in (seeds[0], seeds[-1]))) if seeds else "–"
 
 
 def register(app: typer.Typer) -> None:

@@ -44,7 +44,8 @@ class Recorder:
 
     Epochs are scored on fixed random subsets of at most ``config.eval_points`` training and test
     points (evaluating everything every epoch would cost as much as training); the final row is
-    re-scored on all points.
+    re-scored on all points. L-BFGS, which computes the full training loss anyway, also hands over the
+    accuracy on every training point.
     """
 
     def __init__(self, config: TrainConfig, kernels: Kernels, data, callback, rng, gc_was_on: bool = False):
@@ -66,11 +67,15 @@ class Recorder:
         idx = np.sort(rng.choice(len(y), n_max, replace=False))
         return np.ascontiguousarray(Xt[:, idx]), y[idx]
 
-    def record(self, epoch: int, loss: float | None = None) -> bool:
-        """Score the current parameters after ``epoch``; return True if training must stop (see ``stop_reason``)."""
+    def record(self, epoch: int, loss: float | None = None, train_accuracy: float | None = None) -> bool:
+        """Score the current parameters after ``epoch``; return True if training must stop (see ``stop_reason``).
+        A caller that has just computed the loss and the accuracy on every training point (L-BFGS) passes them."""
         k, cfg = self.k, self.config
         (Xtr, ytr), (Xte, yte) = self.subsets
-        train_loss, train_acc = k.evaluate(Xtr, ytr)
+        if loss is None or train_accuracy is None:
+            train_loss, train_acc = k.evaluate(Xtr, ytr)
+        else:
+            train_loss, train_acc = None, train_accuracy
         if loss is None:
             loss = train_loss + k.l2_term(cfg.l2)
         biggest = float(np.max(np.abs(k.theta)))

@@ -115,11 +115,10 @@ def train(model_or_sizes, dataset, config: TrainConfig | None = None, *, rng=Non
         import scipy.optimize  # noqa: F401  (loads scipy's own OpenBLAS now, so that it is limited too)
     with np.errstate(all="ignore"), single_blas_thread(), _cyclic_gc_paused() as gc_was_on:
         rec = Recorder(config, k, (Xt, y, Xte, yte), callback, eval_rng, gc_was_on)
-        if not rec.record(0):
-            if config.optimizer == "lbfgs":
-                _run_lbfgs(k, Xt, y, config, rec)
-            else:
-                _run_minibatch(k, Xt, y, config, order_rng, rec)
+        if config.optimizer == "lbfgs":
+            _run_lbfgs(k, Xt, y, config, rec)  # it records epoch 0 from its first loss evaluation
+        elif not rec.record(0):
+            _run_minibatch(k, Xt, y, config, order_rng, rec)
         unit = "L-BFGS iterations" if config.optimizer == "lbfgs" else "epochs"
         history = rec.finish(f"completed {rec.rows[-1][0]} {unit}")
     settings = {key: v for key, v in config.to_dict().items() if key not in ("activation",)}
@@ -238,16 +237,23 @@ def _run_lbfgs(k: Kernels, Xt, y, config: TrainConfig, rec: Recorder) -> None:
         Xc, yc = Xt[:, s: s + CHUNK], y[s: s + CHUNK]
         m = len(yc)
         Yc = one_hot_columns(yc, k.sizes[-1], k.dtype)
-        chunks.append((k.forward_ops(Xc, m), k.backward_ops(Xc, Yc, m), k.buffers(m), yc * m + np.arange(m)))
+        chunks.append((k.forward_ops(Xc, m), k.backward_ops(Xc, Yc, m), k.buffers(m), yc, yc * m + np.arange(m)))
     gsum = np.zeros(k.grad.shape, dtype=np.float64)
+    last = {"x": None}
 
     def fun(x):
+        """Loss and gradient at ``x``; the accuracy on every training point is kept beside them (the history
+        reuses it), and so is the answer, for scipy's first call at the point epoch 0 has just scored."""
+        if last["x"] is not None and np.array_equal(last["x"], x):
+            return last["loss"], last["gradient"].copy()
         k.theta[:] = x
         gsum[:] = 0
-        total = 0.0
-        for forward_ops, backward_ops, (_, _, Z, _, _, S, _), flat in chunks:
+        total, correct = 0.0, 0
+        for forward_ops, backward_ops, (_, _, Z, _, _, S, _), yc, flat in chunks:
             for op in forward_ops:
                 op()
+            # every prediction, from the logits (the backward pass turns them into probabilities)
+            correct += int(np.count_nonzero(Z[-1].argmax(axis=0) == yc))
             total -= float(np.sum(np.take(Z[-1], flat), dtype=np.float64))
             for op in backward_ops:
                 op()
@@ -256,17 +262,24 @@ def _run_lbfgs(k: Kernels, Xt, y, config: TrainConfig, rec: Recorder) -> None:
         np.multiply(gsum, 1.0 / n, out=gsum)
         if l2:
             np.add(gsum, l2 * (k.wmask * k.theta), out=gsum)
-        return total / n + k.l2_term(l2), gsum.copy()
+        last.update(x=np.array(x, dtype=np.float64), loss=total / n + k.l2_term(l2), gradient=gsum.copy(),
+                    accuracy=correct / n)
+        return last["loss"], gsum.copy()
 
     iteration = [0]
 
     def on_iteration(intermediate_result):
         iteration[0] += 1
         k.theta[:] = intermediate_result.x
-        if rec.record(iteration[0], float(intermediate_result.fun)):
+        known = np.array_equal(last["x"], intermediate_result.x)
+        if rec.record(iteration[0], float(intermediate_result.fun), train_accuracy=last["accuracy"] if known else None):
             raise StopIteration
 
-    result = minimize(fun, k.theta.astype(np.float64), jac=True, method="L-BFGS-B", callback=on_iteration,
+    start = k.theta.astype(np.float64)
+    loss, _ = fun(start)
+    if rec.record(0, float(loss), train_accuracy=last["accuracy"]):
+        return
+    result = minimize(fun, start, jac=True, method="L-BFGS-B", callback=on_iteration,
                       options={"maxiter": config.epochs, "maxfun": max(15000, 2 * config.epochs), "gtol": config.tol})
     if rec.stop_reason is None and iteration[0] < config.epochs:
         rec.stop_reason = lbfgs_stop_reason(result, iteration[0])
