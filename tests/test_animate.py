@@ -125,6 +125,12 @@ def test_gif_and_offline_html_player(tmp_path, planar_run):
     assert "fa fa-" not in html  # no icon font left to fetch
     page = animate.save_html(movie, tmp_path / "a.html").read_text(encoding="utf-8")
     assert animate.PLAYER_START in page and animate.PLAYER_END in page
+    # the same movie, the same bytes (matplotlib's random element id is replaced); another movie, another id
+    assert animate.to_html(movie) == html
+    ids = set(re.findall(r'id="_anim_img([0-9a-f]+)"', html))
+    other = animate.forward_movie(model, ds, max_points=40, frames_per_stage=10, hold=0, dpi=40)
+    assert len(ids) == 1 and not ids & set(re.findall(r'id="_anim_img([0-9a-f]+)"', animate.to_html(other)))
+    assert html.count(ids.pop()) > 10  # every element of the player carries it
 
 
 def test_offline_player_refuses_web_links():

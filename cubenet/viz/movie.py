@@ -10,6 +10,7 @@ the page works offline. Used by :mod:`cubenet.viz.animate` and :mod:`cubenet.viz
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import re
 import tempfile
@@ -162,7 +163,18 @@ def to_html(movie: Movie, *, quality: int = 70) -> str:
             writer.grab_frame()
         writer.finish()
         html = out.read_text(encoding="utf-8")
-    return offline_player(html)
+    return offline_player(_stable_id(html))
+
+
+def _stable_id(html: str) -> str:
+    """matplotlib names the player's elements with a random id; use one made from the player (its frames)
+    instead, so that the same movie gives the same bytes and two movies on one page still differ."""
+    found = re.search(r'id="_anim_img([0-9a-f]+)"', html)
+    if found is None:
+        return html
+    random_id = found.group(1)
+    stable = hashlib.sha256(html.replace(random_id, "").encode("utf-8")).hexdigest()[:len(random_id)]
+    return html.replace(random_id, stable)
 
 
 def _frames_html_writer(movie: Movie, quality: int):
