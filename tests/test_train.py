@@ -169,15 +169,17 @@ def test_lbfgs_records_every_iteration():
     assert hist.snapshots[0][0] == 0 and hist.snapshots[-1][0] == hist.epochs[-1]
 
 
-@pytest.mark.parametrize("eval_points", [2000, 100])  # every training point, and more than the per-epoch subset
-def test_lbfgs_history_scores_every_training_point_of_each_iterate(eval_points):
+@pytest.mark.parametrize("eval_points,steps", [(2000, False), (100, False), (100, True)])
+def test_lbfgs_history_scores_every_training_point_of_each_iterate(eval_points, steps):
     """L-BFGS hands the recorder the accuracy it saw while computing the loss: it is each iterate's accuracy
     on every training point (not a subset), and the model's own prediction agrees."""
     from dataclasses import replace
 
     ds = make_color_cube(600, twists=3, rng=1)
     cfg = TrainConfig(optimizer="lbfgs", epochs=25, tol=1e-12, eval_points=eval_points, snapshot_epochs=range(26))
-    model, hist = train((3, 12, 12, ds.n_classes), ds, cfg, rng=0)
+    from cubenet.nn.steps import StepSpec
+
+    model, hist = train(StepSpec(3, 8) if steps else (3, 12, 12, ds.n_classes), ds, cfg, rng=0)
     assert len(hist.snapshots) == len(hist.epochs) > 10
     for (epoch, params), accuracy in zip(hist.snapshots, hist.train_accuracy):
         assert np.mean(nw.predict(replace(model, params=list(params)), ds.X_train) == ds.y_train) == accuracy, epoch
