@@ -17,9 +17,11 @@ def bench(
     processes: Annotated[bool, typer.Option("--processes/--no-processes", help="Also time whole processes (Adam): "
                                             "one script written with cubenet and with scikit-learn, 'cubenet learn "
                                             "DATA --no-render', and the default 'cubenet learn'.")] = True,
-    repeats: Annotated[int, typer.Option(help="Timing repeats; the median is shown.")] = 3,
+    repeats: Annotated[int, typer.Option(help="Repeats, one seed each: times are their medians, accuracies their "
+                                         "means.")] = 3,
     solver: Annotated[str, typer.Option(help="adam, lbfgs or all.")] = "all",
-    task: Annotated[Optional[list[str]], typer.Option(help="Only tasks whose name contains this (repeatable): cube, spirals, digits.",
+    task: Annotated[Optional[list[str]], typer.Option(help="Only tasks whose name contains this (repeatable): cube, "
+                                                      "spirals, digits, real-digits.",
                                                       show_default=False)] = None,
     sklearn: Annotated[Optional[bool], typer.Option("--sklearn/--no-sklearn", help="Compare with scikit-learn "
                                                     "(default: when installed).", show_default=False)] = None,
@@ -30,8 +32,9 @@ def bench(
 
     Tasks: cube (colour cube, 20 twists, 20,000 + 20,000 points, hidden 64,64,64), spirals (2,000 +
     2,000, 16,16,16), digits (synthetic 8×8, 3,000 + 2,000, hidden 64; with scikit-learn installed
-    also scored on the 1,797 real UCI optdigits images, never trained on). Adam: batch 64, lr 0.001,
-    100/200/100 epochs; L-BFGS: up to 200/300/200 iterations. One BLAS thread for both.
+    also scored on the 1,797 real UCI optdigits images, never trained on), real-digits (those real
+    images, split 50/50, hidden 64; needs scikit-learn). Adam: batch 64, lr 0.001, 100/200/100/100
+    epochs; L-BFGS: up to 200/300/200/200 iterations. One BLAS thread for both.
 
     Example: [bold]cubenet bench[/bold] (quick, about 20 s) or [bold]cubenet bench --full[/bold]
     """
