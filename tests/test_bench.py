@@ -95,7 +95,7 @@ def test_bad_arguments(kwargs, match):
 def test_cli_bench_quick(cli):
     r = cli("bench", "--repeats", "1", "--task", "spirals", "--solver", "adam")
     assert r.exit_code == 0, r.output
-    assert "spirals" in r.output and "cubenet bench (times: median of 1, accuracies: mean over seeds 0;" in r.output
+    assert "spirals" in r.output and "cubenet bench (times: median of 1, accuracies: seed 0;" in r.output
     assert "cubenet script s" in r.output and "cubenet learn s" in r.output
     if bench.has_sklearn():
         assert "speed-up" in r.output

@@ -86,7 +86,8 @@ def _table(rows: dict, *, full: bool, repeats: int, use_sklearn: bool, processes
     from rich import box
     from rich.table import Table
 
-    runs = (f"times: median of {repeats}, accuracies: mean over seeds {_seed_range(rows)}"
+    runs = (f"times: median of {repeats}, accuracies: " + (f"mean over seeds {_seed_range(rows)}" if repeats > 1
+                                                           else f"seed {_seed_range(rows)}")
             + ("" if full or not processes else "; processes: one run each"))
     table = Table(title=f"cubenet bench{' --full' if full else ''} ({runs}, one BLAS thread)",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
