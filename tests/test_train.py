@@ -175,10 +175,10 @@ def test_lbfgs_history_scores_every_training_point_of_each_iterate(eval_points, 
     on every training point (not a subset), and the model's own prediction agrees."""
     from dataclasses import replace
 
-    ds = make_color_cube(600, twists=3, rng=1)
-    cfg = TrainConfig(optimizer="lbfgs", epochs=25, tol=1e-12, eval_points=eval_points, snapshot_epochs=range(26))
     from cubenet.nn.steps import StepSpec
 
+    ds = make_color_cube(600, twists=3, rng=1)
+    cfg = TrainConfig(optimizer="lbfgs", epochs=25, tol=1e-12, eval_points=eval_points, snapshot_epochs=range(26))
     model, hist = train(StepSpec(3, 8) if steps else (3, 12, 12, ds.n_classes), ds, cfg, rng=0)
     assert len(hist.snapshots) == len(hist.epochs) > 10
     for (epoch, params), accuracy in zip(hist.snapshots, hist.train_accuracy):

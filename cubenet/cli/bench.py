@@ -64,7 +64,7 @@ def bench(
         default = _default_learn_seconds(process_repeats_for(not full, repeats)) if processes and not task else None
     from rich.console import Console
 
-    table = _table(rows, full=full, repeats=repeats, use_sklearn=use_sklearn, processes=processes)
+    table = _table(rows, full=full, repeats=repeats, seed=seed, use_sklearn=use_sklearn, processes=processes)
     # never squeeze a column away: the table is laid out 160 wide, and a narrow terminal wraps its lines instead
     Console(width=max(160, out.width), highlight=False, soft_wrap=True).print(table)
     digits_n = (15_000 if full else 3_000) if not task or any(t.lower() in "digits" for t in task) else None
@@ -81,13 +81,13 @@ def _default_learn_seconds(repeats: int) -> float:
         return default_learn_seconds(repeats, folder)
 
 
-def _table(rows: dict, *, full: bool, repeats: int, use_sklearn: bool, processes: bool):
+def _table(rows: dict, *, full: bool, repeats: int, seed: int, use_sklearn: bool, processes: bool):
     """The results as a rich Table: one row per (task, solver), the libraries side by side."""
     from rich import box
     from rich.table import Table
 
-    runs = (f"times: median of {repeats}, accuracies: " + (f"mean over seeds {_seed_range(rows)}" if repeats > 1
-                                                           else f"seed {_seed_range(rows)}")
+    runs = (f"times: median of {repeats}, accuracies: "
+            + (f"mean over seeds {seed}–{seed + repeats - 1}" if repeats > 1 else f"seed {seed}")
             + ("" if full or not processes else "; processes: one run each"))
     table = Table(title=f"cubenet bench{' --full' if full else ''} ({runs}, one BLAS thread)",
                   box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
@@ -153,11 +153,6 @@ def _notes(out, rows: dict, default: float | None, repeats: int, use_sklearn: bo
               "cubenet and with scikit-learn (equal work); cubenet learn: the whole 'cubenet learn DATA --no-render', "
               "which also measures every layer and writes the run folder.")
 
-
-def _seed_range(rows: dict) -> str:
-    """"0–2" (or "0") for the seeds the repeats used."""
-    seeds = next(iter(next(iter(rows.values())).values())).seeds if rows else ()
-    return "–".join(dict.fromkeys(str(s) for s in (seeds[0], seeds[-1]))) if seeds else "–"
 
 
 def register(app: typer.Typer) -> None:
